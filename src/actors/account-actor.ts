@@ -1,0 +1,200 @@
+// One account's actor: owns its IMAP connection, walks the connection state machine, and
+// reconnects with jittered backoff (longer after a refused login, so no retry storm).
+import type { ImapFlow } from 'imapflow';
+import type { Logger } from '../log.js';
+import type { AccountState, AccountSummary, AccountView, Counters, LastError, PublicServer, ServerSettings } from '../schemas/account.js';
+import type { AccountRecord } from '../store/accounts.js';
+import type { SecretBox } from '../store/crypto.js';
+import { classifyConnectError } from '../imap/classify.js';
+import { createImapClient } from '../imap/connect.js';
+import { Backoff, type BackoffPolicy } from './backoff.js';
+
+export interface ReconnectPolicy {
+  connect: BackoffPolicy;
+  auth: BackoffPolicy;
+  /** a connection up this long resets the backoff, ms */
+  stableAfter: number;
+  /** how long LOGOUT may take when stopping, ms */
+  logoutTimeout: number;
+}
+
+export const DEFAULT_POLICY: ReconnectPolicy = {
+  connect: { base: 1_000, cap: 5 * 60_000 },
+  auth: { base: 60_000, cap: 60 * 60_000 },
+  stableAfter: 60_000,
+  logoutTimeout: 2_000,
+};
+
+export interface ActorDeps {
+  log: Logger;
+  secrets: SecretBox;
+  policy: ReconnectPolicy;
+}
+
+export class AccountActor {
+  #record: AccountRecord;
+  #state: AccountState = 'init';
+  #lastError: LastError = null;
+  readonly #counters: Counters = { connects: 0, disconnects: 0, connectErrors: 0, authErrors: 0, lastConnected: null };
+  #client: ImapFlow | null = null;
+  /** bumped on every (re)connect or stop so callbacks of an old client are ignored */
+  #gen = 0;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #stableTimer: NodeJS.Timeout | null = null;
+  readonly #backoff: Backoff;
+  readonly #authBackoff: Backoff;
+  readonly #deps: ActorDeps;
+  readonly #log: Logger;
+
+  constructor(record: AccountRecord, deps: ActorDeps) {
+    this.#record = record;
+    this.#deps = deps;
+    this.#log = deps.log.child({ account: record.account });
+    this.#backoff = new Backoff(deps.policy.connect);
+    this.#authBackoff = new Backoff(deps.policy.auth);
+  }
+
+  get state(): AccountState {
+    return this.#state;
+  }
+
+  get record(): AccountRecord {
+    return this.#record;
+  }
+
+  summary(): AccountSummary {
+    return { account: this.#record.account, name: this.#record.name ?? '', state: this.#state, lastError: this.#lastError };
+  }
+
+  view(): AccountView {
+    const r = this.#record;
+    return {
+      ...this.summary(),
+      imap: publicServer(r.imap),
+      smtp: r.smtp ? publicServer(r.smtp) : null,
+      disabled: r.disabled ?? false,
+      created: r.created,
+      updated: r.updated,
+      counters: { ...this.#counters },
+    };
+  }
+
+  /** Begin connecting (or sit in `disabled`). */
+  start(): void {
+    if (this.#record.disabled) return this.#transition('disabled');
+    void this.#connect();
+  }
+
+  /** Take new settings; reconnect only when the connection settings changed. */
+  async replace(record: AccountRecord, reconnect: boolean): Promise<void> {
+    this.#record = record;
+    if (!reconnect) return;
+    await this.reconnect();
+  }
+
+  /** Drop the connection and connect again now, with fresh backoff. */
+  async reconnect(): Promise<void> {
+    await this.#disconnect();
+    this.#backoff.reset();
+    this.#authBackoff.reset();
+    this.start();
+  }
+
+  /** LOGOUT and stay down (account deleted or shutdown). */
+  async stop(): Promise<void> {
+    await this.#disconnect();
+  }
+
+  #transition(next: AccountState): void {
+    if (next === this.#state) return;
+    this.#log.info({ from: this.#state, to: next }, 'account state');
+    this.#state = next;
+  }
+
+  async #connect(): Promise<void> {
+    const gen = ++this.#gen;
+    this.#transition('connecting');
+    const settings = this.#record.imap;
+    const client = createImapClient(settings, this.#deps.secrets.open(settings.auth.pass));
+    this.#client = client;
+    client.on('error', (err: Error) => this.#log.debug({ err: err.message }, 'imap client error'));
+    client.on('close', () => {
+      if (gen === this.#gen) this.#onClosed();
+    });
+    try {
+      await client.connect();
+      if (gen !== this.#gen) return client.close();
+      // Selecting INBOX lets imapflow IDLE on it, so new mail is pushed to us.
+      await client.mailboxOpen('INBOX');
+      if (gen !== this.#gen) return client.close();
+    } catch (err) {
+      if (gen === this.#gen) this.#onConnectFailed(err, client);
+      return;
+    }
+    this.#lastError = null;
+    this.#counters.connects++;
+    this.#counters.lastConnected = new Date().toISOString();
+    this.#transition('connected');
+    this.#stableTimer = setTimeout(() => {
+      this.#backoff.reset();
+      this.#authBackoff.reset();
+    }, this.#deps.policy.stableAfter);
+  }
+
+  #onConnectFailed(err: unknown, client: ImapFlow): void {
+    this.#client = null;
+    client.close();
+    const failure = classifyConnectError(err);
+    this.#lastError = { message: failure.message, time: new Date().toISOString(), ...(failure.code ? { code: failure.code } : {}) };
+    const auth = failure.kind === 'auth';
+    if (auth) this.#counters.authErrors++;
+    else this.#counters.connectErrors++;
+    this.#transition(auth ? 'authenticationError' : 'connectError');
+    this.#scheduleRetry((auth ? this.#authBackoff : this.#backoff).next());
+  }
+
+  #onClosed(): void {
+    // A close during connect() is handled by its catch; only an established session counts here.
+    if (this.#state !== 'connected') return;
+    this.#client = null;
+    this.#clearTimers();
+    this.#counters.disconnects++;
+    this.#lastError = { message: 'Connection closed by the server or the network', code: 'EConnectionClosed', time: new Date().toISOString() };
+    this.#transition('disconnected');
+    this.#scheduleRetry(this.#backoff.next());
+  }
+
+  #scheduleRetry(delay: number): void {
+    this.#log.debug({ delay }, 'reconnect scheduled');
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#connect();
+    }, delay);
+  }
+
+  #clearTimers(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    if (this.#stableTimer) clearTimeout(this.#stableTimer);
+    this.#retryTimer = this.#stableTimer = null;
+  }
+
+  async #disconnect(): Promise<void> {
+    this.#gen++;
+    this.#clearTimers();
+    const client = this.#client;
+    this.#client = null;
+    this.#transition(this.#record.disabled ? 'disabled' : 'disconnected');
+    if (!client) return;
+    if (client.usable) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, this.#deps.policy.logoutTimeout); });
+      await Promise.race([client.logout().catch(() => undefined), timeout]);
+      clearTimeout(timer);
+    }
+    client.close();
+  }
+}
+
+function publicServer(s: ServerSettings): PublicServer {
+  return { host: s.host, port: s.port, secure: s.secure ?? false, auth: { user: s.auth.user }, ...(s.tls ? { tls: s.tls } : {}) };
+}

@@ -1,0 +1,35 @@
+// Jittered exponential backoff. Callers reset it only after a connection has stayed up for a
+// while: resetting on every successful login is how reconnect loops hammer a server.
+
+export interface BackoffPolicy {
+  /** first delay, ms */
+  base: number;
+  /** largest delay, ms */
+  cap: number;
+}
+
+export class Backoff {
+  #attempt = 0;
+  readonly #policy: BackoffPolicy;
+  readonly #random: () => number;
+
+  constructor(policy: BackoffPolicy, random: () => number = Math.random) {
+    this.#policy = policy;
+    this.#random = random;
+  }
+
+  get attempts(): number {
+    return this.#attempt;
+  }
+
+  /** Delay before the next try: uniformly within [d/2, d] for d = min(cap, base·2^n). */
+  next(): number {
+    const d = Math.min(this.#policy.cap, this.#policy.base * 2 ** Math.min(this.#attempt, 30));
+    this.#attempt++;
+    return Math.round(d / 2 + this.#random() * (d / 2));
+  }
+
+  reset(): void {
+    this.#attempt = 0;
+  }
+}

@@ -1,0 +1,120 @@
+// The account actors of one shard: activates them at boot, serialises settings changes per
+// account, and answers the account and shard ops.
+import { accountNotFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Handlers, ShardStats } from '../protocol/ops.js';
+import { shardOf } from '../protocol/placement.js';
+import type { AccountState } from '../schemas/account.js';
+import type { AccountStore } from '../store/accounts.js';
+import type { SecretBox } from '../store/crypto.js';
+import { AccountActor, type ReconnectPolicy } from './account-actor.js';
+import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
+
+export interface ShardHostDeps {
+  shard: number;
+  shards: number;
+  store: AccountStore;
+  secrets: SecretBox;
+  log: Logger;
+  policy: ReconnectPolicy;
+}
+
+export class ShardHost {
+  readonly #actors = new Map<string, AccountActor>();
+  /** tail of the settings-change chain per account, so two updates never interleave */
+  readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #deps: ShardHostDeps;
+
+  constructor(deps: ShardHostDeps) {
+    this.#deps = deps;
+  }
+
+  /** Activate every stored account this shard owns. */
+  boot(): number {
+    const { shard, shards, store } = this.#deps;
+    for (const record of store.all()) {
+      if (shardOf(record.account, shards) === shard) this.#activate(record.account).start();
+    }
+    return this.#actors.size;
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#actors.values()].map((a) => a.stop()));
+  }
+
+  #activate(account: string): AccountActor {
+    const record = this.#deps.store.get(account);
+    if (!record) throw accountNotFound(account);
+    const actor = new AccountActor(record, { log: this.#deps.log, secrets: this.#deps.secrets, policy: this.#deps.policy });
+    this.#actors.set(account, actor);
+    return actor;
+  }
+
+  #actor(account: string): AccountActor {
+    const actor = this.#actors.get(account);
+    if (!actor) throw accountNotFound(account);
+    return actor;
+  }
+
+  #serial<T>(account: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.#chains.get(account) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.#chains.set(account, tail);
+    void tail.then(() => { if (this.#chains.get(account) === tail) this.#chains.delete(account); });
+    return run;
+  }
+
+  readonly handlers: Handlers = {
+    createAccount: (account, { input }) => this.#serial(account, async () => {
+      const { store, secrets } = this.#deps;
+      const existing = store.get(account);
+      const now = new Date().toISOString();
+      const record = toRecord({ ...input, account }, secrets, existing?.created, now);
+      await store.put(record);
+      const actor = this.#actors.get(account);
+      if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
+      else this.#activate(account).start();
+      return { account, state: existing ? 'existing' as const : 'new' as const };
+    }),
+
+    getAccount: async (account) => this.#actor(account).view(),
+
+    updateAccount: (account, { patch }) => this.#serial(account, async () => {
+      const actor = this.#actor(account);
+      const record = applyPatch(actor.record, patch, this.#deps.secrets, new Date().toISOString());
+      await this.#deps.store.put(record);
+      await actor.replace(record, needsReconnect(actor.record, record, this.#deps.secrets));
+      return { account, updated: true };
+    }),
+
+    deleteAccount: (account) => this.#serial(account, async () => {
+      const actor = this.#actor(account);
+      this.#actors.delete(account);
+      await actor.stop();
+      await this.#deps.store.remove(account);
+      return { account, deleted: true };
+    }),
+
+    reconnectAccount: (account) => this.#serial(account, async () => {
+      await this.#actor(account).reconnect();
+      return { account, reconnect: true };
+    }),
+
+    listAccounts: async ({ state }) => {
+      const accounts = [];
+      for (const actor of this.#actors.values()) {
+        if (!state || actor.state === state) accounts.push(actor.summary());
+      }
+      return { accounts };
+    },
+
+    shardStats: async () => {
+      const byState: ShardStats['byState'] = {};
+      for (const actor of this.#actors.values()) {
+        const s: AccountState = actor.state;
+        byState[s] = (byState[s] ?? 0) + 1;
+      }
+      return { shard: this.#deps.shard, accounts: this.#actors.size, byState };
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Body of a shard worker thread: opens the store, boots the shard's actors and serves
+// requests from the front until told to shut down.
+import type { MessagePort } from 'node:worker_threads';
+import { createLogger } from '../log.js';
+import { serve } from '../protocol/server.js';
+import { PROTOCOL_VERSION, type FromShard, type ToShard } from '../protocol/wire.js';
+import { AccountStore } from '../store/accounts.js';
+import { SecretBox } from '../store/crypto.js';
+import { openEnv } from '../store/env.js';
+import { DEFAULT_POLICY, type ReconnectPolicy } from './account-actor.js';
+import { ShardHost } from './shard-host.js';
+
+export interface ShardWorkerData {
+  shard: number;
+  shards: number;
+  dataDir: string;
+  key: Uint8Array;
+  logLevel: string;
+  policy?: Partial<ReconnectPolicy>;
+}
+
+/** Run shard `data.shard` on `port` (the worker's parentPort). */
+export function runShard(port: MessagePort, data: ShardWorkerData): void {
+  const log = createLogger(data.logLevel, `shard-${data.shard}`);
+  const env = openEnv(data.dataDir);
+  const host = new ShardHost({
+    shard: data.shard,
+    shards: data.shards,
+    store: new AccountStore(env.root),
+    secrets: new SecretBox(data.key),
+    log,
+    policy: { ...DEFAULT_POLICY, ...data.policy },
+  });
+  const post = (msg: FromShard) => port.postMessage(msg);
+  const handle = serve(host.handlers, post, (err, msg) => log.error({ err, op: msg.op, account: msg.account }, 'request failed'));
+
+  port.on('message', (msg: ToShard) => {
+    if (msg.t === 'req') return handle(msg);
+    if (msg.kind === 'shutdown') {
+      void host.shutdown().finally(async () => {
+        await env.close();
+        post({ t: 'ctl', kind: 'stopped' });
+      });
+    } else if (msg.kind === 'freeze') {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, msg.ms);
+    }
+  });
+
+  const count = host.boot();
+  log.info({ accounts: count }, 'shard ready');
+  post({ t: 'ctl', kind: 'ready', shard: data.shard, version: PROTOCOL_VERSION });
+}

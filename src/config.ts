@@ -1,0 +1,95 @@
+// Configuration from command-line flags and IMAPAPI_* environment variables, validated up
+// front so a bad value stops start-up with a clear message instead of failing later.
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  shards: number;
+  /** encryption secret; undefined = generated into the data dir on first start */
+  secret: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** deadline for one API request routed to a shard, ms */
+  requestTimeout: number;
+  /** largest accepted request body, bytes */
+  maxBody: number;
+}
+
+export class ConfigError extends Error {}
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface OptionSpec<K extends keyof Config> {
+  key: K;
+  flag: string;
+  env: string;
+  help: string;
+  def: () => Config[K];
+  parse: Parser<Config[K]>;
+}
+
+const int = (min: number, max: number): Parser<number> => (raw, name) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+};
+const text: Parser<string> = (raw, name) => {
+  if (!raw.trim()) throw new ConfigError(`${name} must not be empty`);
+  return raw;
+};
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const level: Parser<Config['logLevel']> = (raw, name) => {
+  const found = LEVELS.find((l) => l === raw);
+  if (!found) throw new ConfigError(`${name} must be one of ${LEVELS.join(', ')}, got "${raw}"`);
+  return found;
+};
+const secret: Parser<string | undefined> = (raw, name) => {
+  if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters`);
+  return raw;
+};
+
+function spec<K extends keyof Config>(s: OptionSpec<K>): OptionSpec<K> { return s; }
+
+const OPTIONS = [
+  spec({ key: 'host', flag: 'host', env: 'IMAPAPI_HOST', help: 'address to listen on', def: () => '127.0.0.1', parse: text }),
+  spec({ key: 'port', flag: 'port', env: 'IMAPAPI_PORT', help: 'HTTP port (0 = any free port)', def: () => 3000, parse: int(0, 65535) }),
+  spec({ key: 'dataDir', flag: 'data-dir', env: 'IMAPAPI_DATA_DIR', help: 'folder for the LMDB store and the generated secret', def: () => './data', parse: text }),
+  spec({ key: 'shards', flag: 'shards', env: 'IMAPAPI_SHARDS', help: 'number of shard worker threads (default: CPU cores)', def: () => availableParallelism(), parse: int(1, 256) }),
+  spec({ key: 'secret', flag: 'secret', env: 'IMAPAPI_SECRET', help: 'key for encrypting stored passwords (default: generated into the data dir)', def: () => undefined, parse: secret }),
+  spec({ key: 'logLevel', flag: 'log-level', env: 'IMAPAPI_LOG_LEVEL', help: `log level: ${LEVELS.join('|')}`, def: () => 'info' as const, parse: level }),
+  spec({ key: 'requestTimeout', flag: 'request-timeout', env: 'IMAPAPI_REQUEST_TIMEOUT', help: 'deadline for one API request, ms', def: () => 30_000, parse: int(100, 600_000) }),
+  spec({ key: 'maxBody', flag: 'max-body', env: 'IMAPAPI_MAX_BODY', help: 'largest request body, bytes', def: () => 1024 * 1024, parse: int(1024, 1024 * 1024 * 1024) }),
+] as const;
+
+/** Text printed by --help. */
+export function helpText(): string {
+  const lines = OPTIONS.map((o) => `  --${o.flag.padEnd(16)} ${o.env.padEnd(24)} ${o.help}`);
+  return ['Usage: imapapi [options]', '', 'Options (flag, environment variable, meaning):', ...lines,
+    `  --${'help'.padEnd(16)} ${''.padEnd(24)} show this text`].join('\n');
+}
+
+export type CliResult = { help: true } | { help: false; config: Config };
+
+/** Flags win over environment variables, which win over defaults. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliResult {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const o of OPTIONS) options[o.flag] = { type: 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (values.help) return { help: true };
+  const config: Record<string, unknown> = {};
+  for (const o of OPTIONS) {
+    const fromFlag = values[o.flag];
+    const raw = typeof fromFlag === 'string' ? fromFlag : env[o.env];
+    config[o.key] = raw === undefined ? o.def() : o.parse(raw, typeof fromFlag === 'string' ? `--${o.flag}` : o.env);
+  }
+  return { help: false, config: config as unknown as Config };
+}

@@ -1,0 +1,85 @@
+// One error registry: every API error has a stable PascalCase code, an HTTP status and a
+// wire form, so errors survive the hop between threads without relying on instanceof.
+
+export const CODES = {
+  ValidationError: 400,
+  InvalidJson: 400,
+  InvalidId: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  AccountNotFound: 404,
+  RouteNotFound: 404,
+  MethodNotAllowed: 405,
+  Conflict: 409,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Internal: 500,
+  UpstreamRejected: 502,
+  NotConnected: 503,
+  ShardUnavailable: 503,
+  ShuttingDown: 503,
+  DeadlineExceeded: 504,
+} as const;
+
+export type ErrorCode = keyof typeof CODES;
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
+  405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 500: 'Internal Server Error', 502: 'Bad Gateway',
+  503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+/** Reason phrase for an HTTP status. */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? 'Error';
+}
+
+export interface FieldProblem { field: string; reason: string }
+export type ErrorDetails = FieldProblem[] | Record<string, string | number | boolean>;
+
+/** The form an error takes on a MessagePort and in HTTP bodies. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  status: number;
+  details?: ErrorDetails;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = code;
+    this.code = code;
+    this.status = CODES[code];
+    this.details = details;
+  }
+}
+
+/** 400 with the failing fields. */
+export function validationError(problems: FieldProblem[], message = 'Invalid input'): ApiError {
+  return new ApiError('ValidationError', message, problems);
+}
+
+export function accountNotFound(account: string): ApiError {
+  return new ApiError('AccountNotFound', `Account "${account}" does not exist`, { account });
+}
+
+export function toWire(err: unknown): WireError {
+  if (err instanceof ApiError) {
+    const wire: WireError = { code: err.code, message: err.message, status: err.status };
+    if (err.details !== undefined) wire.details = err.details;
+    return wire;
+  }
+  // Unknown throws never carry their text out: it may hold internals (paths, settings).
+  return { code: 'Internal', message: 'Internal server error', status: 500 };
+}
+
+export function fromWire(wire: WireError): ApiError {
+  const code: ErrorCode = wire.code in CODES ? wire.code : 'Internal';
+  return new ApiError(code, wire.message, wire.details);
+}

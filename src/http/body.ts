@@ -1,0 +1,45 @@
+// Reads a request body with a size limit (413 as soon as it is exceeded) and parses JSON.
+import type { HttpResponse } from 'uWebSockets.js';
+import { ApiError } from '../errors.js';
+
+/** Collect the body; rejects with 413 once more than `limit` bytes arrive or are announced. */
+export function readBody(res: HttpResponse, limit: number, contentLength: string): Promise<Buffer> {
+  const announced = contentLength ? Number(contentLength) : NaN;
+  if (announced > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    res.onData((chunk, isLast) => {
+      if (done) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        done = true;
+        return reject(tooLarge(limit));
+      }
+      // uWS reuses the ArrayBuffer after the callback returns, so copy it now.
+      chunks.push(Buffer.from(chunk.slice(0)));
+      if (isLast) {
+        done = true;
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      }
+    });
+  });
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError('PayloadTooLarge', `Request body is larger than the limit of ${limit} bytes`, { limit });
+}
+
+/** Parse a JSON body; an empty body is `undefined` so the schema can say it is required. */
+export function parseJson(buf: Buffer, contentType: string): unknown {
+  if (buf.length === 0) return undefined;
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new ApiError('UnsupportedMediaType', `Expected an application/json body, got "${contentType}"`);
+  }
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch (err) {
+    throw new ApiError('InvalidJson', `Request body is not valid JSON: ${(err as Error).message}`);
+  }
+}

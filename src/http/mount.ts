@@ -1,0 +1,80 @@
+// Mounts the route table on a uWS app: read what is needed from the request synchronously
+// (uWS invalidates it on return), then body → validate → handler → reply.
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { ApiError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { parseJson, readBody } from './body.js';
+import { Exchange } from './reply.js';
+import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
+import { compileValidator, queryParser, type Validator } from './validate.js';
+
+export interface MountOptions {
+  maxBody: number;
+  log: Logger;
+}
+
+const EMPTY: Validator = { check: (v) => v ?? {} };
+
+function decodeParam(raw: string, name: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiError('ValidationError', `Path parameter "${name}" is not valid percent-encoding`, [{ field: name, reason: 'bad percent-encoding' }]);
+  }
+}
+
+function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions): void {
+  const { pattern, names } = toUwsPath(route.path);
+  const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
+  const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
+  const body = route.body ? compileValidator(route.body, 'body') : null;
+  const parseQuery = queryParser(route.query);
+  const success = route.status ?? 200;
+
+  const run = async (ex: Exchange, raw: { params: Record<string, string>; query: string; body: unknown }) => {
+    const input = {
+      params: params.check(raw.params),
+      query: query.check(parseQuery(raw.query)),
+      body: body ? body.check(raw.body) : undefined,
+    };
+    const result = await route.handle(input, ctx);
+    ex.json(route.statusOf ? route.statusOf(result) : success, result);
+  };
+
+  const handler = (res: HttpResponse, req: HttpRequest) => {
+    const ex = new Exchange(res);
+    try {
+      const rawParams: Record<string, string> = {};
+      names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
+      const rawQuery = req.getQuery() ?? '';
+      if (!body) {
+        run(ex, { params: rawParams, query: rawQuery, body: undefined }).catch((err) => fail(ex, err, opts.log));
+        return;
+      }
+      const contentType = req.getHeader('content-type');
+      readBody(res, opts.maxBody, req.getHeader('content-length'))
+        .then((buf) => run(ex, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType) }))
+        .catch((err) => fail(ex, err, opts.log));
+    } catch (err) {
+      fail(ex, err, opts.log);
+    }
+  };
+  if (route.method === 'get') app.get(pattern, handler);
+  else if (route.method === 'post') app.post(pattern, handler);
+  else if (route.method === 'put') app.put(pattern, handler);
+  else app.del(pattern, handler);
+}
+
+function fail(ex: Exchange, err: unknown, log: Logger): void {
+  if (!(err instanceof ApiError)) log.error({ err }, 'unexpected error in a route');
+  ex.error(err);
+}
+
+/** Mount every route, then a catch-all 404 for anything else. */
+export function mountRoutes(app: TemplatedApp, routes: readonly AnyRoute[], ctx: RouteContext, opts: MountOptions): void {
+  for (const route of routes) mountOne(app, route, ctx, opts);
+  app.any('/*', (res, req) => {
+    const ex = new Exchange(res);
+    ex.error(new ApiError('RouteNotFound', `No route for ${req.getCaseSensitiveMethod()} ${req.getUrl()}`));
+  });
+}

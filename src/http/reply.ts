@@ -1,0 +1,43 @@
+// Writes JSON replies and error bodies inside res.cork, once, and never after an abort.
+import type { HttpResponse } from 'uWebSockets.js';
+import { ApiError, reasonPhrase, toWire } from '../errors.js';
+
+const statusLines = new Map<number, string>();
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (!line) statusLines.set(status, (line = `${status} ${reasonPhrase(status)}`));
+  return line;
+}
+
+// BigInt (IMAP mod-sequences) cannot be JSON-encoded natively; it goes out as a string.
+const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
+/** One HTTP exchange: remembers an abort so nothing is written to a closed socket. */
+export class Exchange {
+  aborted = false;
+  readonly #res: HttpResponse;
+
+  constructor(res: HttpResponse) {
+    this.#res = res;
+    res.onAborted(() => { this.aborted = true; });
+  }
+
+  json(status: number, body: unknown, headers?: Record<string, string>): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const text = JSON.stringify(body, replacer);
+    this.#res.cork(() => {
+      this.#res.writeStatus(statusLine(status)).writeHeader('content-type', 'application/json; charset=utf-8');
+      if (headers) for (const [k, v] of Object.entries(headers)) this.#res.writeHeader(k, v);
+      this.#res.end(text);
+    });
+  }
+
+  error(err: unknown): void {
+    const wire = toWire(err);
+    const body: Record<string, unknown> = { error: reasonPhrase(wire.status), message: wire.message, statusCode: wire.status, code: wire.code };
+    if (wire.details !== undefined) body.details = wire.details;
+    const retryAfter = err instanceof ApiError && wire.status === 503 ? { 'retry-after': '1' } : undefined;
+    this.json(wire.status, body, retryAfter);
+  }
+}

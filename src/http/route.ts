@@ -1,0 +1,60 @@
+// A route is a plain value: method, path, schemas, documented errors and a small handler.
+// The same list feeds the uWS mounter, the validators and (later) the OpenAPI document.
+import type { Static, TObject, TSchema } from 'typebox';
+import type { ErrorCode } from '../errors.js';
+import type { ShardCaller } from '../protocol/caller.js';
+
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface RouteContext {
+  shards: ShardCaller;
+  /** process start, ms since epoch */
+  startedAt: number;
+}
+
+type Empty = TObject<{}>;
+
+export interface RouteInput<P extends TSchema, Q extends TSchema, B extends TSchema> {
+  params: Static<P>;
+  query: Static<Q>;
+  body: Static<B>;
+}
+
+export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B extends TSchema = Empty, R extends TSchema = TSchema> {
+  method: Method;
+  /** OpenAPI-style path, `{name}` for parameters */
+  path: string;
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: R;
+  /** success status, 200 unless said otherwise */
+  status?: number;
+  /** error codes this route can answer with, besides validation */
+  errors: ErrorCode[];
+  handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<Static<R>>;
+  /** answer with this status when the handler result says so (e.g. /health) */
+  statusOf?: (result: Static<R>) => number;
+}
+
+/** Identity, for inference of the schema types of one route. */
+export function defineRoute<P extends TSchema = Empty, Q extends TSchema = Empty, B extends TSchema = Empty, R extends TSchema = TSchema>(
+  route: Route<P, Q, B, R>,
+): Route<P, Q, B, R> {
+  return route;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = Route<any, any, any, any>;
+
+/** `/v1/account/{account}` → `/v1/account/:account`, and the parameter names in order. */
+export function toUwsPath(path: string): { pattern: string; names: string[] } {
+  const names: string[] = [];
+  const pattern = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return `:${name}`;
+  });
+  return { pattern, names };
+}

@@ -1,0 +1,6 @@
+// The single list of routes: the mounter, the validators and the OpenAPI builder read it.
+import type { AnyRoute } from '../route.js';
+import { accountRoutes } from './accounts.js';
+import { systemRoutes } from './system.js';
+
+export const routes: readonly AnyRoute[] = [...systemRoutes, ...accountRoutes];

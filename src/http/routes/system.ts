@@ -1,0 +1,38 @@
+// Liveness and statistics.
+import type { Static } from 'typebox';
+import { Health, Stats } from '../../schemas/system.js';
+import { VERSION } from '../../version.js';
+import { defineRoute } from '../route.js';
+
+const tags = ['System'];
+const uptime = (startedAt: number) => Math.round((Date.now() - startedAt) / 100) / 10;
+
+export const systemRoutes = [
+  defineRoute({
+    method: 'get', path: '/health', tags, summary: 'Liveness: 200 while every shard is up or coming back, 503 when one was given up on',
+    response: Health, errors: [],
+    handle: async (_input, { shards, startedAt }) => {
+      const list = shards.status();
+      const status = list.some((s) => s.state === 'failed') ? 'failed' as const
+        : list.every((s) => s.state === 'up') ? 'ok' as const : 'degraded' as const;
+      return { status, uptime: uptime(startedAt), shards: list };
+    },
+    statusOf: (h: Static<typeof Health>) => (h.status === 'failed' ? 503 : 200),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/stats', tags, summary: 'Accounts by state, shards, uptime and versions',
+    response: Stats, errors: ['ShardUnavailable', 'DeadlineExceeded'],
+    handle: async (_input, { shards, startedAt }) => {
+      const parts = await shards.callAll('shardStats', {});
+      const byState: Record<string, number> = {};
+      for (const p of parts) for (const [s, n] of Object.entries(p.byState)) byState[s] = (byState[s] ?? 0) + n;
+      return {
+        version: VERSION,
+        node: process.version,
+        uptime: uptime(startedAt),
+        shards: shards.status(),
+        accounts: { total: parts.reduce((n, p) => n + p.accounts, 0), byState },
+      };
+    },
+  }),
+];

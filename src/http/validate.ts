@@ -1,0 +1,83 @@
+// Validators compiled once per route at start-up, query-string coercion driven by the
+// schema, and TypeBox errors turned into field-level problems.
+import { Compile } from 'typebox/compile';
+import type { TSchema } from 'typebox';
+import { validationError, type FieldProblem } from '../errors.js';
+
+export type Part = 'params' | 'query' | 'body';
+
+export interface Validator {
+  /** returns the value or throws a 400 naming each failing field */
+  check(value: unknown): unknown;
+}
+
+interface TbError { keyword: string; instancePath: string; message: string; params: Record<string, unknown> }
+
+function toProblems(errors: TbError[], part: Part): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // additionalProperties also reports a "schema is false" twin per unknown key.
+    if (e.keyword === 'boolean') continue;
+    const base = e.instancePath.split('/').slice(1).map(decodePointer).join('.');
+    let fields: string[] = [base];
+    let reason = e.message;
+    if (e.keyword === 'additionalProperties') {
+      fields = ((e.params.additionalProperties as string[] | undefined) ?? []).map((k) => join(base, k));
+      reason = 'unknown field';
+    } else if (e.keyword === 'required') {
+      fields = ((e.params.requiredProperties as string[] | undefined) ?? []).map((k) => join(base, k));
+      reason = 'is required';
+    }
+    for (const f of fields) {
+      const field = f || part;
+      if (seen.has(field + reason)) continue;
+      seen.add(field + reason);
+      problems.push({ field, reason });
+    }
+    if (problems.length >= 20) break;
+  }
+  return problems;
+}
+
+const join = (a: string, b: string) => (a ? `${a}.${b}` : b);
+const decodePointer = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** Compile `schema` (once) into a checker for one request part. */
+export function compileValidator(schema: TSchema, part: Part): Validator {
+  const compiled = Compile(schema);
+  return {
+    check(value) {
+      if (compiled.Check(value)) return value;
+      const problems = toProblems(compiled.Errors(value) as unknown as TbError[], part);
+      throw validationError(problems.length ? problems : [{ field: part, reason: 'is invalid' }], `Invalid ${part === 'params' ? 'path parameter' : part}`);
+    },
+  };
+}
+
+type Coerce = (raw: string) => unknown;
+
+function coercerFor(schema: Record<string, unknown> | undefined): Coerce {
+  const type = schema?.type;
+  if (type === 'integer' || type === 'number') return (raw) => (raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
+  if (type === 'boolean') return (raw) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw);
+  return (raw) => raw;
+}
+
+/** Query string → object typed by the schema's properties, with schema defaults filled in. */
+export function queryParser(schema: TSchema | undefined): (raw: string) => Record<string, unknown> {
+  const props = ((schema as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties) ?? {};
+  const coerce = new Map(Object.entries(props).map(([k, s]) => [k, s.type === 'array' ? coercerFor(s.items as Record<string, unknown>) : coercerFor(s)]));
+  const arrays = new Set(Object.entries(props).filter(([, s]) => s.type === 'array').map(([k]) => k));
+  const defaults = Object.entries(props).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default] as const);
+  return (raw) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of new URLSearchParams(raw)) {
+      const value = (coerce.get(k) ?? ((x: string) => x))(v);
+      if (arrays.has(k)) ((out[k] as unknown[] | undefined) ?? (out[k] = [] as unknown[]) as unknown[]).push(value);
+      else out[k] = value;
+    }
+    for (const [k, d] of defaults) if (!(k in out)) out[k] = d;
+    return out;
+  };
+}

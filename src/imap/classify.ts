@@ -1,0 +1,29 @@
+// Turns imapflow's connection failures into what the account status shows: authentication
+// problems apart from network ones, with the server's own words and never the password.
+
+export interface ConnectFailure {
+  kind: 'auth' | 'connect';
+  message: string;
+  code: string | undefined;
+}
+
+interface ImapErrorLike {
+  message?: unknown;
+  code?: unknown;
+  responseText?: unknown;
+  authenticationFailed?: unknown;
+  serverResponseCode?: unknown;
+}
+
+/** Classify an error thrown by ImapFlow.connect(). */
+export function classifyConnectError(err: unknown): ConnectFailure {
+  const e = (err ?? {}) as ImapErrorLike;
+  const code = typeof e.serverResponseCode === 'string' ? e.serverResponseCode
+    : typeof e.code === 'string' ? e.code : undefined;
+  const responseText = typeof e.responseText === 'string' && e.responseText ? e.responseText : undefined;
+  if (e.authenticationFailed === true) {
+    return { kind: 'auth', message: `Authentication failed: ${responseText ?? 'the server refused the login'}`, code: code ?? 'AUTHENTICATIONFAILED' };
+  }
+  const message = responseText ?? (typeof e.message === 'string' ? e.message : 'Connection failed');
+  return { kind: 'connect', message, code };
+}

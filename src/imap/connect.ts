@@ -1,0 +1,21 @@
+// ImapFlow client options for an account's IMAP settings.
+import { ImapFlow } from 'imapflow';
+import type { ServerSettings } from '../schemas/account.js';
+import { VERSION } from '../version.js';
+
+/** A new, unconnected client; `pass` is the opened (plain) password. */
+export function createImapClient(s: ServerSettings, pass: string): ImapFlow {
+  const tls = s.tls ? { ...s.tls } : undefined;
+  return new ImapFlow({
+    host: s.host,
+    port: s.port,
+    secure: s.secure ?? false,
+    auth: { user: s.auth.user, pass },
+    ...(tls ? { tls } : {}),
+    logger: false,
+    clientInfo: { name: 'IMAP API', version: VERSION },
+    connectionTimeout: 30_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 5 * 60_000,
+  });
+}

@@ -1,0 +1,61 @@
+// start(config) → a running server: shard threads over the shared LMDB store, then the
+// HTTP front. No side effects on import, so tests and benchmarks start it in-process.
+import type { ReconnectPolicy } from './actors/account-actor.js';
+import type { Config } from './config.js';
+import { assertNativeBinding, startHttp } from './http/app.js';
+import { routes } from './http/routes/index.js';
+import { createLogger, type Logger } from './log.js';
+import { deriveKey } from './store/crypto.js';
+import { loadOrCreateSecret } from './store/secret.js';
+import { ShardPool } from './supervisor/shard-pool.js';
+
+export interface StartOptions {
+  /** reconnect timings, shortened by tests */
+  policy?: Partial<ReconnectPolicy>;
+}
+
+export interface Server {
+  url: string;
+  port: number;
+  log: Logger;
+  /** shard supervisor, exposed for tests (crash, freeze) */
+  shards: ShardPool;
+  /** stop accepting, LOGOUT every account, close the store */
+  close(): Promise<void>;
+}
+
+export async function start(config: Config, opts: StartOptions = {}): Promise<Server> {
+  assertNativeBinding();
+  const startedAt = Date.now();
+  const log = createLogger(config.logLevel, 'front');
+  const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
+  const shards = new ShardPool({
+    shards: config.shards,
+    requestTimeout: config.requestTimeout,
+    log,
+    workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, ...(opts.policy ? { policy: opts.policy } : {}) },
+  });
+  await shards.start();
+  let http;
+  try {
+    http = await startHttp({ host: config.host, port: config.port, maxBody: config.maxBody, log, routes, ctx: { shards, startedAt } });
+  } catch (err) {
+    await shards.shutdown();
+    throw err;
+  }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${http.port}`;
+  log.info({ url, shards: config.shards }, 'IMAP API listening');
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: http.port,
+    log,
+    shards,
+    close: () => (closing ??= (async () => {
+      http.close();
+      await shards.shutdown();
+      log.info('stopped');
+    })()),
+  };
+}

@@ -1,0 +1,21 @@
+// What the front needs from the shards, as an interface, so the HTTP layer never sees
+// worker threads or actors.
+import type { AccountOp, Args, Result, ShardOp } from './ops.js';
+
+export type ShardState = 'starting' | 'up' | 'down' | 'failed';
+
+export interface ShardStatus {
+  shard: number;
+  state: ShardState;
+  restarts: number;
+  inFlight: number;
+}
+
+export interface ShardCaller {
+  readonly count: number;
+  /** Call `op` on the shard that owns `account`. */
+  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>): Promise<Result<K>>;
+  /** Call `op` on every shard; fails if any shard cannot answer. */
+  callAll<K extends ShardOp>(op: K, args: Args<K>): Promise<Result<K>[]>;
+  status(): ShardStatus[];
+}

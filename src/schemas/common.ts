@@ -1,0 +1,32 @@
+// Schemas shared by every resource: error body, paging, account id.
+import Type from 'typebox';
+import { CODES } from '../errors.js';
+
+export const ErrorBody = Type.Object({
+  error: Type.String({ description: 'HTTP reason phrase' }),
+  message: Type.String(),
+  statusCode: Type.Integer(),
+  code: Type.Enum(Object.keys(CODES)),
+  details: Type.Optional(Type.Unknown()),
+}, { additionalProperties: false });
+
+/** Ids of the caller's choosing: any printable text, no control characters. */
+export const AccountId = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'Account id chosen by the caller' });
+
+export const AccountParams = Type.Object({ account: AccountId }, { additionalProperties: false });
+
+export const Page = Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Page number, from 0' });
+export const PageSize = Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'Entries per page' });
+
+export const Paged = {
+  total: Type.Integer({ minimum: 0 }),
+  page: Type.Integer({ minimum: 0 }),
+  pages: Type.Integer({ minimum: 0 }),
+};
+
+/** Page count and slice bounds for `total` entries. */
+export function pageBounds(total: number, page: number, pageSize: number): { pages: number; start: number; end: number } {
+  const pages = Math.ceil(total / pageSize);
+  const start = page * pageSize;
+  return { pages, start, end: Math.min(start + pageSize, total) };
+}

@@ -1,0 +1,39 @@
+// The accounts database: settings per account id, passwords sealed with the SecretBox.
+import type { Database, RootDatabase } from 'lmdb';
+import type { AccountInput, ServerSettings } from '../schemas/account.js';
+
+/** Stored form: the API's settings with `auth.pass` sealed, plus timestamps. */
+export interface AccountRecord extends AccountInput {
+  created: string;
+  updated: string;
+}
+
+export class AccountStore {
+  readonly #db: Database<AccountRecord, string>;
+
+  constructor(root: RootDatabase) {
+    this.#db = root.openDB<AccountRecord, string>({ name: 'accounts', encoding: 'msgpack' });
+  }
+
+  get(account: string): AccountRecord | undefined {
+    return this.#db.get(account);
+  }
+
+  put(record: AccountRecord): Promise<boolean> {
+    return this.#db.put(record.account, record);
+  }
+
+  remove(account: string): Promise<boolean> {
+    return this.#db.remove(account);
+  }
+
+  /** Every stored account, in id order. */
+  *all(): Iterable<AccountRecord> {
+    for (const { value } of this.#db.getRange()) yield value;
+  }
+}
+
+/** Copy of server settings with the password replaced by `f(pass)`. */
+export function mapPass<T extends ServerSettings>(s: T, f: (pass: string) => string): T {
+  return { ...s, auth: { ...s.auth, pass: f(s.auth.pass) } };
+}
