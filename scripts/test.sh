@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what the tests need when missing (Dovecot from Debian),
+# builds with tsc, and runs every test file with node's test runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dovecot >/dev/null 2>&1 && [[ ! -x /usr/sbin/dovecot ]]; then
+  echo "Dovecot is missing: installing dovecot-imapd from Debian" >&2
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+# The Debian package starts a system Dovecot on 143/993; the tests run their own, so stop it.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2>/dev/null; then
+  systemctl stop dovecot || true
+fi
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+rm -rf dist
+npx tsc -p .
+exec node --test --test-concurrency=2 dist/test/*.test.js

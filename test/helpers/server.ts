@@ -1,0 +1,70 @@
+// Runs the built server as a user would: `node dist/src/cli.js` as a child process on a free
+// port with a temp data dir, its log lines captured for assertions.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+export interface ServerOptions {
+  dataDir?: string;
+  shards?: number;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** everything the process wrote to stdout and stderr so far */
+  output(): string;
+  /** send a signal and wait for exit; resolves with the exit code and how long it took */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Spawn the CLI and wait for its "listening" log line. */
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? await mkdtemp(join(tmpdir(), 'imapapi-data-'));
+  const port = await freePort();
+  const args = [CLI, '--port', String(port), '--data-dir', dataDir, '--shards', String(opts.shards ?? 2), ...(opts.args ?? [])];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await waitFor(() => out.includes('IMAP API listening'), exited, () => out);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    output: () => out,
+    stop: (signal = 'SIGTERM') => stopChild(child, exited, signal),
+  };
+}
+
+async function waitFor(ready: () => boolean, exited: Promise<number | null>, out: () => string): Promise<void> {
+  let dead: number | null | undefined;
+  void exited.then((code) => { dead = code; });
+  const until = Date.now() + 15_000;
+  while (!ready()) {
+    if (dead !== undefined) throw new Error(`server exited with ${dead} before listening:\n${out()}`);
+    if (Date.now() > until) throw new Error(`server did not start within 15 s:\n${out()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>, signal: NodeJS.Signals) {
+  const t0 = Date.now();
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  const code = await exited;
+  return { code, ms: Date.now() - t0 };
+}
+
+/** Remove a temp data dir. */
+export function removeDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
+}
