@@ -26,7 +26,7 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-/** Spawn the CLI and wait for its "listening" log line. */
+/** Spawn the CLI and wait until /health answers. */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? await mkdtemp(join(tmpdir(), 'imapapi-data-'));
   const port = await freePort();
@@ -36,7 +36,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await waitFor(() => out.includes('IMAP API listening'), exited, () => out);
+  let up = false;
+  const poll = setInterval(() => {
+    fetch(`http://127.0.0.1:${port}/health`).then((r) => { up = r.ok; }, () => {});
+  }, 50);
+  try {
+    await waitFor(() => up, exited, () => out);
+  } finally {
+    clearInterval(poll);
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -1,0 +1,64 @@
+// HTTP load generators against loopback only: wrk when installed, else an in-repo client on
+// undici with the same keep-alive model. Both report req/s and latency percentiles in ms.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Pool } from 'undici';
+
+export interface LoadResult { rps: number; p50: number; p99: number; errors: number }
+export interface LoadSpec { base: string; paths: string[]; connections: number; seconds: number }
+
+function assertLoopback(base: string): void {
+  const host = new URL(base).hostname;
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) throw new Error(`benchmarks target loopback only, not ${host}`);
+}
+
+const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? NaN);
+
+/** Run wrk with a Lua script cycling through `paths`. */
+export async function wrk(spec: LoadSpec): Promise<LoadResult> {
+  assertLoopback(spec.base);
+  const script = join(tmpdir(), `imapapi-bench-${process.pid}.lua`);
+  const list = spec.paths.map((p) => JSON.stringify(p)).join(', ');
+  await writeFile(script, `local paths = {${list}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
+  const threads = String(Math.min(2, spec.connections));
+  const { stdout } = await promisify(execFile)('wrk', ['-t', threads, '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--latency', '-s', script, spec.base]);
+  const pct = (p: string) => {
+    const m = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(stdout);
+    return m ? toMs(m[1]!, m[2]!) : NaN;
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  const socketErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const errors = non2xx + (socketErr ? socketErr.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
+  return { rps, p50: pct('50'), p99: pct('99'), errors };
+}
+
+/** The in-repo client: `connections` loops, each one request at a time on its own socket. */
+export async function inRepoClient(spec: LoadSpec): Promise<LoadResult> {
+  assertLoopback(spec.base);
+  const pool = new Pool(spec.base, { connections: spec.connections, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const until = performance.now() + spec.seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < until) {
+      const path = spec.paths[next++ % spec.paths.length]!;
+      const t0 = performance.now();
+      const res = await pool.request({ method: 'GET', path });
+      await res.body.dump();
+      if (res.statusCode !== 200) errors++;
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: spec.connections }, loop));
+  const elapsed = (performance.now() - t0) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
