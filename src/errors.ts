@@ -8,6 +8,8 @@ export const CODES = {
   Unauthorized: 401,
   Forbidden: 403,
   AccountNotFound: 404,
+  MailboxNotFound: 404,
+  MessageNotFound: 404,
   RouteNotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
@@ -63,6 +65,10 @@ export class ApiError extends Error {
 /** 400 with the failing fields. */
 export function validationError(problems: FieldProblem[], message = 'Invalid input'): ApiError {
   return new ApiError('ValidationError', message, problems);
+}
+
+export function messageNotFound(id: string): ApiError {
+  return new ApiError('MessageNotFound', `Message "${id}" does not exist (deleted or moved)`, { id });
 }
 
 export function accountNotFound(account: string): ApiError {

@@ -7,6 +7,7 @@ import { routes } from './http/routes/index.js';
 import { createLogger, type Logger } from './log.js';
 import { deriveKey } from './store/crypto.js';
 import { loadOrCreateSecret } from './store/secret.js';
+import { ParsePool } from './parse/pool.js';
 import { ShardPool } from './supervisor/shard-pool.js';
 
 export interface StartOptions {
@@ -36,11 +37,12 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, ...(opts.policy ? { policy: opts.policy } : {}) },
   });
   await shards.start();
+  const parser = new ParsePool();
   let http;
   try {
-    http = await startHttp({ host: config.host, port: config.port, maxBody: config.maxBody, log, routes, ctx: { shards, startedAt } });
+    http = await startHttp({ host: config.host, port: config.port, maxBody: config.maxBody, log, routes, ctx: { shards, parser, startedAt } });
   } catch (err) {
-    await shards.shutdown();
+    await Promise.all([shards.shutdown(), parser.close()]);
     throw err;
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -54,7 +56,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     shards,
     close: () => (closing ??= (async () => {
       http.close();
-      await shards.shutdown();
+      await Promise.all([shards.shutdown(), parser.close()]);
       log.info('stopped');
     })()),
   };

@@ -7,7 +7,9 @@ import type { AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 import { classifyConnectError } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
+import { ApiError } from '../errors.js';
 import { Backoff, type BackoffPolicy } from './backoff.js';
+import { ReadSession } from './read-session.js';
 
 export interface ReconnectPolicy {
   connect: BackoffPolicy;
@@ -16,6 +18,8 @@ export interface ReconnectPolicy {
   stableAfter: number;
   /** how long LOGOUT may take when stopping, ms */
   logoutTimeout: number;
+  /** the read connection closes after this long unused, ms */
+  readIdleClose: number;
 }
 
 export const DEFAULT_POLICY: ReconnectPolicy = {
@@ -23,6 +27,7 @@ export const DEFAULT_POLICY: ReconnectPolicy = {
   auth: { base: 60_000, cap: 60 * 60_000 },
   stableAfter: 60_000,
   logoutTimeout: 2_000,
+  readIdleClose: 30_000,
 };
 
 export interface ActorDeps {
@@ -37,6 +42,7 @@ export class AccountActor {
   #lastError: LastError = null;
   readonly #counters: Counters = { connects: 0, disconnects: 0, connectErrors: 0, authErrors: 0, lastConnected: null };
   #client: ImapFlow | null = null;
+  #reads: ReadSession | null = null;
   /** bumped on every (re)connect or stop so callbacks of an old client are ignored */
   #gen = 0;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -77,6 +83,23 @@ export class AccountActor {
       updated: r.updated,
       counters: { ...this.#counters },
     };
+  }
+
+  /** The connection for API reads; a 503 while the account cannot log in at all. */
+  reads(): ReadSession {
+    if (this.#state === 'authenticationError' || this.#state === 'disabled') {
+      const why = this.#lastError ? `: ${this.#lastError.message}` : '';
+      throw new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state });
+    }
+    if (!this.#reads) {
+      const imap = this.#record.imap;
+      this.#reads = new ReadSession({
+        open: () => createImapClient(imap, this.#deps.secrets.open(imap.auth.pass), { idle: false }),
+        log: this.#log,
+        idleClose: this.#deps.policy.readIdleClose,
+      });
+    }
+    return this.#reads;
   }
 
   /** Begin connecting (or sit in `disabled`). */
@@ -181,6 +204,9 @@ export class AccountActor {
   async #disconnect(): Promise<void> {
     this.#gen++;
     this.#clearTimers();
+    const reads = this.#reads;
+    this.#reads = null;
+    await reads?.close();
     const client = this.#client;
     this.#client = null;
     this.#transition(this.#record.disabled ? 'disabled' : 'disconnected');

@@ -2,11 +2,14 @@
 // account, and answers the account and shard ops.
 import { accountNotFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Handlers, ShardStats } from '../protocol/ops.js';
+import type { AccountHandlers, Args, Handlers, Result, ShardStats } from '../protocol/ops.js';
 import { shardOf } from '../protocol/placement.js';
 import type { AccountState } from '../schemas/account.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
+import type { MailboxStore } from '../store/mailboxes.js';
+import { mailOps, type MailOp } from './ops/index.js';
+import type { OpContext } from './ops/context.js';
 import { AccountActor, type ReconnectPolicy } from './account-actor.js';
 import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
 
@@ -14,6 +17,7 @@ export interface ShardHostDeps {
   shard: number;
   shards: number;
   store: AccountStore;
+  mailboxes: MailboxStore;
   secrets: SecretBox;
   log: Logger;
   policy: ReconnectPolicy;
@@ -64,7 +68,22 @@ export class ShardHost {
     return run;
   }
 
+  #context(account: string): OpContext {
+    const actor = this.#actor(account);
+    return { account, reads: actor.reads(), mailboxes: this.#deps.mailboxes, log: this.#deps.log };
+  }
+
+  #mailHandlers(): Pick<AccountHandlers, MailOp> {
+    const table = {} as Record<MailOp, (account: string, args: never) => Promise<unknown>>;
+    for (const op of Object.keys(mailOps) as MailOp[]) {
+      const fn = mailOps[op] as (ctx: OpContext, args: Args<typeof op>) => Promise<Result<typeof op>>;
+      table[op] = (account, args) => fn(this.#context(account), args);
+    }
+    return table as unknown as Pick<AccountHandlers, MailOp>;
+  }
+
   readonly handlers: Handlers = {
+    ...this.#mailHandlers(),
     createAccount: (account, { input }) => this.#serial(account, async () => {
       const { store, secrets } = this.#deps;
       const existing = store.get(account);
@@ -92,6 +111,7 @@ export class ShardHost {
       this.#actors.delete(account);
       await actor.stop();
       await this.#deps.store.remove(account);
+      await this.#deps.mailboxes.removeAccount(account);
       return { account, deleted: true };
     }),
 

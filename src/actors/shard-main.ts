@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, type FromShard, type ToShard } from '../protocol/wire
 import { AccountStore } from '../store/accounts.js';
 import { SecretBox } from '../store/crypto.js';
 import { openEnv } from '../store/env.js';
+import { MailboxStore } from '../store/mailboxes.js';
 import { DEFAULT_POLICY, type ReconnectPolicy } from './account-actor.js';
 import { ShardHost } from './shard-host.js';
 
@@ -27,11 +28,12 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
     shard: data.shard,
     shards: data.shards,
     store: new AccountStore(env.root),
+    mailboxes: new MailboxStore(env.root),
     secrets: new SecretBox(data.key),
     log,
     policy: { ...DEFAULT_POLICY, ...data.policy },
   });
-  const post = (msg: FromShard) => port.postMessage(msg);
+  const post = (msg: FromShard, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
   const handle = serve(host.handlers, post, (err, msg) => log.error({ err, op: msg.op, account: msg.account }, 'request failed'));
 
   port.on('message', (msg: ToShard) => {

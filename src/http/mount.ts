@@ -5,6 +5,7 @@ import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseJson, readBody } from './body.js';
 import { Exchange } from './reply.js';
+import { StreamReply, writeStream } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
 
@@ -38,6 +39,11 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       body: body ? body.check(raw.body) : undefined,
     };
     const result = await route.handle(input, ctx);
+    if (result instanceof StreamReply) {
+      if (ex.aborted) result.port.close();
+      else ex.stream((res, onAbort) => writeStream(res, result, onAbort));
+      return;
+    }
     ex.json(route.statusOf ? route.statusOf(result) : success, result);
   };
 

@@ -16,10 +16,20 @@ const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? 
 export class Exchange {
   aborted = false;
   readonly #res: HttpResponse;
+  #onAbort: (() => void) | null = null;
 
   constructor(res: HttpResponse) {
     this.#res = res;
-    res.onAborted(() => { this.aborted = true; });
+    res.onAborted(() => {
+      this.aborted = true;
+      this.#onAbort?.();
+    });
+  }
+
+  /** Hand the response to a streaming writer (which then owns it). */
+  stream(write: (res: HttpResponse, onAbort: (fn: () => void) => void) => void): void {
+    if (this.aborted) return;
+    write(this.#res, (fn) => { this.#onAbort = fn; });
   }
 
   json(status: number, body: unknown, headers?: Record<string, string>): void {

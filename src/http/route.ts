@@ -3,11 +3,14 @@
 import type { Static, TObject, TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
 import type { ShardCaller } from '../protocol/caller.js';
+import type { ParsePool } from '../parse/pool.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
 export interface RouteContext {
   shards: ShardCaller;
+  /** MIME decoding off the event loop */
+  parser: Pick<ParsePool, 'run'>;
   /** process start, ms since epoch */
   startedAt: number;
 }

@@ -3,8 +3,9 @@ import { ImapFlow } from 'imapflow';
 import type { ServerSettings } from '../schemas/account.js';
 import { VERSION } from '../version.js';
 
-/** A new, unconnected client; `pass` is the opened (plain) password. */
-export function createImapClient(s: ServerSettings, pass: string): ImapFlow {
+/** A new, unconnected client; `pass` is the opened (plain) password. Read connections
+ *  never IDLE: they are closed when unused instead. */
+export function createImapClient(s: ServerSettings, pass: string, opts: { idle: boolean } = { idle: true }): ImapFlow {
   const tls = s.tls ? { ...s.tls } : undefined;
   return new ImapFlow({
     host: s.host,
@@ -13,6 +14,7 @@ export function createImapClient(s: ServerSettings, pass: string): ImapFlow {
     auth: { user: s.auth.user, pass },
     ...(tls ? { tls } : {}),
     logger: false,
+    disableAutoIdle: !opts.idle,
     clientInfo: { name: 'IMAP API', version: VERSION },
     connectionTimeout: 30_000,
     greetingTimeout: 15_000,

@@ -1,5 +1,6 @@
 // What the front needs from the shards, as an interface, so the HTTP layer never sees
 // worker threads or actors.
+import type { TransferListItem } from 'node:worker_threads';
 import type { AccountOp, Args, Result, ShardOp } from './ops.js';
 
 export type ShardState = 'starting' | 'up' | 'down' | 'failed';
@@ -14,7 +15,7 @@ export interface ShardStatus {
 export interface ShardCaller {
   readonly count: number;
   /** Call `op` on the shard that owns `account`. */
-  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>): Promise<Result<K>>;
+  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, transfer?: readonly TransferListItem[]): Promise<Result<K>>;
   /** Call `op` on every shard; fails if any shard cannot answer. */
   callAll<K extends ShardOp>(op: K, args: Args<K>): Promise<Result<K>[]>;
   status(): ShardStatus[];

@@ -1,5 +1,6 @@
 // The calling side of a channel: numbered requests, a deadline per call, and rejectAll()
 // when the other side dies so no caller waits forever.
+import type { TransferListItem } from 'node:worker_threads';
 import { ApiError, fromWire } from '../errors.js';
 import type { AccountOp, Args, Result, ShardOp } from './ops.js';
 import type { ReplyMsg, RequestMsg } from './wire.js';
@@ -14,10 +15,10 @@ interface Pending {
 export class RpcClient {
   #next = 1;
   readonly #pending = new Map<number, Pending>();
-  readonly #post: (msg: RequestMsg) => void;
+  readonly #post: (msg: RequestMsg, transfer: readonly TransferListItem[]) => void;
   readonly #onStray: (id: number) => void;
 
-  constructor(post: (msg: RequestMsg) => void, onStray: (id: number) => void = () => {}) {
+  constructor(post: (msg: RequestMsg, transfer: readonly TransferListItem[]) => void, onStray: (id: number) => void = () => {}) {
     this.#post = post;
     this.#onStray = onStray;
   }
@@ -26,15 +27,16 @@ export class RpcClient {
     return this.#pending.size;
   }
 
-  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
-    return this.#send({ account, op, args } as Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs) as Promise<Result<K>>;
+  /** `transfer`: ports or buffers in `args` to move to the other side rather than copy. */
+  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, timeoutMs: number, transfer: readonly TransferListItem[] = []): Promise<Result<K>> {
+    return this.#send({ account, op, args } as Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs, transfer) as Promise<Result<K>>;
   }
 
   callShard<K extends ShardOp>(op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
-    return this.#send({ account: null, op, args } as Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs) as Promise<Result<K>>;
+    return this.#send({ account: null, op, args } as Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs, []) as Promise<Result<K>>;
   }
 
-  #send(body: Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs: number): Promise<unknown> {
+  #send(body: Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs: number, transfer: readonly TransferListItem[]): Promise<unknown> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -43,7 +45,7 @@ export class RpcClient {
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer, op: body.op });
       try {
-        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs } as RequestMsg);
+        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs } as RequestMsg, transfer);
       } catch (err) {
         clearTimeout(timer);
         this.#pending.delete(id);

@@ -1,10 +1,36 @@
 // The single list of operations a shard serves. The front's routes and the shard's handler
 // table are both typed against these maps, so an op cannot exist on one side only.
+import type { MessagePort } from 'node:worker_threads';
 import type {
   AccountAck, AccountInput, AccountPatch, AccountState, AccountSummary, AccountView, PutAccountResult,
 } from '../schemas/account.js';
+import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../schemas/mailbox.js';
+import type { MessageEntry, MessageList, SearchCriteria } from '../schemas/message.js';
+import type { AttachmentRef, MessageRef, TextRef } from '../ids.js';
+import type { TextPartInput } from '../parse/types.js';
 
 type NoArgs = Record<string, never>;
+
+/** A message as fetched by a shard: list fields plus raw bytes for the parser pool. */
+export interface FetchedMessage {
+  entry: MessageEntry;
+  path: string;
+  headers: Uint8Array;
+  parts: TextPartInput[];
+  hasMore: boolean;
+}
+export interface FetchedText { parts: TextPartInput[]; hasMore: boolean }
+
+/** First answer of a download; the bytes follow on the stream port. */
+export interface StreamMeta {
+  contentType: string;
+  disposition: 'attachment' | 'inline';
+  filename?: string;
+  /** exact length in bytes, when known before the download */
+  size?: number;
+}
+
+type Paging = { path: string; page: number; pageSize: number };
 
 /** Ops addressed to one account; the shard that owns the account serves them. */
 export interface AccountOps {
@@ -13,6 +39,16 @@ export interface AccountOps {
   updateAccount: { args: { patch: AccountPatch }; result: AccountAck };
   deleteAccount: { args: NoArgs; result: AccountAck };
   reconnectAccount: { args: NoArgs; result: AccountAck };
+  listMailboxes: { args: NoArgs; result: { mailboxes: MailboxEntry[] } };
+  createMailbox: { args: { path: string }; result: MailboxCreated };
+  renameMailbox: { args: { path: string; newPath: string }; result: MailboxRenamed };
+  deleteMailbox: { args: { path: string }; result: MailboxDeleted };
+  listMessages: { args: Paging; result: MessageList };
+  searchMessages: { args: Paging & { search: SearchCriteria }; result: MessageList };
+  getMessage: { args: { ref: MessageRef; id: string; maxBytes: number }; result: FetchedMessage };
+  getText: { args: { ref: TextRef; id: string; maxBytes: number }; result: FetchedText };
+  openAttachment: { args: { ref: AttachmentRef; id: string; port: MessagePort }; result: StreamMeta };
+  openSource: { args: { ref: MessageRef; id: string; port: MessagePort }; result: StreamMeta };
 }
 
 export interface ShardStats {

@@ -3,6 +3,7 @@
 import { toWire } from '../errors.js';
 import type { Handlers } from './ops.js';
 import { isShardOp } from './ops.js';
+import { transferables } from './transfer.js';
 import type { ReplyMsg, RequestMsg } from './wire.js';
 
 type Dispatch = (msg: RequestMsg) => Promise<unknown>;
@@ -19,16 +20,17 @@ function dispatcher(handlers: Handlers): Dispatch {
 }
 
 /** Returns a function to feed incoming requests; replies go out through `post`. */
-export function serve(handlers: Handlers, post: (msg: ReplyMsg) => void, onError: (err: unknown, msg: RequestMsg) => void): (msg: RequestMsg) => void {
+export function serve(handlers: Handlers, post: (msg: ReplyMsg, transfer: ArrayBuffer[]) => void, onError: (err: unknown, msg: RequestMsg) => void): (msg: RequestMsg) => void {
   const dispatch = dispatcher(handlers);
   return (msg) => {
     if (Date.now() > msg.deadline) return;
     dispatch(msg).then(
-      (result) => post({ t: 'res', id: msg.id, ok: true, result }),
+      // fetched bytes move to the front instead of being copied
+      (result) => post({ t: 'res', id: msg.id, ok: true, result }, transferables(result)),
       (err: unknown) => {
         const error = toWire(err);
         if (error.code === 'Internal') onError(err, msg);
-        post({ t: 'res', id: msg.id, ok: false, error });
+        post({ t: 'res', id: msg.id, ok: false, error }, []);
       },
     );
   };

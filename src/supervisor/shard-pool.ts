@@ -1,6 +1,7 @@
 // Spawns and supervises the shard worker threads: routes calls by account, fails pending
 // calls of a dead worker at once, respawns it with backoff, and gives up after too many
 // restarts in a short time (so /health turns red instead of crash-looping forever).
+import type { TransferListItem } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -41,9 +42,9 @@ export class ShardPool implements ShardCaller {
     await Promise.all(this.#slots.map((s) => s.start()));
   }
 
-  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>): Promise<Result<K>> {
+  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, transfer: readonly TransferListItem[] = []): Promise<Result<K>> {
     const slot = this.#slot(shardOf(account, this.#slots.length));
-    return slot.client.callAccount(account, op, args, this.#timeout);
+    return slot.client.callAccount(account, op, args, this.#timeout, transfer);
   }
 
   callAll<K extends ShardOp>(op: K, args: Args<K>): Promise<Result<K>[]> {

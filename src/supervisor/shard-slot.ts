@@ -1,4 +1,5 @@
 // One supervised shard thread: its RPC client, its lifecycle state, and its restart policy.
+import type { TransferListItem } from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -30,7 +31,7 @@ export class ShardSlot {
     this.#spawn = spawn;
     this.#log = log.child({ shard: index });
     this.client = new RpcClient(
-      (msg) => this.#post(msg),
+      (msg, transfer) => this.#post(msg, transfer),
       (id) => this.#log.warn({ id }, 'reply for an unknown or expired request'),
     );
   }
@@ -46,9 +47,9 @@ export class ShardSlot {
     });
   }
 
-  #post(msg: ToShard): void {
+  #post(msg: ToShard, transfer: readonly TransferListItem[] = []): void {
     if (!this.#worker) throw new Error('shard thread not running');
-    this.#worker.postMessage(msg);
+    this.#worker.postMessage(msg, transfer as TransferListItem[]);
   }
 
   #launch(): void {

@@ -1,6 +1,8 @@
 // The single list of routes: the mounter, the validators and the OpenAPI builder read it.
 import type { AnyRoute } from '../route.js';
 import { accountRoutes } from './accounts.js';
+import { mailboxRoutes } from './mailboxes.js';
+import { messageRoutes } from './messages.js';
 import { systemRoutes } from './system.js';
 
-export const routes: readonly AnyRoute[] = [...systemRoutes, ...accountRoutes];
+export const routes: readonly AnyRoute[] = [...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes];

@@ -1,0 +1,55 @@
+// One message and its text: the list fields, the header block and the text parts, fetched
+// as raw bytes (cut at maxBytes) for the front's parser pool to decode.
+import type { ImapFlow } from 'imapflow';
+import { messageNotFound } from '../../errors.js';
+import type { MessageRef, TextRef } from '../../ids.js';
+import { ENTRY_QUERY, toEntry } from '../../messages/entry.js';
+import type { TextPartRef } from '../../messages/structure.js';
+import type { FetchedMessage, FetchedText } from '../../protocol/ops.js';
+import { owned } from '../../protocol/transfer.js';
+import type { TextPartInput } from '../../parse/types.js';
+import { pathOf, type OpContext } from './context.js';
+
+async function fetchParts(client: ImapFlow, uid: number, refs: TextPartRef[], maxBytes: number): Promise<{ parts: TextPartInput[]; hasMore: boolean }> {
+  if (!refs.length) return { parts: [], hasMore: false };
+  const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: refs.map((r) => ({ key: r.part, maxLength: maxBytes })) }, { uid: true });
+  if (!msg) return { parts: [], hasMore: false };
+  let hasMore = false;
+  const parts = refs.map((ref): TextPartInput => {
+    const body = owned(msg.bodyParts?.get(ref.part) ?? new Uint8Array(0));
+    const truncated = body.byteLength >= maxBytes && ref.size > maxBytes;
+    hasMore ||= truncated;
+    const input: TextPartInput = { part: ref.part, type: ref.type, body, truncated };
+    if (ref.charset) input.charset = ref.charset;
+    if (ref.encoding) input.encoding = ref.encoding;
+    if (msg.binaryParts?.has(ref.part)) input.decoded = true;
+    if (ref.format) input.format = ref.format;
+    if (ref.delsp) input.delsp = ref.delsp;
+    return input;
+  });
+  return { parts, hasMore };
+}
+
+export async function getMessage(ctx: OpContext, { ref, id, maxBytes }: { ref: MessageRef; id: string; maxBytes: number }): Promise<FetchedMessage> {
+  const path = pathOf(ctx, ref.mailbox, id);
+  return ctx.reads.inMailbox(path, async (client) => {
+    const msg = await client.fetchOne(String(ref.uid), { ...ENTRY_QUERY, headers: true }, { uid: true });
+    if (!msg) throw messageNotFound(id);
+    const { entry, structure } = toEntry(msg, ref.mailbox);
+    const { parts, hasMore } = await fetchParts(client, ref.uid, [...structure.plain, ...structure.html], maxBytes);
+    return { entry, path, headers: owned(msg.headers ?? new Uint8Array(0)), parts, hasMore };
+  });
+}
+
+export async function getText(ctx: OpContext, { ref, id, maxBytes }: { ref: TextRef; id: string; maxBytes: number }): Promise<FetchedText> {
+  const path = pathOf(ctx, ref.mailbox, id);
+  return ctx.reads.inMailbox(path, async (client) => {
+    const msg = await client.fetchOne(String(ref.uid), { uid: true, bodyStructure: true }, { uid: true });
+    if (!msg) throw messageNotFound(id);
+    // part metadata (charset, encoding) comes from the current structure, never from the id
+    const { structure } = toEntry(msg, ref.mailbox);
+    const wanted = new Set([...ref.plain, ...ref.html]);
+    const refs = [...structure.plain, ...structure.html].filter((p) => wanted.has(p.part));
+    return fetchParts(client, ref.uid, refs, maxBytes);
+  });
+}

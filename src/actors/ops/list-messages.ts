@@ -1,0 +1,41 @@
+// Paged message lists, newest first: the page maps to a sequence-number range counted from
+// the end of the folder, so listing page 0 of a huge folder costs one small FETCH.
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
+import { pageBounds } from '../../schemas/common.js';
+import type { MessageEntry, MessageList, SearchCriteria } from '../../schemas/message.js';
+import { ENTRY_QUERY, toEntry } from '../../messages/entry.js';
+import { toImapSearch } from '../../messages/search.js';
+import { mailboxIdOf, type OpContext } from './context.js';
+
+export interface ListArgs { path: string; page: number; pageSize: number }
+
+async function entries(client: ImapFlow, range: string, byUid: boolean, mailbox: number): Promise<MessageEntry[]> {
+  const fetched: FetchMessageObject[] = [];
+  for await (const msg of client.fetch(range, ENTRY_QUERY, { uid: byUid })) fetched.push(msg);
+  // sequence numbers follow UID order (RFC 3501 2.3.1.2), so UID descending is newest first
+  return fetched.sort((a, b) => b.uid - a.uid).map((m) => toEntry(m, mailbox).entry);
+}
+
+export async function listMessages(ctx: OpContext, { path, page, pageSize }: ListArgs): Promise<MessageList> {
+  const mailboxId = await mailboxIdOf(ctx, path);
+  return ctx.reads.inMailbox(path, async (client, mailbox) => {
+    const total = mailbox.exists;
+    const { pages, start, end } = pageBounds(total, page, pageSize);
+    if (start >= end) return { total, page, pages, messages: [] };
+    // newest first: entry k of the listing is sequence number total - k
+    const range = `${total - end + 1}:${total - start}`;
+    return { total, page, pages, messages: await entries(client, range, false, mailboxId) };
+  });
+}
+
+export async function searchMessages(ctx: OpContext, args: ListArgs & { search: SearchCriteria }): Promise<MessageList> {
+  const mailboxId = await mailboxIdOf(ctx, args.path);
+  return ctx.reads.inMailbox(args.path, async (client) => {
+    const found = await client.search(toImapSearch(args.search), { uid: true });
+    const uids = (found || []).sort((a, b) => b - a);
+    const { pages, start, end } = pageBounds(uids.length, args.page, args.pageSize);
+    const slice = uids.slice(start, end);
+    const messages = slice.length ? await entries(client, slice.join(','), true, mailboxId) : [];
+    return { total: uids.length, page: args.page, pages, messages };
+  });
+}

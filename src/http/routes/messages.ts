@@ -1,0 +1,91 @@
+// Message routes: paged lists, search, one message, text, attachments and raw source.
+import { MessageChannel } from 'node:worker_threads';
+import Type, { type Static } from 'typebox';
+import { decodeAttachmentId, decodeMessageId, decodeTextId } from '../../ids.js';
+import { AccountId } from '../../schemas/common.js';
+import { ListQuery, MessageDetail, MessageList, SearchBody, TextContent, TextQuery } from '../../schemas/message.js';
+import { MailboxPath } from '../../schemas/mailbox.js';
+import { Page, PageSize } from '../../schemas/common.js';
+import type { ShardCaller } from '../../protocol/caller.js';
+import type { MessageRef } from '../../ids.js';
+import type { StreamMeta } from '../../protocol/ops.js';
+import { defineRoute } from '../route.js';
+import { StreamReply } from '../stream-reply.js';
+
+const tags = ['Message'];
+const common = ['AccountNotFound', 'NotConnected', 'UpstreamRejected', 'ShardUnavailable', 'DeadlineExceeded'] as const;
+const closed = { additionalProperties: false } as const;
+const Id = Type.String({ minLength: 11, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
+const MessageParams = Type.Object({ account: AccountId, message: Id }, closed);
+const TextParams = Type.Object({ account: AccountId, text: Id }, closed);
+const AttachmentParams = Type.Object({ account: AccountId, attachment: Id }, closed);
+const SearchQuery = Type.Object({ path: MailboxPath, page: Type.Optional(Page), pageSize: Type.Optional(PageSize) }, closed);
+const Binary = Type.Unsafe<StreamReply>({ type: 'string', format: 'binary' });
+
+type StreamOp = 'openAttachment' | 'openSource';
+
+/** Open a download on the owning shard; the bytes arrive on a port of their own. */
+async function download<R extends MessageRef>(shards: ShardCaller, account: string, op: StreamOp, ref: R, id: string): Promise<StreamReply> {
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const args = { ref: ref as never, id, port: port2 };
+    const meta: StreamMeta = await shards.callAccount(account, op, args, [port2]);
+    return new StreamReply(meta, port1);
+  } catch (err) {
+    port1.close();
+    throw err;
+  }
+}
+
+export const messageRoutes = [
+  defineRoute({
+    method: 'get', path: '/v1/account/{account}/messages', tags, summary: 'List messages in a folder, newest first, paged',
+    params: Type.Object({ account: AccountId }, closed), query: ListQuery, response: MessageList, errors: [...common, 'MailboxNotFound'],
+    handle: ({ params, query }, { shards }) =>
+      shards.callAccount(params.account, 'listMessages', { path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20 }),
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/account/{account}/search', tags, summary: 'Search a folder (IMAP SEARCH); same list shape, newest first',
+    params: Type.Object({ account: AccountId }, closed), query: SearchQuery, body: SearchBody, response: MessageList, errors: [...common, 'MailboxNotFound'],
+    handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'searchMessages', {
+      path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20, search: body.search,
+    }),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/account/{account}/message/{message}', tags, summary: 'One message: list fields, headers, text and attachments',
+    params: MessageParams, query: TextQuery, response: MessageDetail, errors: [...common, 'InvalidId', 'MessageNotFound'],
+    handle: async ({ params, query }, { shards, parser }) => {
+      const ref = decodeMessageId(params.message);
+      const fetched = await shards.callAccount(params.account, 'getMessage', { ref, id: params.message, maxBytes: query.maxBytes ?? 5 << 20 });
+      const parsed = await parser.run({ kind: 'text', parts: fetched.parts, headers: fetched.headers });
+      const { entry } = fetched;
+      const text = entry.text ?? { id: '', encodedSize: { plain: 0, html: 0 } };
+      const detail: Static<typeof MessageDetail> = {
+        ...entry,
+        headers: parsed.headers ?? {},
+        text: { ...text, plain: parsed.plain, html: parsed.html, hasMore: fetched.hasMore },
+      };
+      return detail;
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/account/{account}/text/{text}', tags, summary: 'The plain and html text of a message, fetching only those parts',
+    params: TextParams, query: TextQuery, response: TextContent, errors: [...common, 'InvalidId', 'MessageNotFound'],
+    handle: async ({ params, query }, { shards, parser }) => {
+      const ref = decodeTextId(params.text);
+      const fetched = await shards.callAccount(params.account, 'getText', { ref, id: params.text, maxBytes: query.maxBytes ?? 5 << 20 });
+      const parsed = await parser.run({ kind: 'text', parts: fetched.parts });
+      return { plain: parsed.plain, html: parsed.html, hasMore: fetched.hasMore };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/account/{account}/attachment/{attachment}', tags, summary: 'Attachment bytes (decoded), streamed',
+    params: AttachmentParams, response: Binary, errors: [...common, 'InvalidId', 'MessageNotFound'],
+    handle: ({ params }, { shards }) => download(shards, params.account, 'openAttachment', decodeAttachmentId(params.attachment), params.attachment),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/account/{account}/message/{message}/source', tags, summary: 'The raw RFC 822 message, streamed',
+    params: MessageParams, response: Binary, errors: [...common, 'InvalidId', 'MessageNotFound'],
+    handle: ({ params }, { shards }) => download(shards, params.account, 'openSource', decodeMessageId(params.message), params.message),
+  }),
+];

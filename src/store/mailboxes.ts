@@ -1,0 +1,95 @@
+// Folder records per account: a small stable numeric id per path (used inside message ids),
+// and the reverse map from id to path. Sync state joins these records later.
+import type { Database, RootDatabase } from 'lmdb';
+
+export interface MailboxRecord {
+  id: number;
+}
+
+type PathKey = [string, string];
+type IdKey = [string, number];
+
+/** Key range covering every entry of one account in an [account, …] keyed database. */
+const accountRange = (account: string) => ({ start: [account], end: [account + '\u0000'] });
+
+export class MailboxStore {
+  readonly #root: RootDatabase;
+  readonly #byPath: Database<MailboxRecord, PathKey>;
+  /** [account, id] → path; [account, 0] holds the last id handed out */
+  readonly #byId: Database<string | number, IdKey>;
+
+  constructor(root: RootDatabase) {
+    this.#root = root;
+    this.#byPath = root.openDB<MailboxRecord, PathKey>({ name: 'mailboxes', encoding: 'msgpack' });
+    this.#byId = root.openDB<string | number, IdKey>({ name: 'mailboxIds', encoding: 'msgpack' });
+  }
+
+  get(account: string, path: string): MailboxRecord | undefined {
+    return this.#byPath.get([account, path]);
+  }
+
+  pathOf(account: string, id: number): string | undefined {
+    if (id < 1) return undefined;
+    const path = this.#byId.get([account, id]);
+    return typeof path === 'string' ? path : undefined;
+  }
+
+  /** Ids for `paths`, allocating the missing ones in one write transaction. */
+  async ensure(account: string, paths: string[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    const missing: string[] = [];
+    for (const path of paths) {
+      const id = this.get(account, path)?.id;
+      if (id) ids.set(path, id);
+      else missing.push(path);
+    }
+    if (!missing.length) return ids;
+    await this.#root.transaction(() => {
+      let last = Number(this.#byId.get([account, 0]) ?? 0);
+      for (const path of missing) {
+        // re-read inside the transaction: another turn may have allocated it meanwhile
+        const existing = this.#byPath.get([account, path])?.id;
+        if (existing) { ids.set(path, existing); continue; }
+        const id = ++last;
+        this.#byPath.putSync([account, path], { id });
+        this.#byId.putSync([account, id], path);
+        ids.set(path, id);
+      }
+      this.#byId.putSync([account, 0], last);
+    });
+    return ids;
+  }
+
+  /** A renamed folder (and its subfolders, which IMAP RENAME moves along) keeps its id. */
+  async rename(account: string, from: string, to: string, delimiter: string | null): Promise<void> {
+    await this.#root.transaction(() => {
+      for (const { key, value } of [...this.#byPath.getRange(accountRange(account))]) {
+        const path = key[1];
+        const child = delimiter !== null && path.startsWith(from + delimiter);
+        if (path !== from && !child) continue;
+        const renamed = to + path.slice(from.length);
+        this.#byPath.removeSync(key);
+        this.#byPath.putSync([account, renamed], value);
+        this.#byId.putSync([account, value.id], renamed);
+      }
+    });
+  }
+
+  /** Forget a folder; its id is never handed out again for this account. */
+  async remove(account: string, path: string): Promise<void> {
+    await this.#root.transaction(() => {
+      const record = this.#byPath.get([account, path]);
+      if (!record) return;
+      this.#byPath.removeSync([account, path]);
+      this.#byId.removeSync([account, record.id]);
+    });
+  }
+
+  /** Every folder record of the account (for removing the account). */
+  async removeAccount(account: string): Promise<void> {
+    await this.#root.transaction(() => {
+      for (const key of [...this.#byPath.getKeys(accountRange(account))]) this.#byPath.removeSync(key);
+      for (const key of [...this.#byId.getKeys(accountRange(account))]) this.#byId.removeSync(key);
+    });
+  }
+}
