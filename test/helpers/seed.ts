@@ -167,3 +167,61 @@ export async function appendMessages(
     await client.logout().catch(() => client.close());
   }
 }
+
+/** Subject of bulk message i (see bulkMessage). */
+export function bulkSubject(i: number): string {
+  return pick(SUBJECTS, i)(i);
+}
+
+const word = (text: string) => `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`;
+
+/**
+ * A small realistic message built from a template (multipart/mixed with text, html and a
+ * little attachment, encoded-word subject and names): about 100x cheaper than MailComposer,
+ * for folders of tens of thousands of messages.
+ */
+export function bulkMessage(i: number): Buffer {
+  const from = pick(PEOPLE, i);
+  const to = pick(PEOPLE, i + 1);
+  const date = new Date(BASE_DATE + i * 60_000).toUTCString().replace('GMT', '+0000');
+  const text = `Sõnum ${i}. Tere, ${to.name}!`;
+  const lines = [
+    `From: ${word(from.name)} <${from.address}>`, `To: ${word(to.name)} <${to.address}>`,
+    `Subject: ${word(bulkSubject(i))}`, `Message-ID: <bulk-${i}@e2e.example>`, `Date: ${date}`,
+    'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="mixed"', '',
+    '--mixed', 'Content-Type: multipart/alternative; boundary="alt"', '',
+    '--alt', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '',
+    Buffer.from(text).toString('base64'), '--alt', 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64', '',
+    Buffer.from(`<p>${text}</p>`).toString('base64'), '--alt--', '',
+    '--mixed', `Content-Type: application/octet-stream; name="bulk-${i}.bin"`, `Content-Disposition: attachment; filename="bulk-${i}.bin"`,
+    'Content-Transfer-Encoding: base64', '', Buffer.from(`attachment of message ${i}`).toString('base64'), '--mixed--', '',
+  ];
+  return Buffer.from(lines.join('\r\n'));
+}
+
+/**
+ * APPEND bulkMessage(start..start+count-1) over `concurrency` connections; returns UID → index,
+ * since parallel APPENDs do not get UIDs in generation order.
+ */
+export async function appendBulk(login: ImapLogin, path: string, count: number, opts: { start?: number; concurrency?: number } = {}): Promise<Map<number, number>> {
+  const start = opts.start ?? 0;
+  const setup = await imapClient(login);
+  if (path.toUpperCase() !== 'INBOX') await setup.mailboxCreate(path).catch(() => undefined);
+  await setup.logout();
+  const byUid = new Map<number, number>();
+  let next = start;
+  const worker = async () => {
+    const client = await imapClient(login);
+    try {
+      for (let i = next++; i < start + count; i = next++) {
+        const res = await client.append(path, bulkMessage(i), []);
+        if (!res || res.uid === undefined) throw new Error(`APPEND to ${path} returned no UID`);
+        byUid.set(res.uid, i);
+      }
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
+  return byUid;
+}

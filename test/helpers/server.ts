@@ -20,6 +20,7 @@ export interface RunningServer {
   url: string;
   port: number;
   dataDir: string;
+  pid: number;
   /** everything the process wrote to stdout and stderr so far */
   output(): string;
   /** send a signal and wait for exit; resolves with the exit code and how long it took */
@@ -49,6 +50,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
+    pid: child.pid ?? 0,
     output: () => out,
     stop: (signal = 'SIGTERM') => stopChild(child, exited, signal),
   };

@@ -1,0 +1,133 @@
+// Reading messages end to end: for every seeded message (multipart/alternative, attachments,
+// non-ASCII headers) the parsed text, the attachment bytes and the raw source equal what was
+// appended, and reads never disturb the account's IDLE connection.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { decodeMessageId } from '../src/ids.js';
+import { startDovecot, type Dovecot } from './helpers/dovecot.js';
+import { appendMessages, type SeedSpec } from './helpers/seed.js';
+import { startServer, removeDir, type RunningServer } from './helpers/server.js';
+import { api, eventually, exampleAccount } from './helpers/api.js';
+
+const COUNT = 48;
+let dovecot: Dovecot;
+let server: RunningServer;
+let seeded: { uid: number; spec: SeedSpec; raw: Buffer }[];
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const get = (path: string) => api(server.url, 'GET', path);
+
+before(async () => {
+  dovecot = await startDovecot();
+  const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('read'), pass: dovecot.password };
+  seeded = await appendMessages(login, 'Seeded', COUNT);
+  server = await startServer();
+  await api(server.url, 'POST', '/v1/account', exampleAccount('reader', login));
+  await eventually(async () => (await get('/v1/account/reader')).body.state === 'connected');
+});
+after(async () => {
+  await server?.stop();
+  await dovecot?.close();
+  if (server) await removeDir(server.dataDir);
+});
+
+test('the list shows every seeded message newest first with decoded headers', async () => {
+  const list = (await get('/v1/account/reader/messages?path=Seeded&pageSize=100')).body;
+  assert.equal(list.total, COUNT);
+  assert.deepEqual(list.messages.map((m: { uid: number }) => m.uid), seeded.map((s) => s.uid).sort((a, b) => b - a));
+  const folderId = decodeMessageId(list.messages[0].id).mailbox;
+  for (const m of list.messages) {
+    const { spec } = seeded.find((s) => s.uid === m.uid)!;
+    assert.deepEqual(decodeMessageId(m.id), { mailbox: folderId, uid: m.uid });
+    assert.equal(m.subject, spec.subject);
+    assert.deepEqual(m.from, spec.from);
+    assert.deepEqual(m.to, spec.to);
+    assert.equal(m.messageId, spec.messageId);
+    assert.equal(m.date, spec.date.toISOString());
+    assert.equal(m.unseen, true);
+    assert.ok(m.text.encodedSize.plain > 0 && m.text.encodedSize.html > 0);
+    assert.deepEqual((m.attachments ?? []).map((a: { filename: string }) => a.filename), spec.attachments.map((a) => a.filename));
+  }
+});
+
+test('for each message: parsed text, attachment bytes and raw source equal what was appended', async () => {
+  const list = (await get('/v1/account/reader/messages?path=Seeded&pageSize=100')).body;
+  let attachments = 0;
+  for (const m of list.messages) {
+    const { spec, raw } = seeded.find((s) => s.uid === m.uid)!;
+    const one = await get(`/v1/account/reader/message/${m.id}`);
+    assert.equal(one.status, 200);
+    assert.equal(one.body.text.plain, spec.text, `plain of uid ${m.uid}`);
+    assert.equal(one.body.text.html, spec.html, `html of uid ${m.uid}`);
+    assert.equal(one.body.text.hasMore, false);
+    assert.deepEqual(one.body.headers['message-id'], [spec.messageId]);
+    if (/[^\x00-\x7f]/.test(spec.subject)) assert.ok(one.body.headers.subject?.[0]?.includes('=?'), 'headers are raw, encoded-words kept');
+    else assert.deepEqual(one.body.headers.subject, [spec.subject]);
+
+    const text = await get(`/v1/account/reader/text/${m.text.id}`);
+    assert.deepEqual(text.body, { plain: spec.text, html: spec.html, hasMore: false });
+
+    for (const [i, a] of (m.attachments ?? []).entries()) {
+      const res = await fetch(`${server.url}/v1/account/reader/attachment/${a.id}`);
+      assert.equal(res.status, 200);
+      const body = new Uint8Array(await res.arrayBuffer());
+      assert.equal(sha(body), sha(spec.attachments[i]!.content), `attachment ${a.filename} of uid ${m.uid}`);
+      assert.equal(res.headers.get('content-type'), spec.attachments[i]!.contentType);
+      const disposition = res.headers.get('content-disposition') ?? '';
+      assert.ok(disposition.includes(`filename*=UTF-8''${encodeURIComponent(a.filename)}`), disposition);
+      attachments++;
+    }
+
+    const source = await fetch(`${server.url}/v1/account/reader/message/${m.id}/source`);
+    assert.equal(source.headers.get('content-type'), 'message/rfc822');
+    assert.ok(Buffer.from(await source.arrayBuffer()).equals(raw), `source of uid ${m.uid}`);
+  }
+  assert.ok(attachments > COUNT / 2, `only ${attachments} attachments checked`);
+});
+
+test('maxBytes cuts the text and says so', async () => {
+  const m = (await get('/v1/account/reader/messages?path=Seeded&pageSize=1')).body.messages[0];
+  const { spec } = seeded.find((s) => s.uid === m.uid)!;
+  const cut = await get(`/v1/account/reader/message/${m.id}?maxBytes=20`);
+  assert.equal(cut.body.text.hasMore, true);
+  assert.ok(spec.text.startsWith(cut.body.text.plain.replace(/\uFFFD$/, '')), cut.body.text.plain);
+  assert.ok(cut.body.text.plain.length > 0 && cut.body.text.plain.length < spec.text.length);
+  const text = await get(`/v1/account/reader/text/${m.text.id}?maxBytes=20`);
+  assert.equal(text.body.hasMore, true);
+  assert.equal((await get(`/v1/account/reader/text/${m.text.id}?maxBytes=0`)).status, 400);
+});
+
+test('missing and malformed ids: 404 and 400', async () => {
+  const m = (await get('/v1/account/reader/messages?path=Seeded&pageSize=1')).body.messages[0];
+  const { mailbox } = decodeMessageId(m.id);
+  const gone = Buffer.alloc(8);
+  gone.writeUInt32BE(mailbox, 0);
+  gone.writeUInt32BE(999_999, 4);
+  const missing = await get(`/v1/account/reader/message/${gone.toString('base64url')}`);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.code, 'MessageNotFound');
+  assert.equal((await get('/v1/account/reader/message/AAAAMAAAAAE')).status, 404, 'unknown folder id');
+  const bad = await get('/v1/account/reader/message/AAAAAQAAAeEA');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.code, 'InvalidId');
+  assert.equal((await get(`/v1/account/reader/attachment/${m.id}`)).status, 400);
+  const folder = await get('/v1/account/reader/messages?path=No%20Such%20Folder');
+  assert.equal(folder.status, 404);
+  assert.equal(folder.body.code, 'MailboxNotFound');
+  assert.match(folder.body.message, /No Such Folder/);
+});
+
+test('pages past the end are empty, pageSize is bounded', async () => {
+  const past = (await get('/v1/account/reader/messages?path=Seeded&page=50')).body;
+  assert.deepEqual({ ...past, messages: past.messages.length }, { total: COUNT, page: 50, pages: Math.ceil(COUNT / 20), messages: 0 });
+  assert.equal((await get('/v1/account/reader/messages?path=Seeded&pageSize=1001')).status, 400);
+  assert.equal((await get('/v1/account/reader/messages?path=Seeded&pageSize=0')).status, 400);
+  assert.equal((await get('/v1/account/reader/messages')).status, 400, 'path is required');
+});
+
+test('reads use their own connection: the IDLE connection stayed up throughout', async () => {
+  const view = (await get('/v1/account/reader')).body;
+  assert.equal(view.state, 'connected');
+  assert.equal(view.counters.connects, 1);
+  assert.equal(view.counters.disconnects, 0);
+});
