@@ -59,3 +59,12 @@ test('placement is stable and spreads accounts over shards', () => {
   for (let i = 0; i < 4000; i++) counts[shardOf(`user-${i}@example.com`, 4)]!++;
   for (const c of counts) assert.ok(c > 800 && c < 1200, `uneven: ${counts.join(',')}`);
 });
+
+test('a handler that throws synchronously fails its request only', async () => {
+  const { client, close } = channel({
+    getAccount: ((account: string) => { if (account === 'bad') throw accountNotFound('bad'); return Promise.resolve({ account }); }) as never,
+  });
+  await assert.rejects(client.callAccount('bad', 'getAccount', {}, 1000), (e: ApiError) => e.status === 404);
+  assert.deepEqual(await client.callAccount('ok', 'getAccount', {}, 1000), { account: 'ok' });
+  close();
+});

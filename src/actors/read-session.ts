@@ -31,14 +31,15 @@ export class ReadSession {
     return this.#turns.waiting;
   }
 
-  /** Run `fn` in its turn with the connection, no folder selected in particular. */
-  withClient<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  /** Run `fn` in its turn with the connection, no folder selected in particular;
+   *  `path` names the folder the command is about, for a 404 when it does not exist. */
+  withClient<T>(fn: (client: ImapFlow) => Promise<T>, path?: string): Promise<T> {
     return this.#turns.run(async () => {
       const client = await this.#connected();
       try {
         return await fn(client);
       } catch (err) {
-        throw classifyCommandError(err);
+        throw classifyCommandError(err, path);
       } finally {
         this.#armIdle();
       }

@@ -2,9 +2,11 @@
 // decoding never blocks the front's or a shard's event loop.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { ApiError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { ParseResult, ParseTask } from './types.js';
 
-export interface ParserOptions { maxThreads?: number; minThreads?: number; idleTimeout?: number }
+export interface ParserOptions { maxThreads?: number; minThreads?: number; idleTimeout?: number; log?: Logger }
 
 // compiled layout: dist/src/parse/pool.js → dist/workers/parse.js
 const TASK_FILE = new URL('../../workers/parse.js', import.meta.url).href;
@@ -12,16 +14,24 @@ const TASK_FILE = new URL('../../workers/parse.js', import.meta.url).href;
 // the shards and the front need cores too, so parsing gets half of them
 const DEFAULT_MAX_THREADS = Math.max(1, Math.floor(availableParallelism() / 2));
 
+/** The byte arrays a task carries, by kind; an unknown kind is left for the worker to refuse. */
+function bytesOf(task: ParseTask): Uint8Array[] {
+  switch (task.kind) {
+    case 'text':
+      return task.headers ? [...task.parts.map((p) => p.body), task.headers] : task.parts.map((p) => p.body);
+    default:
+      return [];
+  }
+}
+
 /**
  * Moving an ArrayBuffer detaches it for the sender. Only a view that spans its whole buffer is
  * moved: a slice of Node's shared Buffer pool (or of a larger read) would take its neighbours
  * with it, so it is cloned instead. Each buffer is listed once, as duplicates throw.
  */
 function transferList(task: ParseTask): ArrayBuffer[] {
-  const views = task.parts.map((p) => p.body);
-  if (task.headers) views.push(task.headers);
   const owned = new Set<ArrayBuffer>();
-  for (const view of views) {
+  for (const view of bytesOf(task)) {
     const { buffer } = view;
     if (buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength) owned.add(buffer);
   }
@@ -30,6 +40,8 @@ function transferList(task: ParseTask): ArrayBuffer[] {
 
 export class ParsePool {
   #pool: Piscina<ParseTask, ParseResult>;
+  #running = new Set<Promise<unknown>>();
+  #closing: Promise<void> | null = null;
 
   constructor(opts: ParserOptions = {}) {
     const maxThreads = opts.maxThreads ?? DEFAULT_MAX_THREADS;
@@ -40,16 +52,28 @@ export class ParsePool {
       minThreads: Math.min(opts.minThreads ?? 1, maxThreads),
       idleTimeout: opts.idleTimeout ?? 30_000,
     });
+    // piscina emits 'error' for a thread that dies with no task to fail (one failing to start,
+    // say); unhandled, that event would take the whole front thread down
+    this.#pool.on('error', (err: unknown) => opts.log?.error({ err }, 'parse pool thread failed'));
   }
 
   /** Runs a task on a pool thread; buffers that own their memory are moved, so do not reuse them. */
   run(task: ParseTask): Promise<ParseResult> {
-    return this.#pool.run(task, { transferList: transferList(task) });
+    // piscina would quietly start new threads for a task sent after close()
+    if (this.#closing) return Promise.reject(new ApiError('ShuttingDown', 'The parse pool is closed'));
+    const result = this.#pool.run(task, { transferList: transferList(task) });
+    const settled = result.then(() => undefined, () => undefined);
+    this.#running.add(settled);
+    void settled.then(() => this.#running.delete(settled));
+    return result;
   }
 
-  /** Finishes queued and running tasks, then stops the threads. */
+  /** Lets every task already accepted finish, then stops the threads. */
   close(): Promise<void> {
-    return this.#pool.close();
+    // piscina 5.3's own close() counts an idle thread as drained more than once, so with two or
+    // more threads it terminates tasks still running ("Terminating worker thread")
+    this.#closing ??= Promise.allSettled(this.#running).then(() => this.#pool.destroy());
+    return this.#closing;
   }
 
   get stats(): { threads: number; queued: number; completed: number } {

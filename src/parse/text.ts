@@ -3,7 +3,7 @@
 // and format=flowed handling, the same code that decodes whole messages.
 import { simpleParser, type SimpleParserOptions } from 'mailparser';
 import { parseHeaders } from './headers.js';
-import { dropCutChar, trimCutEncoding, trimCutJis, type TransferEncoding } from './truncated.js';
+import { dropCutChar, trimCutJis, trimCutQuotedPrintable } from './truncated.js';
 import type { ParseTextResult, ParseTextTask, TextPartInput } from './types.js';
 
 // mailparser would otherwise derive text from HTML (html-to-text, the costly step) and HTML
@@ -15,6 +15,8 @@ const OPTIONS: SimpleParserOptions = {
   skipImageLinks: true,
   keepCidLinks: true,
 };
+
+type TransferEncoding = 'base64' | 'quoted-printable' | '8bit';
 
 // parameter values come from the IMAP server; anything but RFC 2045 token characters could
 // break out of the header line we build, so it is removed
@@ -40,9 +42,10 @@ function mimeHeader(part: TextPartInput, encoding: TransferEncoding): string {
 }
 
 function cutBody(part: TextPartInput, encoding: TransferEncoding): Uint8Array {
-  const body = trimCutEncoding(part.body, encoding);
+  if (encoding === 'quoted-printable') return trimCutQuotedPrintable(part.body);
+  // a stateful charset: a lone half character decodes to "?", not to a U+FFFD dropCutChar sees
   const jis = encoding === '8bit' && /^iso-?2022-?jp/i.test(part.charset ?? '');
-  return jis ? trimCutJis(body) : body;
+  return jis ? trimCutJis(part.body) : part.body;
 }
 
 /** Decodes one part's body to a string; never throws on bad input. */

@@ -24,7 +24,8 @@ export function serve(handlers: Handlers, post: (msg: ReplyMsg, transfer: ArrayB
   const dispatch = dispatcher(handlers);
   return (msg) => {
     if (Date.now() > msg.deadline) return;
-    dispatch(msg).then(
+    // a handler that throws synchronously must fail its request, never the whole thread
+    new Promise((resolve) => resolve(dispatch(msg))).then(
       // fetched bytes move to the front instead of being copied
       (result) => post({ t: 'res', id: msg.id, ok: true, result }, transferables(result)),
       (err: unknown) => {

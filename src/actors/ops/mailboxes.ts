@@ -49,13 +49,13 @@ export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: s
   const res = await ctx.reads.withClient(async (c) => {
     const delimiter = (await c.list()).find((m) => m.path === path)?.delimiter ?? null;
     return { ...(await c.mailboxRename(path, newPath)), delimiter };
-  });
+  }, path);
   await ctx.mailboxes.rename(ctx.account, res.path, res.newPath, res.delimiter);
   return { path: res.path, newPath: res.newPath, renamed: true };
 }
 
 export async function deleteMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxDeleted> {
-  const res = await ctx.reads.withClient((c) => c.mailboxDelete(path));
+  const res = await ctx.reads.withClient((c) => c.mailboxDelete(path), path);
   await ctx.mailboxes.remove(ctx.account, res.path);
   return { path: res.path, deleted: true };
 }
