@@ -37,7 +37,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, ...(opts.policy ? { policy: opts.policy } : {}) },
   });
   await shards.start();
-  const parser = new ParsePool();
+  const parser = new ParsePool({ log });
   let http;
   try {
     http = await startHttp({ host: config.host, port: config.port, maxBody: config.maxBody, log, routes, ctx: { shards, parser, startedAt } });

@@ -5,24 +5,36 @@ import { join } from 'node:path';
 import type { Dovecot } from './dovecot.js';
 import { bulkMessage, imapClient, type ImapLogin } from './seed.js';
 
-/** Put bulkMessage(0..count-1) into `folder` of `login.user`; returns UID → message index. */
-export async function fillMaildir(dovecot: Dovecot, login: ImapLogin, folder: string, count: number): Promise<Map<number, number>> {
+let fileCounter = 0;
+
+/** Write messages `make(0..count-1)` into the Maildir of `folder` (created over IMAP first). */
+export async function writeMaildir(dovecot: Dovecot, login: ImapLogin, folder: string, count: number, make: (i: number) => Buffer): Promise<void> {
   const client = await imapClient(login);
   try {
     // logging in and creating the folder over IMAP makes Dovecot lay out the Maildir itself
     if (folder.toUpperCase() !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
-    const maildir = join(dovecot.home(login.user), 'Maildir');
-    const dir = folder.toUpperCase() === 'INBOX' ? maildir : join(maildir, `.${folder}`);
-    await mkdir(join(dir, 'new'), { recursive: true });
-    const owner = await stat(maildir);
-    const stamp = Math.floor(Date.now() / 1000);
-    for (let i = 0; i < count; i += 200) {
-      await Promise.all(Array.from({ length: Math.min(200, count - i) }, async (_, k) => {
-        const file = join(dir, 'new', `${stamp}.M${i + k}P${process.pid}.bulk`);
-        await writeFile(file, bulkMessage(i + k));
-        await chown(file, owner.uid, owner.gid);
-      }));
-    }
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+  const maildir = join(dovecot.home(login.user), 'Maildir');
+  const dir = folder.toUpperCase() === 'INBOX' ? maildir : join(maildir, `.${folder}`);
+  await mkdir(join(dir, 'new'), { recursive: true });
+  const owner = await stat(maildir);
+  const stamp = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < count; i += 200) {
+    await Promise.all(Array.from({ length: Math.min(200, count - i) }, async (_, k) => {
+      const file = join(dir, 'new', `${stamp}.M${++fileCounter}P${process.pid}.bulk`);
+      await writeFile(file, make(i + k));
+      await chown(file, owner.uid, owner.gid);
+    }));
+  }
+}
+
+/** Put bulkMessage(0..count-1) into `folder` of `login.user`; returns UID → message index. */
+export async function fillMaildir(dovecot: Dovecot, login: ImapLogin, folder: string, count: number): Promise<Map<number, number>> {
+  await writeMaildir(dovecot, login, folder, count, bulkMessage);
+  const client = await imapClient(login);
+  try {
     const byUid = new Map<number, number>();
     await client.mailboxOpen(folder, { readOnly: true });
     for await (const msg of client.fetch('1:*', { uid: true, envelope: true })) {
