@@ -13,6 +13,7 @@ export async function writeMaildir(dovecot: Dovecot, login: ImapLogin, folder: s
   try {
     // logging in and creating the folder over IMAP makes Dovecot lay out the Maildir itself
     if (folder.toUpperCase() !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
+    await client.status(folder, { messages: true });
   } finally {
     await client.logout().catch(() => client.close());
   }

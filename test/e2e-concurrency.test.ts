@@ -1,0 +1,70 @@
+// Many accounts read at once: 50 accounts with 10 requests in flight each all answer
+// correctly, each account's reads taking fair turns on its own read connection.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pool } from 'undici';
+import { startDovecot, type Dovecot } from './helpers/dovecot.js';
+import { fillMaildir } from './helpers/maildir.js';
+import { bulkSubject } from './helpers/seed.js';
+import { startServer, removeDir, type RunningServer } from './helpers/server.js';
+import { api, eventually, exampleAccount } from './helpers/api.js';
+
+const ACCOUNTS = 50;
+const IN_FLIGHT = 10;
+const MESSAGES = 30;
+let dovecot: Dovecot;
+let server: RunningServer;
+let pool: Pool;
+const uidMaps: Map<number, number>[] = [];
+
+async function getJson(path: string): Promise<{ status: number; body: any }> {
+  const res = await pool.request({ method: 'GET', path });
+  return { status: res.statusCode, body: await res.body.json() };
+}
+
+before(async () => {
+  dovecot = await startDovecot();
+  server = await startServer();
+  pool = new Pool(server.url, { connections: 100 });
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('cc'), pass: dovecot.password };
+    uidMaps.push(await fillMaildir(dovecot, login, 'INBOX', MESSAGES));
+    await api(server.url, 'POST', '/v1/account', exampleAccount(`cc-${a}`, login));
+  }
+  await eventually(async () => (await getJson('/v1/accounts?state=connected')).body.total === ACCOUNTS, 30_000, 'all connected');
+});
+after(async () => {
+  await pool?.close();
+  await server?.stop();
+  await dovecot?.close();
+  if (server) await removeDir(server.dataDir);
+});
+
+/** One account's share of the load: list a page, then read one of its messages. */
+async function readOnce(a: number, k: number): Promise<string | null> {
+  const page = k % 3;
+  const list = await getJson(`/v1/account/cc-${a}/messages?path=INBOX&page=${page}&pageSize=10`);
+  if (list.status !== 200) return `list ${a}/${k}: ${list.status} ${JSON.stringify(list.body)}`;
+  const uids = list.body.messages.map((m: { uid: number }) => m.uid);
+  const expected = Array.from({ length: 10 }, (_, i) => MESSAGES - page * 10 - i);
+  if (JSON.stringify(uids) !== JSON.stringify(expected)) return `list ${a}/${k}: uids ${uids}`;
+  const pick = list.body.messages[k % 10];
+  const one = await getJson(`/v1/account/cc-${a}/message/${pick.id}`);
+  if (one.status !== 200) return `get ${a}/${k}: ${one.status}`;
+  if (one.body.subject !== bulkSubject(uidMaps[a]!.get(pick.uid)!)) return `get ${a}/${k}: subject ${one.body.subject}`;
+  if (!one.body.text.plain?.includes(`Sõnum ${uidMaps[a]!.get(pick.uid)}.`)) return `get ${a}/${k}: text ${one.body.text.plain}`;
+  return null;
+}
+
+test(`${ACCOUNTS} accounts × ${IN_FLIGHT} requests in flight all answer correctly`, async () => {
+  const failures: string[] = [];
+  await Promise.all(Array.from({ length: ACCOUNTS }, (_, a) => Promise.all(Array.from({ length: IN_FLIGHT }, async (_, k) => {
+    for (let round = 0; round < 3; round++) {
+      const problem = await readOnce(a, k + round * IN_FLIGHT);
+      if (problem) failures.push(problem);
+    }
+  }))));
+  assert.deepEqual(failures.slice(0, 10), []);
+  const states = (await getJson('/v1/accounts?pageSize=100')).body.accounts.map((x: { state: string }) => x.state);
+  assert.ok(states.every((s: string) => s === 'connected'), 'IDLE connections untouched');
+});
