@@ -15,6 +15,12 @@ export interface Config {
   requestTimeout: number;
   /** largest accepted request body, bytes */
   maxBody: number;
+  /** how sync finds changes: auto (QRESYNC/CONDSTORE when offered) or a forced fallback */
+  syncStrategy: 'auto' | 'condstore' | 'full';
+  /** how often folders other than INBOX are checked, ms */
+  syncInterval: number;
+  /** how long events are kept (and webhooks retried), ms */
+  eventRetention: number;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +53,12 @@ const level: Parser<Config['logLevel']> = (raw, name) => {
   if (!found) throw new ConfigError(`${name} must be one of ${LEVELS.join(', ')}, got "${raw}"`);
   return found;
 };
+const STRATEGIES = ['auto', 'condstore', 'full'] as const;
+const strategy: Parser<Config['syncStrategy']> = (raw, name) => {
+  const found = STRATEGIES.find((l) => l === raw);
+  if (!found) throw new ConfigError(`${name} must be one of ${STRATEGIES.join(', ')}, got "${raw}"`);
+  return found;
+};
 const secret: Parser<string | undefined> = (raw, name) => {
   if (raw.length < 16) throw new ConfigError(`${name} must be at least 16 characters`);
   return raw;
@@ -63,6 +75,9 @@ const OPTIONS = [
   spec({ key: 'logLevel', flag: 'log-level', env: 'IMAPAPI_LOG_LEVEL', help: `log level: ${LEVELS.join('|')}`, def: () => 'info' as const, parse: level }),
   spec({ key: 'requestTimeout', flag: 'request-timeout', env: 'IMAPAPI_REQUEST_TIMEOUT', help: 'deadline for one API request, ms', def: () => 30_000, parse: int(100, 600_000) }),
   spec({ key: 'maxBody', flag: 'max-body', env: 'IMAPAPI_MAX_BODY', help: 'largest request body, bytes', def: () => 1024 * 1024, parse: int(1024, 1024 * 1024 * 1024) }),
+  spec({ key: 'syncStrategy', flag: 'sync-strategy', env: 'IMAPAPI_SYNC_STRATEGY', help: 'change detection: auto|condstore|full', def: () => 'auto' as const, parse: strategy }),
+  spec({ key: 'syncInterval', flag: 'sync-interval', env: 'IMAPAPI_SYNC_INTERVAL', help: 'check folders other than INBOX this often, ms', def: () => 60_000, parse: int(1000, 24 * 3600_000) }),
+  spec({ key: 'eventRetention', flag: 'event-retention', env: 'IMAPAPI_EVENT_RETENTION', help: 'keep events (and retry webhooks) this long, ms', def: () => 3 * 24 * 3600_000, parse: int(1000, 365 * 24 * 3600_000) }),
 ] as const;
 
 /** Text printed by --help. */

@@ -34,7 +34,10 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     shards: config.shards,
     requestTimeout: config.requestTimeout,
     log,
-    workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, ...(opts.policy ? { policy: opts.policy } : {}) },
+    workerData: {
+      dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
+      ...(opts.policy ? { policy: opts.policy } : {}),
+    },
   });
   await shards.start();
   const parser = new ParsePool({ log });

@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { loadConfig } from '../src/config.js';
 import { start, type Server } from '../src/main.js';
 import { shardOf } from '../src/protocol/placement.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
@@ -27,10 +28,9 @@ async function getJson(path: string): Promise<{ status: number; body: any }> {
 before(async () => {
   dovecot = await startDovecot();
   dataDir = await mkdtemp(join(tmpdir(), 'imapapi-shards-'));
-  server = await start({
-    host: '127.0.0.1', port: 0, dataDir, shards: SHARDS, secret: undefined,
-    logLevel: 'silent', requestTimeout: 1000, maxBody: 1 << 20,
-  });
+  const parsed = loadConfig(['--port', '0', '--data-dir', dataDir, '--shards', String(SHARDS), '--log-level', 'silent', '--request-timeout', '1000'], {});
+  if (parsed.help) throw new Error('unexpected --help');
+  server = await start(parsed.config);
   pool = new Pool(server.url, { connections: 50, pipelining: 1 });
   for (const id of ACCOUNTS) {
     await api(server.url, 'POST', '/v1/account', exampleAccount(id, { host: dovecot.host, port: dovecot.port, user: dovecot.user('sh'), pass: dovecot.password }));

@@ -8,6 +8,10 @@ import type { SecretBox } from '../store/crypto.js';
 import { classifyConnectError } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
 import { ApiError } from '../errors.js';
+import type { EventName, StoredEvent } from '../events/types.js';
+import { AccountSync, type SweepOptions } from '../sync/account-sync.js';
+import type { SyncStores } from '../sync/stores.js';
+import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
 import { Backoff, type BackoffPolicy } from './backoff.js';
 import { ReadSession } from './read-session.js';
 
@@ -30,10 +34,19 @@ export const DEFAULT_POLICY: ReconnectPolicy = {
   readIdleClose: 30_000,
 };
 
+export interface SyncDeps {
+  stores: SyncStores;
+  setting: StrategySetting;
+  sweep: SweepOptions;
+  /** committed events, for the consumers to pick up */
+  published(events: StoredEvent[]): void;
+}
+
 export interface ActorDeps {
   log: Logger;
   secrets: SecretBox;
   policy: ReconnectPolicy;
+  sync: SyncDeps;
 }
 
 export class AccountActor {
@@ -43,6 +56,9 @@ export class AccountActor {
   readonly #counters: Counters = { connects: 0, disconnects: 0, connectErrors: 0, authErrors: 0, lastConnected: null };
   #client: ImapFlow | null = null;
   #reads: ReadSession | null = null;
+  #sync: AccountSync | null = null;
+  /** whether the last login attempt succeeded, so authenticationSuccess is sent once per recovery */
+  #authOk = false;
   /** bumped on every (re)connect or stop so callbacks of an old client are ignored */
   #gen = 0;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -134,11 +150,19 @@ export class AccountActor {
     this.#state = next;
   }
 
+  /** Append an account event (state changes carry no other state to commit with them). */
+  #emit(event: EventName, data: Record<string, unknown>): void {
+    const { stores, published } = this.#deps.sync;
+    stores.events.append([{ account: this.#record.account, path: null, event, data }])
+      .then(published, (err: Error) => this.#log.error({ err: err.message, event }, 'could not store an event'));
+  }
+
   async #connect(): Promise<void> {
     const gen = ++this.#gen;
     this.#transition('connecting');
     const settings = this.#record.imap;
-    const client = createImapClient(settings, this.#deps.secrets.open(settings.auth.pass));
+    const { sync } = this.#deps;
+    const client = createImapClient(settings, this.#deps.secrets.open(settings.auth.pass), { idle: true, qresync: sync.setting === 'auto' });
     this.#client = client;
     client.on('error', (err: Error) => this.#log.debug({ err: err.message }, 'imap client error'));
     client.on('close', () => {
@@ -146,17 +170,22 @@ export class AccountActor {
     });
     try {
       await client.connect();
-      if (gen !== this.#gen) return client.close();
-      // Selecting INBOX lets imapflow IDLE on it, so new mail is pushed to us.
-      await client.mailboxOpen('INBOX');
-      if (gen !== this.#gen) return client.close();
     } catch (err) {
       if (gen === this.#gen) this.#onConnectFailed(err, client);
       return;
     }
+    if (gen !== this.#gen) return client.close();
     this.#lastError = null;
     this.#counters.connects++;
     this.#counters.lastConnected = new Date().toISOString();
+    if (!this.#authOk) this.#emit('authenticationSuccess', { user: settings.auth.user });
+    this.#authOk = true;
+    this.#transition('syncing');
+    const ctx = { account: this.#record.account, stores: sync.stores, strategy: pickStrategy(client, sync.setting), log: this.#log, published: sync.published };
+    this.#sync = new AccountSync(ctx, client, sync.sweep);
+    // reports what changed while we were away, then leaves the connection IDLE on INBOX
+    await this.#sync.start();
+    if (gen !== this.#gen || !client.usable) return;
     this.#transition('connected');
     this.#stableTimer = setTimeout(() => {
       this.#backoff.reset();
@@ -172,14 +201,20 @@ export class AccountActor {
     const auth = failure.kind === 'auth';
     if (auth) this.#counters.authErrors++;
     else this.#counters.connectErrors++;
-    this.#transition(auth ? 'authenticationError' : 'connectError');
+    const next = auth ? 'authenticationError' : 'connectError';
+    // raised once when the trouble starts, not on every retry
+    if (this.#state !== next) this.#emit(next, { message: failure.message, ...(failure.code ? { code: failure.code } : {}) });
+    if (auth) this.#authOk = false;
+    this.#transition(next);
     this.#scheduleRetry((auth ? this.#authBackoff : this.#backoff).next());
   }
 
   #onClosed(): void {
     // A close during connect() is handled by its catch; only an established session counts here.
-    if (this.#state !== 'connected') return;
+    if (this.#state !== 'connected' && this.#state !== 'syncing') return;
     this.#client = null;
+    this.#sync?.stop();
+    this.#sync = null;
     this.#clearTimers();
     this.#counters.disconnects++;
     this.#lastError = { message: 'Connection closed by the server or the network', code: 'EConnectionClosed', time: new Date().toISOString() };
@@ -207,6 +242,8 @@ export class AccountActor {
     const reads = this.#reads;
     this.#reads = null;
     await reads?.close();
+    this.#sync?.stop();
+    this.#sync = null;
     const client = this.#client;
     this.#client = null;
     this.#transition(this.#record.disabled ? 'disabled' : 'disconnected');

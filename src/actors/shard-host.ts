@@ -10,7 +10,9 @@ import type { SecretBox } from '../store/crypto.js';
 import type { MailboxStore } from '../store/mailboxes.js';
 import { mailOps, type MailOp } from './ops/index.js';
 import type { OpContext } from './ops/context.js';
-import { AccountActor, type ReconnectPolicy } from './account-actor.js';
+import type { NewEvent } from '../events/types.js';
+import { commit } from '../sync/stores.js';
+import { AccountActor, type ReconnectPolicy, type SyncDeps } from './account-actor.js';
 import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
 
 export interface ShardHostDeps {
@@ -21,6 +23,7 @@ export interface ShardHostDeps {
   secrets: SecretBox;
   log: Logger;
   policy: ReconnectPolicy;
+  sync: SyncDeps;
 }
 
 export class ShardHost {
@@ -49,7 +52,8 @@ export class ShardHost {
   #activate(account: string): AccountActor {
     const record = this.#deps.store.get(account);
     if (!record) throw accountNotFound(account);
-    const actor = new AccountActor(record, { log: this.#deps.log, secrets: this.#deps.secrets, policy: this.#deps.policy });
+    const { log, secrets, policy, sync } = this.#deps;
+    const actor = new AccountActor(record, { log, secrets, policy, sync });
     this.#actors.set(account, actor);
     return actor;
   }
@@ -58,6 +62,12 @@ export class ShardHost {
     const actor = this.#actors.get(account);
     if (!actor) throw accountNotFound(account);
     return actor;
+  }
+
+  /** One write transaction with the events it causes; published once committed. */
+  #commit(fn: () => NewEvent[]): Promise<void> {
+    const { sync } = this.#deps;
+    return commit(sync, () => sync.stores.events.appendSync(fn()));
   }
 
   #serial<T>(account: string, fn: () => Promise<T>): Promise<T> {
@@ -89,7 +99,10 @@ export class ShardHost {
       const existing = store.get(account);
       const now = new Date().toISOString();
       const record = toRecord({ ...input, account }, secrets, existing?.created, now);
-      await store.put(record);
+      await this.#commit(() => {
+        store.putSync(record);
+        return existing ? [] : [{ account, path: null, event: 'accountAdded', data: { account } }];
+      });
       const actor = this.#actors.get(account);
       if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
       else this.#activate(account).start();
@@ -110,8 +123,13 @@ export class ShardHost {
       const actor = this.#actor(account);
       this.#actors.delete(account);
       await actor.stop();
-      await this.#deps.store.remove(account);
+      const { stores } = this.#deps.sync;
       await this.#deps.mailboxes.removeAccount(account);
+      await this.#commit(() => {
+        this.#deps.store.removeSync(account);
+        stores.uids.clearAccountSync(account);
+        return [{ account, path: null, event: 'accountDeleted', data: { account } }];
+      });
       return { account, deleted: true };
     }),
 

@@ -8,6 +8,9 @@ import { AccountStore } from '../store/accounts.js';
 import { SecretBox } from '../store/crypto.js';
 import { openEnv } from '../store/env.js';
 import { MailboxStore } from '../store/mailboxes.js';
+import { EventLog } from '../store/events.js';
+import { UidStore } from '../store/uids.js';
+import type { StrategySetting } from '../sync/strategy.js';
 import { DEFAULT_POLICY, type ReconnectPolicy } from './account-actor.js';
 import { ShardHost } from './shard-host.js';
 
@@ -18,22 +21,34 @@ export interface ShardWorkerData {
   key: Uint8Array;
   logLevel: string;
   policy?: Partial<ReconnectPolicy>;
+  syncStrategy: StrategySetting;
+  syncInterval: number;
 }
+
+/** IDLE notices are coalesced this long, and never held longer than the max. */
+const COALESCE = { delay: 15, maxWait: 75 };
 
 /** Run shard `data.shard` on `port` (the worker's parentPort). */
 export function runShard(port: MessagePort, data: ShardWorkerData): void {
   const log = createLogger(data.logLevel, `shard-${data.shard}`);
   const env = openEnv(data.dataDir);
+  const mailboxes = new MailboxStore(env.root);
+  const post = (msg: FromShard, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
   const host = new ShardHost({
     shard: data.shard,
     shards: data.shards,
     store: new AccountStore(env.root),
-    mailboxes: new MailboxStore(env.root),
+    mailboxes,
     secrets: new SecretBox(data.key),
     log,
     policy: { ...DEFAULT_POLICY, ...data.policy },
+    sync: {
+      stores: { root: env.root, mailboxes, uids: new UidStore(env.root), events: new EventLog(env.root) },
+      setting: data.syncStrategy,
+      sweep: { interval: data.syncInterval, activeFor: 10 * 60_000, activeFactor: 6, ...COALESCE },
+      published: (events) => post({ t: 'ctl', kind: 'events', head: events[events.length - 1]!.id }),
+    },
   });
-  const post = (msg: FromShard, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
   const handle = serve(host.handlers, post, (err, msg) => log.error({ err, op: msg.op, account: msg.account }, 'request failed'));
 
   port.on('message', (msg: ToShard) => {

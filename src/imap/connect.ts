@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 
 /** A new, unconnected client; `pass` is the opened (plain) password. Read connections
  *  never IDLE: they are closed when unused instead. */
-export function createImapClient(s: ServerSettings, pass: string, opts: { idle: boolean } = { idle: true }): ImapFlow {
+export function createImapClient(s: ServerSettings, pass: string, opts: { idle: boolean; qresync?: boolean } = { idle: true }): ImapFlow {
   const tls = s.tls ? { ...s.tls } : undefined;
   return new ImapFlow({
     host: s.host,
@@ -15,6 +15,9 @@ export function createImapClient(s: ServerSettings, pass: string, opts: { idle: 
     ...(tls ? { tls } : {}),
     logger: false,
     disableAutoIdle: !opts.idle,
+    // back to IDLE as soon as the connection is free: a delay is a window with no push
+    ...(opts.idle ? { autoIdleDelay: 0 } : {}),
+    qresync: opts.qresync ?? false,
     clientInfo: { name: 'IMAP API', version: VERSION },
     connectionTimeout: 30_000,
     greetingTimeout: 15_000,

@@ -24,7 +24,8 @@ function isoDate(...candidates: (Date | string | undefined)[]): string {
 /** The list entry of `msg` in mailbox `mailbox`; also returns the parsed structure for reuse. */
 export function toEntry(msg: FetchMessageObject, mailbox: number): { entry: MessageEntry; structure: Structure } {
   const env = msg.envelope;
-  const flags = [...(msg.flags ?? [])];
+  // \Recent is per session (RFC 3501 2.3.2): meaningless to anyone reading it later
+  const flags = [...(msg.flags ?? [])].filter((f) => f !== '\\Recent');
   const structure = readStructure(msg.bodyStructure);
   const ref = { mailbox, uid: msg.uid };
   const entry: MessageEntry = {

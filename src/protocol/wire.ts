@@ -18,6 +18,8 @@ export type ControlMsg =
   | { t: 'ctl'; kind: 'ready'; shard: number; version: number }
   | { t: 'ctl'; kind: 'shutdown' }
   | { t: 'ctl'; kind: 'stopped' }
+  /** events up to id `head` are committed to the log */
+  | { t: 'ctl'; kind: 'events'; head: number }
   /** test hook: block the shard's event loop, to exercise deadlines */
   | { t: 'ctl'; kind: 'freeze'; ms: number };
 

@@ -23,6 +23,15 @@ export class AccountStore {
     return this.#db.put(record.account, record);
   }
 
+  /** Inside the caller's write transaction. */
+  putSync(record: AccountRecord): void {
+    this.#db.putSync(record.account, record);
+  }
+
+  removeSync(account: string): void {
+    this.#db.removeSync(account);
+  }
+
   remove(account: string): Promise<boolean> {
     return this.#db.remove(account);
   }

@@ -1,9 +1,21 @@
 // Folder records per account: a small stable numeric id per path (used inside message ids),
-// and the reverse map from id to path. Sync state joins these records later.
+// the reverse map from id to path, and the folder's sync state once the sync engine tracks it.
 import type { Database, RootDatabase } from 'lmdb';
+
+/** What the last sync saw of a folder (RFC 3501 / RFC 7162 values). */
+export interface FolderState {
+  uidValidity: number;
+  uidNext: number;
+  /** decimal string: mod-sequences are 63-bit */
+  highestModseq: string | null;
+  messages: number;
+  /** when a change was last seen, ms since epoch (busy folders are checked more often) */
+  changedAt: number;
+}
 
 export interface MailboxRecord {
   id: number;
+  sync?: FolderState;
 }
 
 type PathKey = [string, string];
@@ -32,6 +44,27 @@ export class MailboxStore {
     if (id < 1) return undefined;
     const path = this.#byId.get([account, id]);
     return typeof path === 'string' ? path : undefined;
+  }
+
+  /** Every folder record of the account, with its path. */
+  list(account: string): { path: string; record: MailboxRecord }[] {
+    return [...this.#byPath.getRange(accountRange(account))].map(({ key, value }) => ({ path: key[1], record: value }));
+  }
+
+  /** Record the sync state of a folder; inside the caller's write transaction. */
+  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined): void {
+    const record: MailboxRecord = { id };
+    if (sync) record.sync = sync;
+    this.#byPath.putSync([account, path], record);
+    this.#byId.putSync([account, id], path);
+  }
+
+  /** Forget a folder inside the caller's write transaction. */
+  removeFolderSync(account: string, path: string): void {
+    const record = this.#byPath.get([account, path]);
+    if (!record) return;
+    this.#byPath.removeSync([account, path]);
+    this.#byId.removeSync([account, record.id]);
   }
 
   /** Ids for `paths`, allocating the missing ones in one write transaction. */
@@ -77,12 +110,7 @@ export class MailboxStore {
 
   /** Forget a folder; its id is never handed out again for this account. */
   async remove(account: string, path: string): Promise<void> {
-    await this.#root.transaction(() => {
-      const record = this.#byPath.get([account, path]);
-      if (!record) return;
-      this.#byPath.removeSync([account, path]);
-      this.#byId.removeSync([account, record.id]);
-    });
+    await this.#root.transaction(() => this.removeFolderSync(account, path));
   }
 
   /** Every folder record of the account (for removing the account). */

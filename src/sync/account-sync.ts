@@ -1,0 +1,163 @@
+// Keeps one account in sync over its main connection: INBOX on every IDLE notice (coalesced),
+// the folder list and the other folders on a rotating STATUS sweep, everything at start-up
+// and after each reconnect. Afterwards the connection goes straight back to IDLE on INBOX.
+import type { ImapFlow, ListResponse, StatusObject } from 'imapflow';
+import { Fifo } from '../actors/fifo.js';
+import type { NewEvent } from '../events/types.js';
+import { Coalescer } from './coalesce.js';
+import { syncFolder, type FolderHints } from './folder-sync.js';
+import { commit, type SyncContext } from './stores.js';
+
+export interface SweepOptions {
+  /** how often a quiet folder is checked, ms */
+  interval: number;
+  /** a folder that changed within the last `activeFor` ms is checked `interval / activeFactor` often */
+  activeFor: number;
+  activeFactor: number;
+  /** coalescing of IDLE notices, ms */
+  delay: number;
+  maxWait: number;
+}
+
+const INBOX = 'INBOX';
+const isSelectable = (m: ListResponse) => !m.flags?.has('\\Noselect') && !m.flags?.has('\\NonExistent');
+
+export class AccountSync {
+  readonly #ctx: SyncContext;
+  readonly #client: ImapFlow;
+  readonly #opts: SweepOptions;
+  readonly #turns = new Fifo();
+  readonly #hints = new Map<string, FolderHints>();
+  readonly #inbox: Coalescer;
+  readonly #checkedAt = new Map<string, number>();
+  #sweepTimer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(ctx: SyncContext, client: ImapFlow, opts: SweepOptions) {
+    this.#ctx = ctx;
+    this.#client = client;
+    this.#opts = opts;
+    this.#inbox = new Coalescer(() => this.#turn(() => this.#syncPath(INBOX)), { delay: opts.delay, maxWait: opts.maxWait });
+    client.on('exists', (e: { path: string }) => this.#notice(e.path));
+    client.on('flags', (e: { path: string }) => this.#notice(e.path));
+    client.on('expunge', (e: { path: string; uid?: number }) => {
+      if (e.uid !== undefined) this.#hintsFor(e.path).vanished.add(e.uid);
+      this.#notice(e.path);
+    });
+  }
+
+  /** Full pass after (re)connecting: folder list, every folder, then IDLE on INBOX. */
+  async start(): Promise<void> {
+    await this.#turn(async () => {
+      await this.#syncFolderList();
+      const tracked = this.#ctx.stores.mailboxes.list(this.#ctx.account).filter((m) => m.record.sync).map((m) => m.path);
+      for (const path of tracked) if (path !== INBOX) await this.#syncPath(path);
+      await this.#syncPath(INBOX);
+    });
+    this.#scheduleSweep();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#inbox.stop();
+    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
+  }
+
+  #notice(path: string): void {
+    if (path === INBOX) this.#inbox.notify();
+  }
+
+  #hintsFor(path: string): FolderHints {
+    let h = this.#hints.get(path);
+    if (!h) this.#hints.set(path, (h = { vanished: new Set() }));
+    return h;
+  }
+
+  #turn(fn: () => Promise<void>): Promise<void> {
+    return this.#turns.run(async () => {
+      if (this.#stopped || !this.#client.usable) return;
+      try {
+        await fn();
+      } catch (err) {
+        this.#ctx.log.warn({ err: (err as Error).message }, 'sync failed');
+      } finally {
+        // back to INBOX so IDLE (auto-IDLE, no delay) listens where new mail arrives
+        if (this.#client.usable && this.#client.mailbox && this.#client.mailbox.path !== INBOX) {
+          await this.#client.mailboxOpen(INBOX).catch(() => undefined);
+        }
+      }
+    });
+  }
+
+  /** Select `path` (QRESYNC parameters when known) and sync it. */
+  async #syncPath(path: string): Promise<void> {
+    const state = this.#ctx.stores.mailboxes.get(this.#ctx.account, path)?.sync;
+    const qresync = this.#ctx.strategy === 'qresync' && state?.highestModseq ? { changedSince: state.highestModseq, uidValidity: state.uidValidity } : {};
+    const lock = await this.#client.getMailboxLock(path, { description: 'sync', ...qresync });
+    try {
+      await syncFolder(this.#ctx, this.#client, path, this.#hintsFor(path));
+      this.#checkedAt.set(path, Date.now());
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** LIST against the tracked folders: mailboxNew / mailboxDeleted (silent on first sync). */
+  async #syncFolderList(): Promise<void> {
+    const { account, stores } = this.#ctx;
+    const listed = (await this.#client.list()).filter(isSelectable);
+    const records = stores.mailboxes.list(account);
+    const firstSync = !records.some((r) => r.record.sync);
+    const tracked = new Map(records.filter((r) => r.record.sync).map((r) => [r.path, r.record]));
+    const names = new Set(listed.map((m) => m.path));
+    const fresh = listed.filter((m) => !tracked.has(m.path));
+    const ids = await stores.mailboxes.ensure(account, fresh.map((m) => m.path));
+    await commit(this.#ctx, () => {
+      const events: NewEvent[] = [];
+      for (const [path, record] of tracked) {
+        if (names.has(path)) continue;
+        stores.uids.clearFolderSync(account, record.id);
+        stores.mailboxes.removeFolderSync(account, path);
+        events.push({ account, path, event: 'mailboxDeleted', data: { path, mailboxId: record.id } });
+      }
+      if (!firstSync) {
+        for (const m of fresh) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
+      }
+      return stores.events.appendSync(events);
+    });
+    for (const m of fresh) await this.#syncPath(m.path);
+  }
+
+  #scheduleSweep(): void {
+    if (this.#stopped) return;
+    const tick = Math.max(250, Math.floor(this.#opts.interval / this.#opts.activeFactor));
+    this.#sweepTimer = setTimeout(() => {
+      void this.#turn(() => this.#sweep()).finally(() => this.#scheduleSweep());
+    }, tick);
+  }
+
+  /** Check the folders that are due: STATUS first, a sync only when something moved. */
+  async #sweep(): Promise<void> {
+    const { account, stores, strategy } = this.#ctx;
+    const now = Date.now();
+    if (now - (this.#checkedAt.get('\u0000list') ?? 0) >= this.#opts.interval) {
+      await this.#syncFolderList();
+      this.#checkedAt.set('\u0000list', now);
+    }
+    for (const { path, record } of stores.mailboxes.list(account)) {
+      if (!record.sync) continue;
+      const active = now - record.sync.changedAt < this.#opts.activeFor;
+      const every = active ? this.#opts.interval / this.#opts.activeFactor : this.#opts.interval;
+      if (now - (this.#checkedAt.get(path) ?? 0) < every) continue;
+      this.#checkedAt.set(path, now);
+      // INBOX is selected and IDLE reports it; the periodic pass is a safety net only
+      if (path === INBOX) { await this.#syncPath(INBOX); continue; }
+      const status: StatusObject | false = await this.#client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: strategy !== 'full' });
+      if (!status) continue; // gone: the next folder-list pass reports it
+      const s = record.sync;
+      const moved = status.messages !== s.messages || status.uidNext !== s.uidNext || Number(status.uidValidity) !== s.uidValidity
+        || strategy === 'full' || (status.highestModseq !== undefined && status.highestModseq.toString() !== s.highestModseq);
+      if (moved) await this.#syncPath(path);
+    }
+  }
+}

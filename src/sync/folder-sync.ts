@@ -1,0 +1,152 @@
+// Brings one selected folder's stored state up to date with the server and records what
+// changed as events, in the same transactions as the state: a baseline on first sight or
+// after a UIDVALIDITY change, else CONDSTORE/QRESYNC changes or a full UID/FLAGS diff.
+import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
+import { encodeMessageId } from '../ids.js';
+import { ENTRY_QUERY, toEntry } from '../messages/entry.js';
+import type { NewEvent } from '../events/types.js';
+import type { FolderState } from '../store/mailboxes.js';
+import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
+import { encodeFlags, flagChanges, sameFlags } from './flags.js';
+import { commit, type SyncContext } from './stores.js';
+
+/** New messages are announced in commits of this many, so a burst is durable piecemeal. */
+const NEW_CHUNK = 200;
+const BASELINE_CHUNK = 5000;
+
+export interface FolderHints {
+  /** UIDs the server reported as expunged (QRESYNC VANISHED) since the last sync */
+  vanished: Set<number>;
+}
+
+async function* serverList(client: ImapFlow, withFlags: boolean): AsyncIterable<UidFlags> {
+  if (!client.mailbox || !client.mailbox.exists) return;
+  for await (const m of client.fetch('1:*', withFlags ? { uid: true, flags: true } : { uid: true })) {
+    yield { uid: m.uid, flags: withFlags ? encodeFlags(m.flags ?? []) : null };
+  }
+}
+
+/** Stored state after a sync; `seen` is the highest MODSEQ a FETCH returned, which can be
+ *  newer than the mailbox's HIGHESTMODSEQ as of SELECT (IDLE does not update that). */
+function stateOf(mb: MailboxObject, changedAt: number, seen: bigint | null = null): FolderState {
+  const best = mb.highestModseq !== undefined && (seen === null || mb.highestModseq > seen) ? mb.highestModseq : seen;
+  return { uidValidity: Number(mb.uidValidity), uidNext: mb.uidNext, highestModseq: best === null ? null : best.toString(), messages: mb.exists, changedAt };
+}
+
+/** Store every message as known without announcing any (first sight, or after a reset). */
+async function baseline(ctx: SyncContext, client: ImapFlow, path: string, id: number, reset: NewEvent | null): Promise<void> {
+  const { account, stores } = ctx;
+  const mb = client.mailbox as MailboxObject;
+  await commit(ctx, () => {
+    stores.uids.clearFolderSync(account, id);
+    return reset ? stores.events.appendSync([reset]) : [];
+  });
+  let batch: UidFlags[] = [];
+  const flush = () => commit(ctx, () => {
+    for (const m of batch) stores.uids.putSync(account, id, m.uid, m.flags ?? 0);
+    return [];
+  });
+  for await (const m of serverList(client, true)) {
+    batch.push(m);
+    if (batch.length >= BASELINE_CHUNK) { await flush(); batch = []; }
+  }
+  await commit(ctx, () => {
+    for (const m of batch) stores.uids.putSync(account, id, m.uid, m.flags ?? 0);
+    stores.mailboxes.setStateSync(account, path, id, stateOf(mb, Date.now()));
+    return [];
+  });
+}
+
+/**
+ * New and changed messages since the stored MODSEQ (RFC 7162 CHANGEDSINCE), removed ones from
+ * QRESYNC VANISHED hints; when the counts do not add up to EXISTS, a full diff decides.
+ */
+async function changesSince(ctx: SyncContext, client: ImapFlow, id: number, state: FolderState, hints: FolderHints): Promise<{ diff: FolderDiff; seen: bigint | null }> {
+  const { account, stores } = ctx;
+  const mb = client.mailbox as MailboxObject;
+  const diff: FolderDiff = { added: [], removed: [], changed: [] };
+  let seen = BigInt(state.highestModseq ?? '0');
+  if (mb.exists) {
+    for await (const m of client.fetch('1:*', { uid: true, flags: true }, { changedSince: seen })) {
+      if (m.modseq !== undefined && m.modseq > seen) seen = m.modseq;
+      const after = encodeFlags(m.flags ?? []);
+      const before = stores.uids.get(account, id, m.uid);
+      if (before === undefined) diff.added.push({ uid: m.uid, flags: after });
+      else if (!sameFlags(before, after)) diff.changed.push({ uid: m.uid, before, after });
+    }
+  }
+  for (const uid of hints.vanished) if (stores.uids.get(account, id, uid) !== undefined) diff.removed.push(uid);
+  const known = stores.uids.count(account, id);
+  if (known + diff.added.length - diff.removed.length !== mb.exists) {
+    return { diff: await diffSorted(serverList(client, true), stores.uids.entries(account, id)), seen };
+  }
+  return { diff, seen };
+}
+
+async function entries(client: ImapFlow, uids: number[], mailbox: number): Promise<Map<number, Record<string, unknown>>> {
+  const out = new Map<number, Record<string, unknown>>();
+  const fetched: FetchMessageObject[] = [];
+  for await (const m of client.fetch(uids.join(','), ENTRY_QUERY, { uid: true })) fetched.push(m);
+  for (const m of fetched) out.set(m.uid, toEntry(m, mailbox).entry as unknown as Record<string, unknown>);
+  return out;
+}
+
+/** Record `diff` as state changes and events: new messages first, in committed chunks. */
+async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null): Promise<void> {
+  const { account, stores } = ctx;
+  const ev = (event: NewEvent['event'], data: Record<string, unknown>): NewEvent => ({ account, path, event, data });
+  const added = diff.added.sort((a, b) => a.uid - b.uid);
+  for (let i = 0; i < added.length; i += NEW_CHUNK) {
+    const chunk = added.slice(i, i + NEW_CHUNK);
+    const details = await entries(client, chunk.map((m) => m.uid), id);
+    await commit(ctx, () => {
+      const events: NewEvent[] = [];
+      for (const m of chunk) {
+        const entry = details.get(m.uid);
+        if (!entry) continue; // expunged meanwhile: never announced, never stored
+        stores.uids.putSync(account, id, m.uid, m.flags);
+        events.push(ev('messageNew', entry));
+      }
+      return stores.events.appendSync(events);
+    });
+  }
+  const mb = client.mailbox as MailboxObject;
+  await commit(ctx, () => {
+    const events: NewEvent[] = [];
+    for (const uid of diff.removed.sort((a, b) => a - b)) {
+      stores.uids.removeSync(account, id, uid);
+      events.push(ev('messageDeleted', { id: encodeMessageId({ mailbox: id, uid }), uid }));
+    }
+    for (const c of diff.changed) {
+      stores.uids.putSync(account, id, c.uid, c.after);
+      const { added: plus, removed: minus } = flagChanges(c.before, c.after);
+      const flags: Record<string, string[]> = {};
+      if (plus.length) flags.added = plus;
+      if (minus.length) flags.removed = minus;
+      events.push(ev('messageUpdated', { id: encodeMessageId({ mailbox: id, uid: c.uid }), uid: c.uid, changes: { flags } }));
+    }
+    const changed = events.length > 0 || added.length > 0;
+    const prev = stores.mailboxes.get(account, path)?.sync?.changedAt ?? 0;
+    stores.mailboxes.setStateSync(account, path, id, stateOf(mb, changed ? Date.now() : prev, seen));
+    return stores.events.appendSync(events);
+  });
+}
+
+/** Sync the folder currently selected on `client` (the caller holds its lock). */
+export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: string, hints: FolderHints): Promise<void> {
+  const { account, stores } = ctx;
+  const mb = client.mailbox as MailboxObject;
+  const id = (await stores.mailboxes.ensure(account, [path])).get(path)!;
+  const state = stores.mailboxes.get(account, path)?.sync;
+  if (!state) return baseline(ctx, client, path, id, null);
+  if (state.uidValidity !== Number(mb.uidValidity)) {
+    const reset: NewEvent = { account, path, event: 'mailboxReset', data: { uidValidity: String(mb.uidValidity), previousUidValidity: String(state.uidValidity) } };
+    return baseline(ctx, client, path, id, reset);
+  }
+  const useModseq = ctx.strategy !== 'full' && state.highestModseq !== null && mb.highestModseq !== undefined;
+  const { diff, seen } = useModseq
+    ? await changesSince(ctx, client, id, state, hints)
+    : { diff: await diffSorted(serverList(client, true), stores.uids.entries(account, id)), seen: null };
+  hints.vanished.clear();
+  await apply(ctx, client, path, id, diff, seen);
+}
