@@ -36,29 +36,58 @@ export async function wrk(spec: LoadSpec): Promise<LoadResult> {
   return { rps, p50: pct('50'), p99: pct('99'), errors };
 }
 
-/** The in-repo client: `connections` loops, each one request at a time on its own socket. */
-export async function inRepoClient(spec: LoadSpec): Promise<LoadResult> {
-  assertLoopback(spec.base);
-  const pool = new Pool(spec.base, { connections: spec.connections, pipelining: 1 });
+export interface MeasureOptions { concurrency: number; seconds: number }
+
+/**
+ * Call `fn` from `concurrency` loops, each awaiting its previous call, for `seconds`.
+ * `fn` resolves false (or throws) for a failed call; failed calls count as errors but
+ * still give a latency, so a fast failure mode shows up instead of inflating req/s silently.
+ */
+export async function measure(fn: () => Promise<boolean>, opts: MeasureOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  let next = 0;
-  const until = performance.now() + spec.seconds * 1000;
+  const until = performance.now() + opts.seconds * 1000;
   const loop = async () => {
     while (performance.now() < until) {
-      const path = spec.paths[next++ % spec.paths.length]!;
       const t0 = performance.now();
-      const res = await pool.request({ method: 'GET', path });
-      await res.body.dump();
-      if (res.statusCode !== 200) errors++;
+      const ok = await fn().catch(() => false);
       latencies.push(performance.now() - t0);
+      if (!ok) errors++;
     }
   };
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: spec.connections }, loop));
+  await Promise.all(Array.from({ length: opts.concurrency }, loop));
   const elapsed = (performance.now() - t0) / 1000;
-  await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
+
+export interface HttpGetter { get(path: string): Promise<boolean>; close(): Promise<void> }
+
+/** A keep-alive undici pool of `connections` sockets; get() is true on a 200 with the body read. */
+export function httpGetter(base: string, connections: number): HttpGetter {
+  assertLoopback(base);
+  // pipelining 1: each loop owns one socket at a time, as wrk's connections do
+  const pool = new Pool(base, { connections, pipelining: 1 });
+  return {
+    async get(path) {
+      const res = await pool.request({ method: 'GET', path });
+      // dump() aborts the socket on bodies over its 128 KiB default; read them whole instead
+      await res.body.dump({ limit: 2 ** 30 });
+      return res.statusCode === 200;
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** The in-repo client: `connections` loops, each one request at a time on its own socket. */
+export async function inRepoClient(spec: LoadSpec): Promise<LoadResult> {
+  const http = httpGetter(spec.base, spec.connections);
+  let next = 0;
+  try {
+    return await measure(() => http.get(spec.paths[next++ % spec.paths.length]!), { concurrency: spec.connections, seconds: spec.seconds });
+  } finally {
+    await http.close();
+  }
 }

@@ -1,6 +1,6 @@
 // Printing for benchmarks: a header naming the machine and commit, medians, aligned tables.
 import { execFileSync } from 'node:child_process';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -12,7 +12,8 @@ export function header(title: string): void {
   let commit = 'unknown';
   try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
   console.log(`# ${title}`);
-  console.log(`node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}) · ${Math.round(totalmem() / 2 ** 30)} GiB · commit ${commit} · ${new Date().toISOString()}`);
+  // the load average at start flags a run that shared the machine with other work
+  console.log(`node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}) · ${Math.round(totalmem() / 2 ** 30)} GiB · load ${loadavg()[0]!.toFixed(2)} · commit ${commit} · ${new Date().toISOString()}`);
 }
 
 export function table(columns: string[], rows: (string | number)[][]): void {
