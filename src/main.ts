@@ -8,11 +8,16 @@ import { createLogger, type Logger } from './log.js';
 import { deriveKey } from './store/crypto.js';
 import { loadOrCreateSecret } from './store/secret.js';
 import { ParsePool } from './parse/pool.js';
+import { EventFeed } from './events/feed.js';
+import { EventLog } from './store/events.js';
+import { openEnv } from './store/env.js';
 import { ShardPool } from './supervisor/shard-pool.js';
 
 export interface StartOptions {
   /** reconnect timings, shortened by tests */
   policy?: Partial<ReconnectPolicy>;
+  /** bytes queued for a WebSocket consumer before it is dropped as too slow */
+  streamMaxQueued?: number;
 }
 
 export interface Server {
@@ -30,10 +35,13 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   const startedAt = Date.now();
   const log = createLogger(config.logLevel, 'front');
   const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
+  const env = openEnv(config.dataDir);
+  const feed = new EventFeed(new EventLog(env.root));
   const shards = new ShardPool({
     shards: config.shards,
     requestTimeout: config.requestTimeout,
     log,
+    onEvents: (head) => feed.advance(head),
     workerData: {
       dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
       ...(opts.policy ? { policy: opts.policy } : {}),
@@ -43,9 +51,14 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   const parser = new ParsePool({ log });
   let http;
   try {
-    http = await startHttp({ host: config.host, port: config.port, maxBody: config.maxBody, log, routes, ctx: { shards, parser, startedAt } });
+    http = await startHttp({
+      host: config.host, port: config.port, maxBody: config.maxBody, log, routes,
+      ctx: { shards, parser, events: feed, startedAt },
+      stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
+    });
   } catch (err) {
     await Promise.all([shards.shutdown(), parser.close()]);
+    await env.close();
     throw err;
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -60,6 +73,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     close: () => (closing ??= (async () => {
       http.close();
       await Promise.all([shards.shutdown(), parser.close()]);
+      await env.close();
       log.info('stopped');
     })()),
   };

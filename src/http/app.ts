@@ -3,6 +3,7 @@
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../log.js';
 import { mountRoutes } from './mount.js';
+import { mountStream, type StreamOptions } from './ws.js';
 import type { AnyRoute, RouteContext } from './route.js';
 
 /** Throws unless the native uWS binding is loaded (the package silently falls back to JS). */
@@ -26,11 +27,14 @@ export interface HttpOptions {
   log: Logger;
   routes: readonly AnyRoute[];
   ctx: RouteContext;
+  stream: StreamOptions;
 }
 
 export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
   const app = uWS.App();
+  // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
+  mountStream(app, opts.ctx.events, opts.stream);
   mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, log: opts.log });
   return new Promise((resolve, reject) => {
     app.listen(opts.host, opts.port, (socket) => {

@@ -4,6 +4,7 @@ import type { Static, TObject, TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
 import type { ShardCaller } from '../protocol/caller.js';
 import type { ParsePool } from '../parse/pool.js';
+import type { EventReader } from '../events/feed.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -11,6 +12,8 @@ export interface RouteContext {
   shards: ShardCaller;
   /** MIME decoding off the event loop */
   parser: Pick<ParsePool, 'run'>;
+  /** the event log as committed so far */
+  events: EventReader;
   /** process start, ms since epoch */
   startedAt: number;
 }

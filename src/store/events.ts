@@ -17,6 +17,11 @@ export class EventLog {
     this.#byAccount = root.openDB<number, [string, number]>({ name: 'accountEvents', encoding: 'msgpack' });
   }
 
+  /** Drop this thread's read snapshot, so writes just committed by other threads show. */
+  refresh(): void {
+    this.#root.resetReadTxn();
+  }
+
   /** Last id in the log (0 when empty). */
   head(): number {
     for (const key of this.#events.getKeys({ reverse: true, limit: 1 })) return key;
@@ -48,21 +53,21 @@ export class EventLog {
     return e ? { ...e, id } : undefined;
   }
 
-  /** Events with id > after, in order; only `accounts` when given. */
-  read(after: number, limit: number, accounts?: ReadonlySet<string>): StoredEvent[] {
-    if (accounts && accounts.size === 1) return this.readAccount([...accounts][0]!, after, limit);
+  /** Events with after < id ≤ upTo, in order, at most `limit`; only `accounts` when given. */
+  read(after: number, limit: number, accounts?: ReadonlySet<string> | null, upTo = Number.MAX_SAFE_INTEGER): StoredEvent[] {
+    if (accounts && accounts.size === 1) return this.readAccount([...accounts][0]!, after, limit, upTo);
     const out: StoredEvent[] = [];
-    for (const { key, value } of this.#events.getRange({ start: after + 1 })) {
+    for (const { key, value } of this.#events.getRange({ start: after + 1, end: upTo + 1 })) {
       if (!accounts || accounts.has(value.account)) out.push({ ...value, id: key });
       if (out.length >= limit) break;
     }
     return out;
   }
 
-  /** One account's events with id > after, in order. */
-  readAccount(account: string, after: number, limit: number): StoredEvent[] {
+  /** One account's events with after < id ≤ upTo, in order. */
+  readAccount(account: string, after: number, limit: number, upTo = Number.MAX_SAFE_INTEGER): StoredEvent[] {
     const out: StoredEvent[] = [];
-    for (const key of this.#byAccount.getKeys({ start: [account, after + 1], end: [account, Number.MAX_SAFE_INTEGER], limit })) {
+    for (const key of this.#byAccount.getKeys({ start: [account, after + 1], end: [account, upTo + 1], limit })) {
       const e = this.get(key[1]);
       if (e) out.push(e);
     }

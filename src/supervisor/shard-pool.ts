@@ -17,6 +17,8 @@ export interface ShardPoolOptions {
   log: Logger;
   workerData: Omit<ShardWorkerData, 'shard' | 'shards'>;
   workerUrl?: URL;
+  /** a shard committed events up to `head` */
+  onEvents(head: number): void;
 }
 
 const WORKER_URL = new URL('../../workers/shard.js', import.meta.url);
@@ -30,7 +32,7 @@ export class ShardPool implements ShardCaller {
     const spawn = (shard: number) => new Worker(opts.workerUrl ?? WORKER_URL, {
       workerData: { ...opts.workerData, shard, shards: opts.shards } satisfies ShardWorkerData,
     });
-    this.#slots = Array.from({ length: opts.shards }, (_, i) => new ShardSlot(i, spawn, opts.log));
+    this.#slots = Array.from({ length: opts.shards }, (_, i) => new ShardSlot(i, spawn, opts.log, opts.onEvents));
   }
 
   get count(): number {

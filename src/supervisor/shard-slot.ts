@@ -25,9 +25,11 @@ export class ShardSlot {
   readonly #spawn: (shard: number) => Worker;
   readonly #log: Logger;
   readonly #backoff = new Backoff({ base: 100, cap: 5_000 });
+  readonly #onEvents: (head: number) => void;
 
-  constructor(index: number, spawn: (shard: number) => Worker, log: Logger) {
+  constructor(index: number, spawn: (shard: number) => Worker, log: Logger, onEvents: (head: number) => void) {
     this.index = index;
+    this.#onEvents = onEvents;
     this.#spawn = spawn;
     this.#log = log.child({ shard: index });
     this.client = new RpcClient(
@@ -58,6 +60,7 @@ export class ShardSlot {
     this.#worker = worker;
     worker.on('message', (msg: FromShard) => {
       if (msg.t === 'res') return this.client.handle(msg);
+      if (msg.kind === 'events') return this.#onEvents(msg.head);
       if (msg.kind === 'ready') {
         this.state = 'up';
         this.#ready?.();

@@ -1,8 +1,9 @@
 // The single list of routes: the mounter, the validators and the OpenAPI builder read it.
 import type { AnyRoute } from '../route.js';
 import { accountRoutes } from './accounts.js';
+import { eventRoutes } from './events.js';
 import { mailboxRoutes } from './mailboxes.js';
 import { messageRoutes } from './messages.js';
 import { systemRoutes } from './system.js';
 
-export const routes: readonly AnyRoute[] = [...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes];
+export const routes: readonly AnyRoute[] = [...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...eventRoutes];
