@@ -148,5 +148,6 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
     ? await changesSince(ctx, client, id, state, hints)
     : { diff: await diffSorted(serverList(client, true), stores.uids.entries(account, id)), seen: null };
   hints.vanished.clear();
+  ctx.log.debug({ path, strategy: useModseq ? ctx.strategy : 'full', added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length }, 'folder synced');
   await apply(ctx, client, path, id, diff, seen);
 }
