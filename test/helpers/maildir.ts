@@ -1,6 +1,6 @@
 // Fills a Dovecot folder fast by writing bulk messages straight into its Maildir, then asks
 // Dovecot over IMAP which UID each got: APPEND runs at ~200 messages/s here, this at thousands.
-import { chown, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dovecot } from './dovecot.js';
 import { bulkMessage, imapClient, type ImapLogin } from './seed.js';
@@ -20,13 +20,16 @@ export async function writeMaildir(dovecot: Dovecot, login: ImapLogin, folder: s
   const maildir = join(dovecot.home(login.user), 'Maildir');
   const dir = folder.toUpperCase() === 'INBOX' ? maildir : join(maildir, `.${folder}`);
   await mkdir(join(dir, 'new'), { recursive: true });
+  await mkdir(join(dir, 'tmp'), { recursive: true });
   const owner = await stat(maildir);
   const stamp = Math.floor(Date.now() / 1000);
   for (let i = 0; i < count; i += 200) {
     await Promise.all(Array.from({ length: Math.min(200, count - i) }, async (_, k) => {
-      const file = join(dir, 'new', `${stamp}.M${++fileCounter}P${process.pid}.bulk`);
-      await writeFile(file, make(i + k));
-      await chown(file, owner.uid, owner.gid);
+      // Maildir delivery: write in tmp/, then rename into new/, where Dovecot may take it at once
+      const name = `${stamp}.M${++fileCounter}P${process.pid}.bulk`;
+      await writeFile(join(dir, 'tmp', name), make(i + k));
+      await chown(join(dir, 'tmp', name), owner.uid, owner.gid);
+      await rename(join(dir, 'tmp', name), join(dir, 'new', name));
     }));
   }
 }
