@@ -20,6 +20,7 @@ export const CODES = {
   NotConnected: 503,
   ShardUnavailable: 503,
   ShuttingDown: 503,
+  WebhooksUnavailable: 503,
   DeadlineExceeded: 504,
 } as const;
 

@@ -1,7 +1,7 @@
-// What the front needs from the shards, as an interface, so the HTTP layer never sees
-// worker threads or actors.
+// What the front needs from the shards and the webhook worker, as interfaces, so the HTTP
+// layer never sees worker threads or actors.
 import type { TransferListItem } from 'node:worker_threads';
-import type { AccountOp, Args, Result, ShardOp } from './ops.js';
+import type { AccountOp, Args, Result, ShardOp, WebhookOp } from './ops.js';
 
 export type ShardState = 'starting' | 'up' | 'down' | 'failed';
 
@@ -19,4 +19,10 @@ export interface ShardCaller {
   /** Call `op` on every shard; fails if any shard cannot answer. */
   callAll<K extends ShardOp>(op: K, args: Args<K>): Promise<Result<K>[]>;
   status(): ShardStatus[];
+}
+
+export interface WebhookCaller {
+  /** Call `op` on the webhook worker. */
+  call<K extends WebhookOp>(op: K, args: Args<K>): Promise<Result<K>>;
+  status(): { state: ShardState; restarts: number };
 }

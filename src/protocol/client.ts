@@ -2,8 +2,8 @@
 // when the other side dies so no caller waits forever.
 import type { TransferListItem } from 'node:worker_threads';
 import { ApiError, fromWire } from '../errors.js';
-import type { AccountOp, Args, Result, ShardOp } from './ops.js';
-import type { ReplyMsg, RequestMsg } from './wire.js';
+import type { AccountOp, Args, Result, ShardOp, WebhookOp } from './ops.js';
+import type { ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -12,13 +12,21 @@ interface Pending {
   op: string;
 }
 
-export class RpcClient {
+type AnyRequest = RequestMsg | WebhookRequestMsg;
+/** What a caller fills in; the client adds `t`, `id` and `deadline`. */
+type Body<R> = R extends unknown ? Omit<R, 't' | 'id' | 'deadline'> : never;
+
+/**
+ * `R` is the channel's request type: the `this` parameters below make calling a shard op on
+ * the webhook channel (or the reverse) a compile error.
+ */
+export class RpcClient<R extends AnyRequest = RequestMsg> {
   #next = 1;
   readonly #pending = new Map<number, Pending>();
-  readonly #post: (msg: RequestMsg, transfer: readonly TransferListItem[]) => void;
+  readonly #post: (msg: R, transfer: readonly TransferListItem[]) => void;
   readonly #onStray: (id: number) => void;
 
-  constructor(post: (msg: RequestMsg, transfer: readonly TransferListItem[]) => void, onStray: (id: number) => void = () => {}) {
+  constructor(post: (msg: R, transfer: readonly TransferListItem[]) => void, onStray: (id: number) => void = () => {}) {
     this.#post = post;
     this.#onStray = onStray;
   }
@@ -28,15 +36,19 @@ export class RpcClient {
   }
 
   /** `transfer`: ports or buffers in `args` to move to the other side rather than copy. */
-  callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, timeoutMs: number, transfer: readonly TransferListItem[] = []): Promise<Result<K>> {
-    return this.#send({ account, op, args } as Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs, transfer) as Promise<Result<K>>;
+  callAccount<K extends AccountOp>(this: RpcClient<RequestMsg>, account: string, op: K, args: Args<K>, timeoutMs: number, transfer: readonly TransferListItem[] = []): Promise<Result<K>> {
+    return this.#send({ account, op, args } as Body<RequestMsg>, timeoutMs, transfer) as Promise<Result<K>>;
   }
 
-  callShard<K extends ShardOp>(op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
-    return this.#send({ account: null, op, args } as Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs, []) as Promise<Result<K>>;
+  callShard<K extends ShardOp>(this: RpcClient<RequestMsg>, op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
+    return this.#send({ account: null, op, args } as Body<RequestMsg>, timeoutMs, []) as Promise<Result<K>>;
   }
 
-  #send(body: Omit<RequestMsg, 't' | 'id' | 'deadline'>, timeoutMs: number, transfer: readonly TransferListItem[]): Promise<unknown> {
+  callWebhooks<K extends WebhookOp>(this: RpcClient<WebhookRequestMsg>, op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
+    return this.#send({ account: null, op, args } as Body<WebhookRequestMsg>, timeoutMs, []) as Promise<Result<K>>;
+  }
+
+  #send(body: Body<R>, timeoutMs: number, transfer: readonly TransferListItem[]): Promise<unknown> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -45,7 +57,7 @@ export class RpcClient {
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer, op: body.op });
       try {
-        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs } as RequestMsg, transfer);
+        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs } as R, transfer);
       } catch (err) {
         clearTimeout(timer);
         this.#pending.delete(id);

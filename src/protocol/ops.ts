@@ -1,5 +1,5 @@
-// The single list of operations a shard serves. The front's routes and the shard's handler
-// table are both typed against these maps, so an op cannot exist on one side only.
+// The single list of operations the workers serve. The front's routes and each worker's handler
+// table are typed against these maps, so an op cannot exist on one side only.
 import type { MessagePort } from 'node:worker_threads';
 import type {
   AccountAck, AccountInput, AccountPatch, AccountState, AccountSummary, AccountView, PutAccountResult,
@@ -8,6 +8,8 @@ import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } fro
 import type { MessageEntry, MessageList, SearchCriteria } from '../schemas/message.js';
 import type { AttachmentRef, MessageRef, TextRef } from '../ids.js';
 import type { TextPartInput } from '../parse/types.js';
+import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
+import type { DeadLetterPage, ReplayInput, ReplayResult, WebhookCounters, WebhookTestResult } from '../schemas/webhooks.js';
 
 type NoArgs = Record<string, never>;
 
@@ -63,9 +65,20 @@ export interface ShardOps {
   shardStats: { args: NoArgs; result: ShardStats };
 }
 
-export type Ops = AccountOps & ShardOps;
+/** Ops served by the webhook worker: settings, dead letters, a test delivery, counters. */
+export interface WebhookOps {
+  getSettings: { args: NoArgs; result: SettingsView };
+  updateSettings: { args: { patch: SettingsPatch }; result: SettingsView };
+  listDeadLetters: { args: { page: number; pageSize: number; account?: string }; result: DeadLetterPage };
+  replayDeadLetters: { args: ReplayInput; result: ReplayResult };
+  testWebhook: { args: NoArgs; result: WebhookTestResult };
+  webhookStats: { args: NoArgs; result: WebhookCounters };
+}
+
+export type Ops = AccountOps & ShardOps & WebhookOps;
 export type AccountOp = keyof AccountOps;
 export type ShardOp = keyof ShardOps;
+export type WebhookOp = keyof WebhookOps;
 export type Op = keyof Ops;
 export type Args<K extends Op> = Ops[K]['args'];
 export type Result<K extends Op> = Ops[K]['result'];
@@ -73,6 +86,7 @@ export type Result<K extends Op> = Ops[K]['result'];
 export type AccountHandlers = { [K in AccountOp]: (account: string, args: Args<K>) => Promise<Result<K>> };
 export type ShardHandlers = { [K in ShardOp]: (args: Args<K>) => Promise<Result<K>> };
 export type Handlers = AccountHandlers & ShardHandlers;
+export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
 
 const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true };
 

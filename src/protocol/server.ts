@@ -1,14 +1,15 @@
 // The serving side of a channel: dispatches requests to a handler table typed by Ops and
 // replies; a request whose caller has given up is dropped before any work is done.
 import { toWire } from '../errors.js';
-import type { Handlers } from './ops.js';
+import type { Handlers, WebhookHandlers } from './ops.js';
 import { isShardOp } from './ops.js';
 import { transferables } from './transfer.js';
-import type { ReplyMsg, RequestMsg } from './wire.js';
+import type { ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
 
-type Dispatch = (msg: RequestMsg) => Promise<unknown>;
+type Dispatch<R> = (msg: R) => Promise<unknown>;
+type Post = (msg: ReplyMsg, transfer: ArrayBuffer[]) => void;
 
-function dispatcher(handlers: Handlers): Dispatch {
+function dispatcher(handlers: Handlers): Dispatch<RequestMsg> {
   return (msg) => {
     if (msg.account === null || isShardOp(msg.op)) {
       const h = handlers[msg.op as keyof Handlers] as (args: unknown) => Promise<unknown>;
@@ -20,8 +21,16 @@ function dispatcher(handlers: Handlers): Dispatch {
 }
 
 /** Returns a function to feed incoming requests; replies go out through `post`. */
-export function serve(handlers: Handlers, post: (msg: ReplyMsg, transfer: ArrayBuffer[]) => void, onError: (err: unknown, msg: RequestMsg) => void): (msg: RequestMsg) => void {
-  const dispatch = dispatcher(handlers);
+export function serve(handlers: Handlers, post: Post, onError: (err: unknown, msg: RequestMsg) => void): (msg: RequestMsg) => void {
+  return serveWith(dispatcher(handlers), post, onError);
+}
+
+/** The same for the webhook worker's table, whose ops are never addressed to an account. */
+export function serveWebhooks(handlers: WebhookHandlers, post: Post, onError: (err: unknown, msg: WebhookRequestMsg) => void): (msg: WebhookRequestMsg) => void {
+  return serveWith((msg) => (handlers[msg.op] as (args: unknown) => Promise<unknown>)(msg.args), post, onError);
+}
+
+function serveWith<R extends RequestMsg | WebhookRequestMsg>(dispatch: Dispatch<R>, post: Post, onError: (err: unknown, msg: R) => void): (msg: R) => void {
   return (msg) => {
     if (Date.now() > msg.deadline) return;
     // a handler that throws synchronously must fail its request, never the whole thread

@@ -1,6 +1,6 @@
 // Envelopes for everything that crosses a thread boundary: one discriminated union on `t`.
 import type { WireError } from '../errors.js';
-import type { AccountOp, Args, Op, ShardOp } from './ops.js';
+import type { AccountOp, Args, Op, ShardOp, WebhookOp } from './ops.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -9,6 +9,8 @@ type ShardRequest = { [K in ShardOp]: { t: 'req'; id: number; account: null; op:
 
 /** A call; `deadline` is an absolute Date.now() after which nobody waits for the answer. */
 export type RequestMsg = AccountRequest | ShardRequest;
+/** A call to the webhook worker: same envelope, its own ops, never addressed to an account. */
+export type WebhookRequestMsg = { [K in WebhookOp]: { t: 'req'; id: number; account: null; op: K; args: Args<K>; deadline: number } }[WebhookOp];
 
 export type ReplyMsg =
   | { t: 'res'; id: number; ok: true; result: unknown }
@@ -25,5 +27,8 @@ export type ControlMsg =
 
 export type ToShard = RequestMsg | ControlMsg;
 export type FromShard = ReplyMsg | ControlMsg;
+/** The webhook worker is woken with `events` (it reads the log itself) and stopped like a shard. */
+export type ToWebhooks = WebhookRequestMsg | Extract<ControlMsg, { kind: 'events' | 'shutdown' }>;
+export type FromWebhooks = ReplyMsg | { t: 'ctl'; kind: 'ready'; version: number } | Extract<ControlMsg, { kind: 'stopped' }>;
 
 export type { Op };
