@@ -1,0 +1,47 @@
+// The settings database: server-wide values by name (webhook URL, event filter, on/off, the
+// sealed signing secret, and where delivery starts in the event log).
+import type { Database, RootDatabase } from 'lmdb';
+
+export interface WebhookSettings {
+  webhooks: string | null;
+  /** event names, or ['*'] */
+  webhookEvents: string[];
+  webhooksEnabled: boolean;
+  /** sealed with the SecretBox; null = requests are not signed */
+  secret: string | null;
+  /** log head when delivery last became active: nothing at or before it is ever sent */
+  webhooksFrom: number;
+}
+
+export const DEFAULT_SETTINGS: WebhookSettings = {
+  webhooks: null, webhookEvents: ['*'], webhooksEnabled: true, secret: null, webhooksFrom: 0,
+};
+
+const NAMES = Object.keys(DEFAULT_SETTINGS) as (keyof WebhookSettings)[];
+
+export class SettingsStore {
+  readonly #root: RootDatabase;
+  readonly #db: Database<unknown, string>;
+
+  constructor(root: RootDatabase) {
+    this.#root = root;
+    this.#db = root.openDB<unknown, string>({ name: 'settings', encoding: 'msgpack' });
+  }
+
+  /** Stored values over the defaults. */
+  read(): WebhookSettings {
+    const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    for (const name of NAMES) {
+      const value = this.#db.get(name);
+      if (value !== undefined) out[name] = value;
+    }
+    return out as unknown as WebhookSettings;
+  }
+
+  /** Write every value in one transaction, so a reader never sees half a change. */
+  async write(next: WebhookSettings): Promise<void> {
+    await this.#root.transaction(() => {
+      for (const name of NAMES) this.#db.putSync(name, next[name]);
+    });
+  }
+}
