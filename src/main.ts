@@ -1,5 +1,6 @@
-// start(config) → a running server: shard threads over the shared LMDB store, then the
-// HTTP front. No side effects on import, so tests and benchmarks start it in-process.
+// start(config) → a running server: the webhook worker and shard threads over the shared
+// LMDB store, then the HTTP front. No side effects on import, so tests and benchmarks start
+// it in-process.
 import type { ReconnectPolicy } from './actors/account-actor.js';
 import type { Config } from './config.js';
 import { assertNativeBinding, startHttp } from './http/app.js';
@@ -12,6 +13,7 @@ import { EventFeed } from './events/feed.js';
 import { EventLog } from './store/events.js';
 import { openEnv } from './store/env.js';
 import { ShardPool } from './supervisor/shard-pool.js';
+import { WebhookWorker } from './supervisor/webhook-worker.js';
 
 export interface StartOptions {
   /** reconnect timings, shortened by tests */
@@ -26,6 +28,8 @@ export interface Server {
   log: Logger;
   /** shard supervisor, exposed for tests (crash, freeze) */
   shards: ShardPool;
+  /** webhook worker supervisor, exposed for tests (crash) and the webhook benchmark (wake) */
+  webhooks: WebhookWorker;
   /** stop accepting, LOGOUT every account, close the store */
   close(): Promise<void>;
 }
@@ -37,27 +41,32 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
   const env = openEnv(config.dataDir);
   const feed = new EventFeed(new EventLog(env.root));
+  const webhooks = new WebhookWorker({
+    requestTimeout: config.requestTimeout,
+    log,
+    workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, retention: config.eventRetention, requestTimeout: config.requestTimeout },
+  });
   const shards = new ShardPool({
     shards: config.shards,
     requestTimeout: config.requestTimeout,
     log,
-    onEvents: (head) => feed.advance(head),
+    onEvents: (head) => { feed.advance(head); webhooks.wake(head); },
     workerData: {
       dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
       ...(opts.policy ? { policy: opts.policy } : {}),
     },
   });
-  await shards.start();
+  await Promise.all([shards.start(), webhooks.start()]);
   const parser = new ParsePool({ log });
   let http;
   try {
     http = await startHttp({
       host: config.host, port: config.port, maxBody: config.maxBody, log, routes,
-      ctx: { shards, parser, events: feed, startedAt },
+      ctx: { shards, webhooks, parser, events: feed, startedAt },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
     });
   } catch (err) {
-    await Promise.all([shards.shutdown(), parser.close()]);
+    await Promise.all([shards.shutdown(), webhooks.shutdown(), parser.close()]);
     await env.close();
     throw err;
   }
@@ -70,9 +79,10 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     port: http.port,
     log,
     shards,
+    webhooks,
     close: () => (closing ??= (async () => {
       http.close();
-      await Promise.all([shards.shutdown(), parser.close()]);
+      await Promise.all([shards.shutdown(), webhooks.shutdown(), parser.close()]);
       await env.close();
       log.info('stopped');
     })()),

@@ -2,7 +2,7 @@
 // The same list feeds the uWS mounter, the validators and (later) the OpenAPI document.
 import type { Static, TObject, TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
-import type { ShardCaller } from '../protocol/caller.js';
+import type { ShardCaller, WebhookCaller } from '../protocol/caller.js';
 import type { ParsePool } from '../parse/pool.js';
 import type { EventReader } from '../events/feed.js';
 
@@ -10,6 +10,8 @@ export type Method = 'get' | 'post' | 'put' | 'delete';
 
 export interface RouteContext {
   shards: ShardCaller;
+  /** settings, dead letters and test deliveries live in the webhook worker */
+  webhooks: WebhookCaller;
   /** MIME decoding off the event loop */
   parser: Pick<ParsePool, 'run'>;
   /** the event log as committed so far */

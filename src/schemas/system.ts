@@ -1,5 +1,6 @@
 // Health and statistics shapes.
 import Type from 'typebox';
+import { WebhookStats } from './webhooks.js';
 
 const ShardStatus = Type.Object({
   shard: Type.Integer(),
@@ -23,4 +24,5 @@ export const Stats = Type.Object({
     total: Type.Integer(),
     byState: Type.Record(Type.String(), Type.Integer(), { description: 'count per state' }),
   }),
+  webhooks: WebhookStats,
 });

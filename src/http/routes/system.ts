@@ -20,10 +20,11 @@ export const systemRoutes = [
     statusOf: (h: Static<typeof Health>) => (h.status === 'failed' ? 503 : 200),
   }),
   defineRoute({
-    method: 'get', path: '/v1/stats', tags, summary: 'Accounts by state, shards, uptime and versions',
+    method: 'get', path: '/v1/stats', tags, summary: 'Accounts by state, shards, webhook delivery, uptime and versions',
     response: Stats, errors: ['ShardUnavailable', 'DeadlineExceeded'],
-    handle: async (_input, { shards, startedAt }) => {
-      const parts = await shards.callAll('shardStats', {});
+    handle: async (_input, { shards, webhooks, startedAt }) => {
+      // stats answer even while the webhook worker restarts: its counters are null then
+      const [parts, counters] = await Promise.all([shards.callAll('shardStats', {}), webhooks.call('webhookStats', {}).catch(() => null)]);
       const byState: Record<string, number> = {};
       for (const p of parts) for (const [s, n] of Object.entries(p.byState)) byState[s] = (byState[s] ?? 0) + n;
       return {
@@ -32,6 +33,7 @@ export const systemRoutes = [
         uptime: uptime(startedAt),
         shards: shards.status(),
         accounts: { total: parts.reduce((n, p) => n + p.accounts, 0), byState },
+        webhooks: { ...webhooks.status(), counters },
       };
     },
   }),
