@@ -80,12 +80,16 @@ export class EventLog {
     return undefined;
   }
 
-  /** Delete events older than `cutoff` (ISO date); returns how many. */
+  /**
+   * Delete events older than `cutoff` (ISO date); returns how many. The newest event always
+   * stays: ids are "last id + 1", so an emptied log would hand out ids that consumers passed.
+   */
   async prune(cutoff: string, batch = 5000): Promise<number> {
     let removed = 0;
     await this.#root.transaction(() => {
+      const head = this.head();
       for (const { key, value } of [...this.#events.getRange({ limit: batch })]) {
-        if (value.date >= cutoff) break;
+        if (value.date >= cutoff || key === head) break;
         this.#events.removeSync(key);
         this.#byAccount.removeSync([value.account, key]);
         removed++;
