@@ -70,3 +70,32 @@ for (const strategy of ['auto', 'condstore', 'full'] as const) {
     });
   });
 }
+
+test('a folder recreated with a new UIDVALIDITY → one mailboxReset, no flood of deletes and news', async () => {
+  const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('reset'), pass: dovecot.password };
+  await appendMessages(login, 'Archive', 4);
+  let server = await startServer();
+  const { dataDir } = server;
+  try {
+    await api(server.url, 'POST', '/v1/account', exampleAccount('reset', login));
+    await eventually(async () => (await api(server.url, 'GET', '/v1/account/reset')).body.state === 'connected');
+    const before = Number((await api(server.url, 'GET', '/v1/events')).body.head);
+    await server.stop();
+    const c = await imapClient(login);
+    await c.mailboxDelete('Archive');
+    await c.mailboxCreate('Archive');
+    await c.logout();
+    await appendMessages(login, 'Archive', 2, { start: 30 });
+    server = await startServer({ dataDir });
+    await eventually(async () => (await pull(server, before)).some((e) => e.event === 'mailboxReset'), 15_000, 'mailboxReset');
+    await new Promise((r) => setTimeout(r, 1000));
+    const events = (await pull(server, before)).filter((e) => e.path === 'Archive');
+    assert.deepEqual(events.map((e) => e.event), ['mailboxReset']);
+    assert.notEqual(events[0]!.data.uidValidity, events[0]!.data.previousUidValidity);
+    const list = (await api(server.url, 'GET', '/v1/account/reset/messages?path=Archive')).body;
+    assert.equal(list.total, 2);
+  } finally {
+    await server.stop();
+    await removeDir(dataDir);
+  }
+});
