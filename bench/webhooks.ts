@@ -1,10 +1,6 @@
-// Webhook delivery throughput to a loopback receiver. Each run writes a backlog straight into
-// the event log (EventLog.append, as a shard does) and wakes the webhook worker the way the
-// front does on a shard's commit notice (server.webhooks.wake); the clock runs from the first
-// append to the receiver's last 200. The floor row is plain undici POSTing the same bodies, 32
-// in flight, with no log, cursors or worker (from the bench's main thread, which also runs
-// the receiver). Env: RUNS (5), EVENTS (20000), ACCOUNTS
-// ("1,10,100,1000"), SIGNED (1 = with a signing secret).
+// Webhook delivery throughput: a backlog appended to the event log, the worker woken as the
+// front wakes it, timed until a loopback receiver has answered the last request; beside a
+// plain undici floor. Env: RUNS (5), EVENTS (20000), ACCOUNTS ("1,10,100,1000"), SIGNED (1).
 import { createServer } from 'node:http';
 import { Agent, request } from 'undici';
 import { mkdtemp } from 'node:fs/promises';
@@ -22,6 +18,10 @@ import { api } from '../test/helpers/api.js';
 import { removeDir } from '../test/helpers/server.js';
 import { header, median, table } from './lib/table.js';
 
+// Events are written with EventLog.append as a shard writes them, and the worker is woken with
+// server.webhooks.wake(head), the call the front makes on a shard's commit notice. The clock
+// runs from the first append to the receiver's last 200. The floor POSTs the same bodies with
+// plain undici, 32 in flight, no log, cursors or worker, from the thread running the receiver.
 const RUNS = Number(process.env.RUNS ?? 5);
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
 const ACCOUNTS = (process.env.ACCOUNTS ?? '1,10,100,1000').split(',').map(Number);

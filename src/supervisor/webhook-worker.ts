@@ -1,7 +1,6 @@
-// Spawns and supervises the webhook worker thread: typed calls to it, wake-ups when shards
-// commit events, pending calls failed at once when it dies, respawn with backoff, and a
-// give-up after too many restarts in a short time. Delivery state is in LMDB, so a restart
-// loses nothing but the retry timers.
+// Spawns and supervises the webhook worker thread: typed calls, wake-ups when shards commit,
+// pending calls failed at once when it dies, respawn with backoff and a give-up after too
+// many restarts. Delivery state is in LMDB, so a restart loses only the retry timers.
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';

@@ -1,7 +1,6 @@
-// Delivers the event log to the webhook URL. One lane per account with undelivered events:
-// one request in flight per lane (so each account's events arrive in order), lanes in
-// parallel up to a cap, and a failing event retried with backoff until it leaves the
-// retention window, then parked. The queue is the log itself: a lane holds one event at most.
+// Delivers the event log to the webhook URL: one lane per account with work, one request in
+// flight per lane (in order per account), lanes in parallel up to a cap, a failing event
+// retried until it leaves the retention window, then parked. A lane holds one event at most.
 import { Backoff, type BackoffPolicy } from '../actors/backoff.js';
 import type { StoredEvent } from '../events/types.js';
 import type { Logger } from '../log.js';
