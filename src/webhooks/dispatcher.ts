@@ -54,6 +54,8 @@ export class Dispatcher {
   #rescan = false;
   #sending = 0;
   #closing = false;
+  /** the receiver is refusing: logged once when it starts and once when it stops */
+  #failing = false;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(deps: DispatcherDeps) {
@@ -184,9 +186,11 @@ export class Dispatcher {
     this.#sending--;
     if (res.ok) this.counters.delivered++;
     else this.counters.failed++;
+    this.#health(res);
     const live = this.#target !== null && this.#lanes.get(lane.account) === lane;
     if (live && res.ok) this.#advance(lane, e);
-    else if (live) this.#retryOrPark(lane, e, res);
+    // a request cut off by shutdown is neither retried nor parked: the cursor stays before it
+    else if (live && !this.#closing) this.#retryOrPark(lane, e, res);
     // the freed slot goes to the lane that has waited longest, before this one asks again
     while (this.#sending < this.#deps.concurrency && this.#waiting.size) {
       const next = this.#waiting.values().next().value!;
@@ -195,6 +199,14 @@ export class Dispatcher {
       this.#pump(next);
     }
     if (live) this.#pump(lane);
+  }
+
+  // one line per change of state, not per event: a dead receiver must not flood the log
+  #health(res: Attempt): void {
+    if (res.ok === !this.#failing) return;
+    this.#failing = !res.ok;
+    if (res.ok) this.#deps.log.info('webhook receiver accepts events again');
+    else this.#deps.log.warn({ status: res.status, error: res.error }, 'webhook receiver refuses events; retrying until the retention window ends, then parking them');
   }
 
   #advance(lane: Lane, e: StoredEvent): void {
@@ -208,9 +220,7 @@ export class Dispatcher {
   #retryOrPark(lane: Lane, e: StoredEvent, res: Attempt): void {
     const now = Date.now();
     const giveUp = giveUpAt(e, this.#deps.retention);
-    if (lane.attempts === 1) this.#deps.log.warn({ account: e.account, id: e.id, error: res.error }, 'webhook delivery failed; retrying');
     if (now < giveUp) {
-      if (this.#closing) return;
       lane.timer = setTimeout(() => { lane.timer = null; this.#pump(lane); }, retryDelay(lane.backoff.next(), now, giveUp));
       return;
     }
@@ -220,7 +230,7 @@ export class Dispatcher {
 
   #park(e: StoredEvent, status: number | null, reason: string, attempts: number): Promise<unknown> {
     this.counters.parked++;
-    this.#deps.log.warn({ account: e.account, id: e.id, attempts, reason }, 'webhook event parked as a dead letter');
+    this.#deps.log.debug({ account: e.account, id: e.id, attempts, reason }, 'webhook event parked as a dead letter');
     return this.#deps.dead.put({ event: e, status, reason, attempts, parkedAt: new Date().toISOString() });
   }
 
