@@ -28,11 +28,11 @@ interface Bed {
   append(account: string, n?: number, event?: EventName, date?: string): Promise<number[]>;
 }
 
-async function bed(respond: Responder = () => 200, events: string[] = ['*']): Promise<Bed> {
+async function bed(respond: Responder = () => 200, events: string[] = ['*'], timeout = 2000): Promise<Bed> {
   const dir = await mkdtemp(join(tmpdir(), 'imapapi-webhooks-'));
   const env = openEnv(dir);
   const receiver = await startReceiver(respond);
-  const sender = new Sender({ timeout: 2000, connections: 16 });
+  const sender = new Sender({ timeout, connections: 16 });
   const log_ = new EventLog(env.root);
   const cursors = new CursorStore(env.root, 'webhook');
   const dead = new DeadLetterStore(env.root);
@@ -133,6 +133,22 @@ test('an event refused until its retention window ends is parked, then the accou
   assert.equal(parked.event.event, 'connectError');
   assert.equal(b.dead.count('a'), 1);
   assert.equal(b.cursors.get('a'), good);
+});
+
+test('a receiver that is down or never answers: parked with the network reason and no status', async () => {
+  const hangs = await bed(() => new Promise<number>(() => {}), ['*'], 150);
+  const [hung] = await hangs.append('h');
+  hangs.dispatcher({ retention: 500 }).start(hangs.target, 0);
+  const down = await bed(() => 200);
+  await down.receiver.close();
+  const [refused] = await down.append('d');
+  down.dispatcher({ retention: 500 }).start(down.target, 0);
+  await new Promise((r) => setTimeout(r, 1200));
+  assert.deepEqual({ ...hangs.dead.get(hung!), attempts: 0, parkedAt: '', event: null }, { status: null, reason: 'timeout after 150 ms', attempts: 0, parkedAt: '', event: null });
+  assert.ok(hangs.dead.get(hung!)!.attempts >= 2);
+  const parked = down.dead.get(refused!)!;
+  assert.equal(parked.status, null);
+  assert.match(parked.reason, /ECONNREFUSED/);
 });
 
 test('a new dispatcher resumes after the stored cursors', async () => {
