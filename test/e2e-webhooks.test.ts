@@ -53,6 +53,8 @@ describe('settings', () => {
     assert.deepEqual(partial.body, { webhooks: receiver.url, webhookEvents: ['*'], webhooksEnabled: true, secretSet: true });
     assert.deepEqual((await call('GET', '/v1/settings')).body, partial.body);
     for (const res of [put, partial]) assert.ok(!JSON.stringify(res.body).includes(SECRET));
+    assert.equal((await call('PUT', '/v1/settings', { secret: null })).body.secretSet, false);
+    assert.equal((await call('PUT', '/v1/settings', { secret: SECRET })).body.secretSet, true);
   });
 
   test('bad input is a 400 naming the field, and changes nothing', async () => {
@@ -108,6 +110,17 @@ describe('delivery', () => {
     assert.equal(req.json.data.uid, appended!.uid);
     assert.equal(req.json.data.subject, appended!.spec.subject);
     assert.equal(verify(SECRET, String(req.headers['x-imapapi-signature']), req.body), true);
+  });
+
+  test('nothing is sent while disabled, and switching on does not send that backlog', async () => {
+    assert.equal((await call('PUT', '/v1/settings', { webhooksEnabled: false })).body.webhooksEnabled, false);
+    await addPaused('while-off');
+    await new Promise((r) => setTimeout(r, 1500));
+    await call('PUT', '/v1/settings', { webhooksEnabled: true });
+    await addPaused('after-on');
+    await receiver.waitFor((r) => r.some((q) => q.json?.account === 'after-on'), 5000, 'the event after switching on');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(receiver.requests.filter((q) => q.json?.account === 'while-off').length, 0);
   });
 
   test('only the events in webhookEvents are sent', async () => {
