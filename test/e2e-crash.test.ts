@@ -7,13 +7,19 @@ import { fillMaildir } from './helpers/maildir.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually, exampleAccount } from './helpers/api.js';
 import type { Payload } from './helpers/stream.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
 
 const BURST = 2000;
 let dovecot: Dovecot;
 let server: RunningServer;
+let hook: Receiver;
 
-before(async () => { dovecot = await startDovecot(); });
+before(async () => {
+  dovecot = await startDovecot();
+  hook = await startReceiver();
+});
 after(async () => {
+  await hook?.close();
   await server?.stop();
   await dovecot?.close();
   if (server) await removeDir(server.dataDir);
@@ -33,6 +39,7 @@ test('kill -9 mid-burst loses no messageNew', async () => {
   const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('crash'), pass: dovecot.password };
   server = await startServer();
   const { dataDir } = server;
+  await api(server.url, 'PUT', '/v1/settings', { webhooks: hook.url, webhooksEnabled: true });
   await api(server.url, 'POST', '/v1/account', exampleAccount('crash', login));
   await eventually(async () => (await api(server.url, 'GET', '/v1/account/crash')).body.state === 'connected');
 
@@ -55,4 +62,11 @@ test('kill -9 mid-burst loses no messageNew', async () => {
   assert.ok(news.length >= BURST);
   const ids = events.map((e) => Number(e.id));
   assert.deepEqual(ids, ids.map((_, i) => i + 1), 'ids contiguous and increasing');
+
+  // the webhook receiver gets every messageNew at least once, in increasing id order
+  await hook.waitFor(() => new Set(hook.accepted().filter((p) => p.event === 'messageNew').map((p) => p.data.uid)).size === BURST, 60_000, 'webhooks');
+  const delivered = hook.accepted().filter((p) => p.account === 'crash').map((p) => Number(p.id));
+  const firstSeen = delivered.filter((id, i) => delivered.indexOf(id) === i);
+  assert.deepEqual(firstSeen, [...firstSeen].sort((a, b) => a - b), 'per account, ids arrive in increasing order');
+  assert.deepEqual(new Set(hook.accepted().filter((p) => p.event === 'messageNew').map((p) => p.data.uid)), new Set(uids.keys()));
 });

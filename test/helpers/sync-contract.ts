@@ -9,6 +9,7 @@ import { appendMessages, imapClient, type ImapLogin } from './seed.js';
 import { startServer, removeDir, type RunningServer } from './server.js';
 import { api, eventually, exampleAccount } from './api.js';
 import { openStream, type Payload, type StreamClient } from './stream.js';
+import { startReceiver, type Receiver } from './receiver.js';
 
 export interface SyncProfile {
   name: string;
@@ -26,6 +27,7 @@ export function syncContract(profile: SyncProfile): void {
   let stream: StreamClient;
   let login: ImapLogin;
   let other: ImapFlow;
+  let hook: Receiver;
   let inboxId = 0;
   const is = (event: string, path: string | null, more: (e: Payload) => boolean = () => true) => (e: Payload) => e.event === event && e.path === path && more(e);
 
@@ -35,6 +37,8 @@ export function syncContract(profile: SyncProfile): void {
     await appendMessages(login, 'INBOX', 3);
     await appendMessages(login, 'Archive', 2);
     server = await startServer({ args: ['--sync-strategy', profile.strategy, '--sync-interval', '1000', '--log-level', 'debug'] });
+    hook = await startReceiver();
+    assert.equal((await api(server.url, 'PUT', '/v1/settings', { webhooks: hook.url, webhooksEnabled: true })).status, 200);
     stream = await openStream(server.url, 'since=0');
     await api(server.url, 'POST', '/v1/account', exampleAccount('acct', login));
     await eventually(async () => (await api(server.url, 'GET', '/v1/account/acct')).body.state === 'connected');
@@ -44,6 +48,7 @@ export function syncContract(profile: SyncProfile): void {
   });
   after(async () => {
     stream?.close();
+    await hook?.close();
     await other?.logout().catch(() => undefined);
     await server?.stop();
     await dovecot?.close();
@@ -68,6 +73,8 @@ export function syncContract(profile: SyncProfile): void {
     assert.ok(e.data.text.id);
     const pulled = (await api(server.url, 'GET', `/v1/events?since=${Number(e.id) - 1}&limit=1`)).body.events[0];
     assert.deepEqual(pulled, e);
+    await hook.waitFor((reqs) => reqs.some((r) => r.json?.id === e.id), 10_000, 'the webhook');
+    assert.deepEqual(hook.requests.find((r) => r.json?.id === e.id)!.json, e);
   });
 
   test(`${profile.name}: \\Seen added and removed → messageUpdated with added / removed`, async () => {
@@ -112,5 +119,8 @@ export function syncContract(profile: SyncProfile): void {
     assert.deepEqual(ids, [...new Set(ids)].sort((a, b) => a - b));
     const pulled = (await api(server.url, 'GET', '/v1/events?since=0&limit=1000')).body.events.map((e: Payload) => Number(e.id));
     assert.deepEqual(pulled.slice(0, ids.length), ids);
+    await hook.waitFor((reqs) => reqs.some((r) => Number(r.json?.id) === ids[ids.length - 1]), 10_000, 'webhooks caught up');
+    const hooked = hook.accepted().map((p: Payload) => Number(p.id));
+    assert.deepEqual(hooked.filter((id: number) => ids.includes(id)), ids, 'webhooks: the same events, in order');
   });
 }
