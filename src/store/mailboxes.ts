@@ -16,6 +16,8 @@ export interface FolderState {
 export interface MailboxRecord {
   id: number;
   sync?: FolderState;
+  /** the sync engine has seen it in LIST (announced it), even if its first sync is pending */
+  tracked?: true;
 }
 
 type PathKey = [string, string];
@@ -53,7 +55,7 @@ export class MailboxStore {
 
   /** Record the sync state of a folder; inside the caller's write transaction. */
   setStateSync(account: string, path: string, id: number, sync: FolderState | undefined): void {
-    const record: MailboxRecord = { id };
+    const record: MailboxRecord = { id, tracked: true };
     if (sync) record.sync = sync;
     this.#byPath.putSync([account, path], record);
     this.#byId.putSync([account, id], path);

@@ -50,8 +50,10 @@ export class AccountSync {
   async start(): Promise<void> {
     await this.#turn(async () => {
       await this.#syncFolderList();
-      const tracked = this.#ctx.stores.mailboxes.list(this.#ctx.account).filter((m) => m.record.sync).map((m) => m.path);
-      for (const path of tracked) if (path !== INBOX) await this.#syncPath(path);
+      const tracked = this.#ctx.stores.mailboxes.list(this.#ctx.account).filter((m) => m.record.tracked).map((m) => m.path);
+      for (const path of tracked) {
+        if (path !== INBOX) await this.#syncPath(path).catch((err: Error) => this.#ctx.log.warn({ path, err: err.message }, 'folder sync failed'));
+      }
       await this.#syncPath(INBOX);
     });
     this.#scheduleSweep();
@@ -107,8 +109,9 @@ export class AccountSync {
     const { account, stores } = this.#ctx;
     const listed = (await this.#client.list()).filter(isSelectable);
     const records = stores.mailboxes.list(account);
-    const firstSync = !records.some((r) => r.record.sync);
-    const tracked = new Map(records.filter((r) => r.record.sync).map((r) => [r.path, r.record]));
+    const firstSync = !records.some((r) => r.record.tracked);
+    // announced folders count even before their first sync, so a quick delete is still reported
+    const tracked = new Map(records.filter((r) => r.record.tracked).map((r) => [r.path, r.record]));
     const names = new Set(listed.map((m) => m.path));
     const fresh = listed.filter((m) => !tracked.has(m.path));
     const ids = await stores.mailboxes.ensure(account, fresh.map((m) => m.path));
@@ -120,12 +123,16 @@ export class AccountSync {
         stores.mailboxes.removeFolderSync(account, path);
         events.push({ account, path, event: 'mailboxDeleted', data: { path, mailboxId: record.id } });
       }
-      if (!firstSync) {
-        for (const m of fresh) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
+      for (const m of fresh) {
+        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined);
+        if (!firstSync) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
       }
       return stores.events.appendSync(events);
     });
-    for (const m of fresh) await this.#syncPath(m.path);
+    for (const m of fresh) {
+      // one folder gone again (or refusing SELECT) must not stop the others
+      await this.#syncPath(m.path).catch((err: Error) => this.#ctx.log.debug({ path: m.path, err: err.message }, 'first sync of a folder failed'));
+    }
   }
 
   #scheduleSweep(): void {
@@ -145,7 +152,9 @@ export class AccountSync {
       this.#checkedAt.set('\u0000list', now);
     }
     for (const { path, record } of stores.mailboxes.list(account)) {
-      if (!record.sync) continue;
+      if (!record.tracked) continue;
+      // announced but never synced (it vanished or failed right away): try again now
+      if (!record.sync) { await this.#syncPath(path).catch(() => undefined); continue; }
       const active = now - record.sync.changedAt < this.#opts.activeFor;
       const every = active ? this.#opts.interval / this.#opts.activeFactor : this.#opts.interval;
       if (now - (this.#checkedAt.get(path) ?? 0) < every) continue;
