@@ -13,17 +13,19 @@ import { header, table } from './lib/table.js';
 const TRIALS = Number(process.env.TRIALS ?? 100);
 const RATES = (process.env.RATES ?? '1,20').split(',').map(Number);
 
-/** A loopback webhook receiver noting when each messageNew arrived. */
-async function receiver(): Promise<{ url: string; arrived: Map<number, number>; close(): void }> {
-  const arrived = new Map<number, number>();
+/** A loopback webhook receiver noting when each messageNew arrived, by account then UID. */
+async function receiver(): Promise<{ url: string; arrived: Map<string, Map<number, number>>; close(): void }> {
+  const arrived = new Map<string, Map<number, number>>();
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => { body += d.toString(); });
     req.on('end', () => {
       const now = performance.now();
       try {
-        const e = JSON.parse(body) as { event: string; data: { uid?: number } };
-        if (e.event === 'messageNew' && e.data.uid !== undefined && !arrived.has(e.data.uid)) arrived.set(e.data.uid, now);
+        const e = JSON.parse(body) as { account: string; event: string; data: { uid?: number } };
+        if (!arrived.has(e.account)) arrived.set(e.account, new Map());
+        const seen = arrived.get(e.account)!;
+        if (e.event === 'messageNew' && e.data.uid !== undefined && !seen.has(e.data.uid)) seen.set(e.data.uid, now);
       } catch { /* not ours */ }
       res.end('ok');
     });
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
       const lat = (at: Map<number, number>) => uids.filter((u) => at.has(u)).map((u) => at.get(u)! - run.appendedAt.get(u)!);
       const ws = lat(wsAt);
       const floor = lat(run.floorAt);
-      const hooked = lat(hook.arrived);
+      const hooked = lat(hook.arrived.get(id) ?? new Map());
       const f = (v: number[], p: number) => (v.length ? percentile(v, p).toFixed(0) : '–');
       rows.push([`${rate}/s`, uids.length, f(floor, 0.5), f(floor, 0.95), f(ws, 0.5), f(ws, 0.95), webhooks ? f(hooked, 0.5) : 'n/a', webhooks ? f(hooked, 0.95) : 'n/a', `${ws.length}/${hooked.length}`]);
     }
