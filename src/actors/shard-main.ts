@@ -26,7 +26,7 @@ export interface ShardWorkerData {
 }
 
 /** IDLE notices are coalesced this long, and never held longer than the max. */
-const COALESCE = { delay: 15, maxWait: 75 };
+const COALESCE = { delay: 2, maxWait: 50 };
 
 /** Run shard `data.shard` on `port` (the worker's parentPort). */
 export function runShard(port: MessagePort, data: ShardWorkerData): void {
