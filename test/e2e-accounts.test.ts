@@ -89,6 +89,10 @@ describe('connection states', () => {
     await reaches('nowhere', 'connectError');
     const view = (await get('/v1/account/nowhere')).body;
     assert.match(view.lastError.message, /ECONNREFUSED/);
+    // retries go on (1 s, 2 s, …) but the trouble is announced once, not per retry
+    await eventually(async () => (await get('/v1/account/nowhere')).body.counters.connectErrors >= 2, 8000, 'a retry');
+    const events = (await get('/v1/events?account=nowhere')).body.events.map((e: { event: string }) => e.event);
+    assert.deepEqual(events, ['accountAdded', 'connectError']);
   });
 
   test('disabled accounts do not connect until enabled again', async () => {

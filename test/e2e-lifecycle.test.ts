@@ -95,3 +95,26 @@ test('the password is not readable in the data dir, the logs or any response', a
   assert.ok(!responses.join('\n').includes(PASSWORD), 'password in a response');
   server = await startServer({ dataDir });
 });
+
+test('a store moved without its key: refuses to start; with another secret the accounts wait for new passwords', async () => {
+  await server.stop();
+  const { cpSync, rmSync } = await import('node:fs');
+  const copy = `${dataDir}-copy`;
+  cpSync(dataDir, copy, { recursive: true });
+  rmSync(join(copy, 'secret.key'));
+  const refused = await startServer({ dataDir: copy }).then((s) => s.stop().then(() => 'started'), (err: Error) => err.message);
+  assert.match(refused, /holds a store but no secret\.key/);
+
+  server = await startServer({ dataDir: copy, args: ['--secret', 'a-different-secret-of-some-length'] });
+  await eventually(async () => (await stateOf('alpha')) === 'authenticationError', 10_000, 'key mismatch noticed');
+  const view = (await call('GET', '/v1/account/alpha')).body;
+  assert.equal(view.lastError.code, 'KeyMismatch');
+  assert.match(view.lastError.message, /cannot be decrypted/);
+  assert.equal((await call('GET', '/health')).body.status, 'ok', 'no shard crashed over it');
+  await call('PUT', '/v1/account/alpha', { imap: { auth: { pass: PASSWORD } } });
+  await eventually(async () => (await stateOf('alpha')) === 'connected', 10_000, 'fixed by a new password');
+  await server.stop();
+  outputs.push(server.output());
+  rmSync(copy, { recursive: true, force: true });
+  server = await startServer({ dataDir });
+});

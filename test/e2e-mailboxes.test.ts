@@ -60,6 +60,16 @@ test('create nested, rename keeping the id, delete', async () => {
   assert.equal(await byPath('Work.2024'), undefined);
 });
 
+test('folders created and deleted through the API are announced at once, not at the next sweep', async () => {
+  const since = (await call('GET', '/v1/events')).body.head;
+  const folderEvents = async () => (await call('GET', `/v1/events?since=${since}&account=mb`)).body.events
+    .filter((e: { event: string }) => e.event.startsWith('mailbox')).map((e: { event: string; path: string }) => `${e.event} ${e.path}`);
+  await call('POST', '/v1/account/mb/mailbox', { path: 'Quick' });
+  await eventually(async () => (await folderEvents()).includes('mailboxNew Quick'), 5000, 'mailboxNew');
+  await call('DELETE', '/v1/account/mb/mailbox?path=Quick');
+  await eventually(async () => (await folderEvents()).includes('mailboxDeleted Quick'), 5000, 'mailboxDeleted');
+});
+
 test('message ids of a folder survive its rename', async () => {
   await appendMessages(login, 'Moving', 2);
   const before = (await call('GET', '/v1/account/mb/messages?path=Moving')).body.messages[0];

@@ -111,6 +111,13 @@ test('missing and malformed ids: 404 and 400', async () => {
   assert.equal(bad.status, 400);
   assert.equal(bad.body.code, 'InvalidId');
   assert.equal((await get(`/v1/account/reader/attachment/${m.id}`)).status, 400);
+  // parts that do not exist (IMAP would answer them with empty content) and containers
+  const part = (p: string) => Buffer.concat([Buffer.from(m.id, 'base64url'), Buffer.from(p)]).toString('base64url');
+  for (const p of ['9', '9.9', '0', '1']) {
+    const res = await fetch(`${server.url}/v1/account/reader/attachment/${part(p)}`);
+    assert.equal(res.status, 404, `part ${p}`);
+    assert.equal(((await res.json()) as { code: string }).code, 'MessageNotFound');
+  }
   const folder = await get('/v1/account/reader/messages?path=No%20Such%20Folder');
   assert.equal(folder.status, 404);
   assert.equal(folder.body.code, 'MailboxNotFound');

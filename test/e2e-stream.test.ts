@@ -59,6 +59,18 @@ test('account filters, repeatable, for replay and live', async () => {
   s.close();
 });
 
+test('on shutdown consumers get 1001 with the position to resume from', async () => {
+  const own = await startServer();
+  const s = await openStream(own.url, 'since=0');
+  await api(own.url, 'POST', '/v1/account', nowhere('bye'));
+  await s.waitFor((e) => e.event === 'accountAdded');
+  await own.stop('SIGINT');
+  const { code, reason } = await s.closed;
+  assert.equal(code, 1001);
+  assert.match(reason, /since=\d+/);
+  await removeDir(own.dataDir);
+});
+
 test('bad stream requests are refused with 400', async () => {
   const status = await new Promise<number>((resolve) => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/stream?since=abc`);

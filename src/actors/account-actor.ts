@@ -59,6 +59,8 @@ export class AccountActor {
   #sync: AccountSync | null = null;
   /** whether the last login attempt succeeded, so authenticationSuccess is sent once per recovery */
   #authOk = false;
+  /** the failure last announced as an event, so a retry loop announces it once, not per try */
+  #announced: 'authenticationError' | 'connectError' | null = null;
   /** bumped on every (re)connect or stop so callbacks of an old client are ignored */
   #gen = 0;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -118,10 +120,15 @@ export class AccountActor {
     return this.#reads;
   }
 
+  /** The folder list changed through the API: track it now, not at the next sweep. */
+  refreshFolders(): void {
+    this.#sync?.refreshFolders();
+  }
+
   /** Begin connecting (or sit in `disabled`). */
   start(): void {
     if (this.#record.disabled) return this.#transition('disabled');
-    void this.#connect();
+    this.#attempt();
   }
 
   /** Take new settings; reconnect only when the connection settings changed. */
@@ -157,12 +164,38 @@ export class AccountActor {
       .then(published, (err: Error) => this.#log.error({ err: err.message, event }, 'could not store an event'));
   }
 
+  /** A connection attempt whose unexpected failure is a logged retry, never a thread crash. */
+  #attempt(): void {
+    const gen = this.#gen + 1;
+    this.#connect().catch((err: Error) => {
+      this.#log.error({ err: err.message }, 'connection attempt failed unexpectedly');
+      if (gen === this.#gen && !this.#retryTimer) this.#scheduleRetry(this.#backoff.next());
+    });
+  }
+
+  /** The password was sealed with another key (data dir moved, secret changed): nothing a
+   *  retry can fix, so the account waits in authenticationError for new credentials. */
+  #keyMismatch(): void {
+    const message = 'The stored password cannot be decrypted (the server key changed); set it again with PUT /v1/account/:account';
+    this.#lastError = { message, code: 'KeyMismatch', time: new Date().toISOString() };
+    if (this.#announced !== 'authenticationError') this.#emit('authenticationError', { message, code: 'KeyMismatch' });
+    this.#announced = 'authenticationError';
+    this.#authOk = false;
+    this.#transition('authenticationError');
+  }
+
   async #connect(): Promise<void> {
     const gen = ++this.#gen;
     this.#transition('connecting');
     const settings = this.#record.imap;
     const { sync } = this.#deps;
-    const client = createImapClient(settings, this.#deps.secrets.open(settings.auth.pass), { idle: true, qresync: sync.setting === 'auto' });
+    let pass: string;
+    try {
+      pass = this.#deps.secrets.open(settings.auth.pass);
+    } catch {
+      return this.#keyMismatch();
+    }
+    const client = createImapClient(settings, pass, { idle: true, qresync: sync.setting === 'auto' });
     this.#client = client;
     client.on('error', (err: Error) => this.#log.debug({ err: err.message }, 'imap client error'));
     client.on('close', () => {
@@ -180,6 +213,7 @@ export class AccountActor {
     this.#counters.lastConnected = new Date().toISOString();
     if (!this.#authOk) this.#emit('authenticationSuccess', { user: settings.auth.user });
     this.#authOk = true;
+    this.#announced = null;
     this.#transition('syncing');
     const ctx = { account: this.#record.account, stores: sync.stores, strategy: pickStrategy(client, sync.setting), log: this.#log, published: sync.published };
     this.#sync = new AccountSync(ctx, client, sync.sweep);
@@ -203,7 +237,8 @@ export class AccountActor {
     else this.#counters.connectErrors++;
     const next = auth ? 'authenticationError' : 'connectError';
     // raised once when the trouble starts, not on every retry
-    if (this.#state !== next) this.#emit(next, { message: failure.message, ...(failure.code ? { code: failure.code } : {}) });
+    if (this.#announced !== next) this.#emit(next, { message: failure.message, ...(failure.code ? { code: failure.code } : {}) });
+    this.#announced = next;
     if (auth) this.#authOk = false;
     this.#transition(next);
     this.#scheduleRetry((auth ? this.#authBackoff : this.#backoff).next());
@@ -226,7 +261,7 @@ export class AccountActor {
     this.#log.debug({ delay }, 'reconnect scheduled');
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
-      void this.#connect();
+      this.#attempt();
     }, delay);
   }
 

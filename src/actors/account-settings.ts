@@ -44,6 +44,9 @@ export function applyPatch(record: AccountRecord, patch: AccountPatch, box: Secr
 /** Whether going from `a` to `b` needs a new IMAP connection. */
 export function needsReconnect(a: AccountRecord, b: AccountRecord, box: SecretBox): boolean {
   if ((a.disabled ?? false) !== (b.disabled ?? false)) return true;
-  const key = (s: ServerSettings) => JSON.stringify([s.host, s.port, s.secure ?? false, s.tls ?? null, s.auth.user, box.open(s.auth.pass)]);
-  return key(a.imap) !== key(b.imap);
+  const open = (sealed: string) => {
+    try { return box.open(sealed); } catch { return null; } // sealed with an old key: treat as changed
+  };
+  const key = (s: ServerSettings) => JSON.stringify([s.host, s.port, s.secure ?? false, s.tls ?? null, s.auth.user, open(s.auth.pass)]);
+  return key(a.imap) !== key(b.imap) || open(a.imap.auth.pass) === null;
 }

@@ -80,7 +80,7 @@ export class ShardHost {
 
   #context(account: string): OpContext {
     const actor = this.#actor(account);
-    return { account, reads: actor.reads(), mailboxes: this.#deps.mailboxes, log: this.#deps.log };
+    return { account, reads: actor.reads(), mailboxes: this.#deps.mailboxes, log: this.#deps.log, foldersChanged: () => actor.refreshFolders() };
   }
 
   #mailHandlers(): Pick<AccountHandlers, MailOp> {

@@ -34,7 +34,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
   const app = uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
-  mountStream(app, opts.ctx.events, opts.stream);
+  const closeStreams = mountStream(app, opts.ctx.events, opts.stream);
   mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, log: opts.log });
   return new Promise((resolve, reject) => {
     app.listen(opts.host, opts.port, (socket) => {
@@ -43,6 +43,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
         port: uWS.us_socket_local_port(socket as unknown as uWS.us_socket),
         close() {
           uWS.us_listen_socket_close(socket);
+          closeStreams();
           // close() exists on the app but is missing from the typings of this build.
           (app as unknown as { close?: () => void }).close?.();
         },

@@ -25,7 +25,8 @@ const REPLAY_BATCH = 500;
 /** replay pauses above this many queued bytes and goes on when the socket drains */
 const REPLAY_PAUSE = 256 * 1024;
 
-export function mountStream(app: TemplatedApp, events: EventReader, opts: StreamOptions): void {
+/** Mounts /v1/stream; the returned function says goodbye (1001) to every consumer on shutdown. */
+export function mountStream(app: TemplatedApp, events: EventReader, opts: StreamOptions): () => void {
   const check = compileValidator(StreamQuery, 'query');
   const parse = queryParser(StreamQuery);
   const open = new Set<WebSocket<Consumer>>();
@@ -99,4 +100,11 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
       open.delete(ws);
     },
   });
+  return () => {
+    for (const ws of [...open]) {
+      const c = ws.getUserData();
+      c.closed = true;
+      ws.end(1001, `Server shutting down; reconnect with since=${c.cursor}`);
+    }
+  };
 }

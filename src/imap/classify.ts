@@ -22,8 +22,12 @@ export function classifyConnectError(err: unknown): ConnectFailure {
     : typeof e.code === 'string' ? e.code : undefined;
   const responseText = typeof e.responseText === 'string' && e.responseText ? e.responseText : undefined;
   if (e.authenticationFailed === true) {
-    return { kind: 'auth', message: `Authentication failed: ${responseText ?? 'the server refused the login'}`, code: code ?? 'AUTHENTICATIONFAILED' };
+    // servers often say just "Authentication failed." — do not repeat it
+    const said = responseText && !/^\s*authentication failed\.?\s*$/i.test(responseText) ? responseText : 'the server refused the user name or password';
+    return { kind: 'auth', message: `Authentication failed: ${said}`, code: code ?? 'AUTHENTICATIONFAILED' };
   }
-  const message = responseText ?? (typeof e.message === 'string' ? e.message : 'Connection failed');
+  let message = responseText ?? (typeof e.message === 'string' ? e.message : 'Connection failed');
+  // OpenSSL's text for TLS spoken to a plain-text port says nothing a user can act on
+  if (/wrong version number|packet length too long|unknown protocol/i.test(message)) message = `TLS handshake failed: is "secure" right for this port? (${message.split(':').pop()?.trim()})`;
   return { kind: 'connect', message, code };
 }

@@ -75,3 +75,14 @@ export function readStructure(root: MessageStructureObject | undefined): Structu
   if (root) walk(root, false, false);
   return out;
 }
+
+/** The leaf node numbered `part`, if the message has one (multipart containers do not count). */
+export function findLeaf(root: MessageStructureObject | undefined, part: string): MessageStructureObject | undefined {
+  if (!root) return undefined;
+  if (!root.childNodes?.length) return (root.part ?? '1') === part ? root : undefined;
+  for (const child of root.childNodes) {
+    const hit = findLeaf(child, part);
+    if (hit) return hit;
+  }
+  return undefined;
+}

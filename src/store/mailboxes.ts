@@ -110,10 +110,6 @@ export class MailboxStore {
     });
   }
 
-  /** Forget a folder; its id is never handed out again for this account. */
-  async remove(account: string, path: string): Promise<void> {
-    await this.#root.transaction(() => this.removeFolderSync(account, path));
-  }
 
   /** Every folder record of the account (for removing the account). */
   async removeAccount(account: string): Promise<void> {

@@ -1,6 +1,6 @@
 // The encryption secret: the configured one, or one generated into the data dir on first
 // start and reused, so stored passwords stay readable across restarts.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -13,7 +13,11 @@ export function loadOrCreateSecret(dataDir: string, configured: string | undefin
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dataDir, { recursive: true });
+  // a store without its key: a new key would make every stored password unreadable
+  if (existsSync(join(dataDir, 'imapapi.mdb'))) {
+    throw new Error(`${dataDir} holds a store but no secret.key: restore that file or pass the secret it was created with (--secret)`);
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('hex');
   // 'wx' so two processes starting at once cannot overwrite each other's key.
   try {

@@ -75,9 +75,8 @@ export class ShardPool implements ShardCaller {
   #slot(shard: number): ShardSlot {
     const slot = this.#slots[shard];
     if (!slot) throw new Error(`No shard ${shard}`);
-    if (slot.state === 'down' || slot.state === 'failed') {
-      throw new ApiError('ShardUnavailable', `Shard ${shard} is restarting; retry shortly`, { shard, retryAfter: 1 });
-    }
+    if (slot.state === 'failed') throw new ApiError('ShardUnavailable', `Shard ${shard} kept crashing and was stopped; see the server log`, { shard });
+    if (slot.state === 'down') throw new ApiError('ShardUnavailable', `Shard ${shard} is restarting; retry shortly`, { shard, retryAfter: 1 });
     return slot;
   }
 }

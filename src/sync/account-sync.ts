@@ -59,6 +59,11 @@ export class AccountSync {
     this.#scheduleSweep();
   }
 
+  /** Compare the folder list now (after the API created or deleted a folder). */
+  refreshFolders(): void {
+    void this.#turn(() => this.#syncFolderList());
+  }
+
   stop(): void {
     this.#stopped = true;
     this.#inbox.stop();

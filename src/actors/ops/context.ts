@@ -10,6 +10,8 @@ export interface OpContext {
   reads: ReadSession;
   mailboxes: MailboxStore;
   log: Logger;
+  /** tell the sync engine the folder list changed */
+  foldersChanged(): void;
 }
 
 /** Path of folder `id` of the account, or a 404 when no such folder is known. */

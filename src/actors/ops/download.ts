@@ -7,6 +7,7 @@ import { messageNotFound } from '../../errors.js';
 import type { AttachmentRef, MessageRef } from '../../ids.js';
 import type { StreamMeta } from '../../protocol/ops.js';
 import { pumpStream } from '../../protocol/stream.js';
+import { findLeaf } from '../../messages/structure.js';
 import { pathOf, type OpContext } from './context.js';
 
 type Opener = (client: ImapFlow) => Promise<{ meta: StreamMeta; content: Readable } | null>;
@@ -27,6 +28,9 @@ function streamed(ctx: OpContext, path: string, id: string, port: MessagePort, o
 
 export function openAttachment(ctx: OpContext, { ref, id, port }: { ref: AttachmentRef; id: string; port: MessagePort }): Promise<StreamMeta> {
   return streamed(ctx, pathOf(ctx, ref.mailbox, id), id, port, async (client) => {
+    // IMAP answers an unknown part with empty content, not an error: check the structure first
+    const msg = await client.fetchOne(String(ref.uid), { uid: true, bodyStructure: true }, { uid: true });
+    if (!msg || !findLeaf(msg.bodyStructure, ref.part)) return null;
     // decodeText: false keeps text attachments byte-exact (no charset conversion)
     const dl = await client.download(String(ref.uid), ref.part, { uid: true, decodeText: false });
     if (!dl.content) return null;

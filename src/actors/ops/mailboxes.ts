@@ -42,6 +42,7 @@ export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: Mailbo
 export async function createMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxCreated> {
   const res = await ctx.reads.withClient((c) => c.mailboxCreate(path));
   const ids = await ctx.mailboxes.ensure(ctx.account, [res.path]);
+  ctx.foldersChanged();
   return { path: res.path, mailboxId: ids.get(res.path)!, created: res.created };
 }
 
@@ -56,6 +57,7 @@ export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: s
 
 export async function deleteMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxDeleted> {
   const res = await ctx.reads.withClient((c) => c.mailboxDelete(path), path);
-  await ctx.mailboxes.remove(ctx.account, res.path);
+  // the sync engine forgets the folder (and says mailboxDeleted) in the same transaction
+  ctx.foldersChanged();
   return { path: res.path, deleted: true };
 }
