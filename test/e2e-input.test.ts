@@ -129,3 +129,13 @@ test('DELETE logs out and removes the account', async () => {
   assert.equal((await api(server.url, 'DELETE', '/v1/account/gone')).status, 404);
   await unchanged();
 });
+
+test('union and enum fields name the one problem that matters', async () => {
+  const res = await api(server.url, 'PUT', '/v1/settings', { secret: 'short', webhookEvents: ['bogus'] });
+  assert.equal(res.status, 400);
+  assert.deepEqual(res.body.details.filter((d: { field: string }) => d.field === 'secret'), [{ field: 'secret', reason: 'must not have fewer than 16 characters' }]);
+  const events = res.body.details.filter((d: { field: string }) => d.field === 'webhookEvents.0');
+  assert.equal(events.length, 1);
+  assert.match(events[0].reason, /^must be one of: messageNew, /);
+  assert.equal((await fetch(`${server.url}/v1/stream`)).status, 426, 'plain GET of the stream');
+});

@@ -28,6 +28,9 @@ function toProblems(errors: TbError[], part: Part): FieldProblem[] {
     } else if (e.keyword === 'required') {
       fields = ((e.params.requiredProperties as string[] | undefined) ?? []).map((k) => join(base, k));
       reason = 'is required';
+    } else if (e.keyword === 'enum') {
+      const allowed = (e.params.allowedValues as unknown[] | undefined) ?? [];
+      reason = `must be one of: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', …' : ''}`;
     }
     for (const f of fields) {
       const field = f || part;
@@ -37,7 +40,16 @@ function toProblems(errors: TbError[], part: Part): FieldProblem[] {
     }
     if (problems.length >= 20) break;
   }
-  return problems;
+  return withoutUnionNoise(problems);
+}
+
+/** A value that fits no branch of `X | null` (or `"*" | X`) reports every branch's problem and
+ *  "must match a schema in anyOf": keep the specific one when there is one. */
+function withoutUnionNoise(problems: FieldProblem[]): FieldProblem[] {
+  const noise = (p: FieldProblem) => p.reason === 'must be null' || p.reason === 'must be equal to constant'
+    || /^must match (a|exactly one) schema in (anyOf|oneOf)$/.test(p.reason);
+  const specific = new Set(problems.filter((p) => !noise(p)).map((p) => p.field));
+  return problems.filter((p) => !noise(p) || !specific.has(p.field));
 }
 
 const join = (a: string, b: string) => (a ? `${a}.${b}` : b);

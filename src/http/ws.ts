@@ -100,6 +100,11 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
       open.delete(ws);
     },
   });
+  // a plain GET (no Upgrade header) gets told what to do instead of a 404
+  app.get('/v1/stream', (res) => {
+    res.cork(() => res.writeStatus('426 Upgrade Required').writeHeader('upgrade', 'websocket').writeHeader('content-type', 'application/json')
+      .end(JSON.stringify({ error: 'Upgrade Required', message: 'GET /v1/stream is a WebSocket: connect with a WebSocket client', statusCode: 426, code: 'ValidationError' })));
+  });
   return () => {
     for (const ws of [...open]) {
       const c = ws.getUserData();
