@@ -155,6 +155,9 @@ describe('worker crash', () => {
     assert.equal(during.status, 503);
     assert.equal(during.body.code, 'WebhooksUnavailable');
     assert.equal((await pending).status, 503, 'the call in flight failed at once, not at its deadline');
+    const health = await c.call('GET', '/health');
+    assert.equal(health.status, 200, 'restarting is degraded, not dead');
+    assert.notEqual(health.body.webhooks.state, 'up');
     slow = false;
     // an event committed while the thread is down is picked up by the restarted one
     await c.events('while-down');
@@ -163,5 +166,6 @@ describe('worker crash', () => {
     const stats = (await c.call('GET', '/v1/stats')).body.webhooks;
     assert.equal(stats.state, 'up');
     assert.equal(stats.restarts, 1);
+    assert.deepEqual((await c.call('GET', '/health')).body.webhooks, { state: 'up', restarts: 1 });
   });
 });

@@ -10,9 +10,10 @@ const ShardStatus = Type.Object({
 });
 
 export const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failed')], { description: 'failed: a shard keeps crashing and was given up on' }),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failed')], { description: 'failed: a shard or the webhook worker keeps crashing and was given up on' }),
   uptime: Type.Number({ description: 'seconds' }),
   shards: Type.Array(ShardStatus),
+  webhooks: Type.Object({ state: ShardStatus.properties.state, restarts: Type.Integer() }),
 });
 
 export const Stats = Type.Object({

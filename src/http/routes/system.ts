@@ -9,13 +9,14 @@ const uptime = (startedAt: number) => Math.round((Date.now() - startedAt) / 100)
 
 export const systemRoutes = [
   defineRoute({
-    method: 'get', path: '/health', tags, summary: 'Liveness: 200 while every shard is up or coming back, 503 when one was given up on',
+    method: 'get', path: '/health', tags, summary: 'Liveness: 200 while every worker thread is up or coming back, 503 when one was given up on',
     response: Health, errors: [],
-    handle: async (_input, { shards, startedAt }) => {
+    handle: async (_input, { shards, webhooks, startedAt }) => {
       const list = shards.status();
-      const status = list.some((s) => s.state === 'failed') ? 'failed' as const
-        : list.every((s) => s.state === 'up') ? 'ok' as const : 'degraded' as const;
-      return { status, uptime: uptime(startedAt), shards: list };
+      const hooks = webhooks.status();
+      const states = [...list.map((s) => s.state), hooks.state];
+      const status = states.includes('failed') ? 'failed' as const : states.every((s) => s === 'up') ? 'ok' as const : 'degraded' as const;
+      return { status, uptime: uptime(startedAt), shards: list, webhooks: hooks };
     },
     statusOf: (h: Static<typeof Health>) => (h.status === 'failed' ? 503 : 200),
   }),
