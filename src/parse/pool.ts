@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { ownedBuffers } from '../protocol/transfer.js';
 import type { ParseResult, ParseTask } from './types.js';
 
 export interface ParserOptions { maxThreads?: number; minThreads?: number; idleTimeout?: number; log?: Logger }
@@ -30,12 +31,7 @@ function bytesOf(task: ParseTask): Uint8Array[] {
  * with it, so it is cloned instead. Each buffer is listed once, as duplicates throw.
  */
 function transferList(task: ParseTask): ArrayBuffer[] {
-  const owned = new Set<ArrayBuffer>();
-  for (const view of bytesOf(task)) {
-    const { buffer } = view;
-    if (buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength) owned.add(buffer);
-  }
-  return [...owned];
+  return ownedBuffers(bytesOf(task));
 }
 
 export class ParsePool {
