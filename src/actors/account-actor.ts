@@ -8,6 +8,7 @@ import type { SecretBox } from '../store/crypto.js';
 import { classifyConnectError } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
 import { ApiError } from '../errors.js';
+import { settleWithin } from '../settle.js';
 import type { EventName, StoredEvent } from '../events/types.js';
 import { AccountSync, type SweepOptions } from '../sync/account-sync.js';
 import type { SyncStores } from '../sync/stores.js';
@@ -283,12 +284,7 @@ export class AccountActor {
     this.#client = null;
     this.#transition(this.#record.disabled ? 'disabled' : 'disconnected');
     if (!client) return;
-    if (client.usable) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((resolve) => { timer = setTimeout(resolve, this.#deps.policy.logoutTimeout); });
-      await Promise.race([client.logout().catch(() => undefined), timeout]);
-      clearTimeout(timer);
-    }
+    if (client.usable) await settleWithin(client.logout(), this.#deps.policy.logoutTimeout);
     client.close();
   }
 }

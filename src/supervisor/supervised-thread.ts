@@ -5,6 +5,7 @@ import type { TransferListItem, Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import { Backoff } from '../actors/backoff.js';
 import type { ShardState } from '../protocol/caller.js';
+import { settleWithin } from '../settle.js';
 
 /** More restarts than this within RESTART_WINDOW_MS and the thread is given up on. */
 const MAX_RESTARTS = 10;
@@ -60,9 +61,7 @@ export class SupervisedThread<To, From extends Lifecycle> {
     if (!worker) return;
     const stopped = new Promise<void>((resolve) => { this.#stopped = resolve; });
     worker.postMessage(goodbye);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([stopped, new Promise((r) => { timer = setTimeout(r, budgetMs); })]);
-    clearTimeout(timer);
+    await settleWithin(stopped, budgetMs);
     await worker.terminate();
   }
 

@@ -9,6 +9,7 @@ import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { EventLog } from '../store/events.js';
 import { envelopeOf, giveUpAt, retryDelay, wanted, type Target } from './policy.js';
 import type { Attempt, Sender } from './sender.js';
+import { settleWithin } from '../settle.js';
 
 export interface DispatcherDeps {
   events: EventLog;
@@ -103,9 +104,7 @@ export class Dispatcher {
   async close(ms: number): Promise<void> {
     this.#closing = true;
     for (const lane of this.#lanes.values()) if (lane.timer) clearTimeout(lane.timer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise((r) => { timer = setTimeout(r, ms); })]);
-    clearTimeout(timer);
+    await settleWithin(Promise.allSettled([...this.#inFlight]), ms);
   }
 
   /** New events may be in the log: look for accounts that have work. */
