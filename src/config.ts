@@ -15,6 +15,8 @@ export interface Config {
   requestTimeout: number;
   /** largest accepted request body, bytes */
   maxBody: number;
+  /** largest message (decoded) that can be uploaded or sent, bytes */
+  maxMessageSize: number;
   /** how sync finds changes: auto (QRESYNC/CONDSTORE when offered) or a forced fallback */
   syncStrategy: 'auto' | 'condstore' | 'full';
   /** how often folders other than INBOX are checked, ms */
@@ -75,6 +77,7 @@ const OPTIONS = [
   spec({ key: 'logLevel', flag: 'log-level', env: 'IMAPAPI_LOG_LEVEL', help: `log level: ${LEVELS.join('|')}`, def: () => 'info' as const, parse: level }),
   spec({ key: 'requestTimeout', flag: 'request-timeout', env: 'IMAPAPI_REQUEST_TIMEOUT', help: 'deadline for one API request, ms', def: () => 30_000, parse: int(100, 600_000) }),
   spec({ key: 'maxBody', flag: 'max-body', env: 'IMAPAPI_MAX_BODY', help: 'largest request body, bytes', def: () => 1024 * 1024, parse: int(1024, 1024 * 1024 * 1024) }),
+  spec({ key: 'maxMessageSize', flag: 'max-message-size', env: 'IMAPAPI_MAX_MESSAGE_SIZE', help: 'largest message to upload or send (attachments included), bytes', def: () => 25 * 1024 * 1024, parse: int(1024, 512 * 1024 * 1024) }),
   spec({ key: 'syncStrategy', flag: 'sync-strategy', env: 'IMAPAPI_SYNC_STRATEGY', help: 'change detection: auto|condstore|full', def: () => 'auto' as const, parse: strategy }),
   spec({ key: 'syncInterval', flag: 'sync-interval', env: 'IMAPAPI_SYNC_INTERVAL', help: 'check folders other than INBOX this often, ms', def: () => 60_000, parse: int(1000, 24 * 3600_000) }),
   spec({ key: 'eventRetention', flag: 'event-retention', env: 'IMAPAPI_EVENT_RETENTION', help: 'keep events (and retry webhooks) this long, ms', def: () => 3 * 24 * 3600_000, parse: int(1000, 365 * 24 * 3600_000) }),

@@ -34,6 +34,11 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** A message travels base64-encoded in JSON (4/3 of its size), beside up to 5 MiB each of text and html. */
+function uploadLimit(config: Config): number {
+  return Math.max(config.maxBody, Math.ceil(config.maxMessageSize * 4 / 3) + 12 * 1024 * 1024);
+}
+
 export async function start(config: Config, opts: StartOptions = {}): Promise<Server> {
   assertNativeBinding();
   const startedAt = Date.now();
@@ -61,8 +66,8 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   let http;
   try {
     http = await startHttp({
-      host: config.host, port: config.port, maxBody: config.maxBody, log, routes,
-      ctx: { shards, webhooks, parser, events: feed, startedAt },
+      host: config.host, port: config.port, maxBody: config.maxBody, maxUpload: uploadLimit(config), log, routes,
+      ctx: { shards, webhooks, parser, events: feed, startedAt, maxMessageSize: config.maxMessageSize },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
     });
   } catch (err) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff } from '../src/actors/backoff.js';
+import { Backoff } from '../src/lib/backoff.js';
 
 test('doubles from base, stays within [d/2, d], and is capped', () => {
   const b = new Backoff({ base: 1000, cap: 8000 });

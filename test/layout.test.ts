@@ -33,7 +33,7 @@ const RULES: { from: string; forbid: RegExp; allowTypes?: RegExp; why: string }[
   { from: 'src/actors/', forbid: /^src\/(http|supervisor)\//, why: 'actors never see HTTP' },
   { from: 'src/protocol/', forbid: /^src\/(?!protocol\/|errors\.ts)/, allowTypes: /^src\/(schemas\/|parse\/types\.ts|ids\.ts)/, why: 'the protocol depends on errors (and data types) only' },
   { from: 'src/parse/', forbid: /^src\/(http|actors|supervisor|store|imap)\//, why: 'parsing is pure CPU work on the data it is given' },
-  { from: 'src/webhooks/', forbid: /^src\/(http|supervisor|sync|imap|smtp)\/|^src\/actors\/(?!backoff\.ts)/, why: 'the webhook worker reads the log, it never sees HTTP routes or actors' },
+  { from: 'src/webhooks/', forbid: /^src\/(http|supervisor|sync|imap|smtp)\/|^src\/actors\//, why: 'the webhook worker reads the log, it never sees HTTP routes or actors' },
   { from: 'src/store/', forbid: /^src\/(http|actors|supervisor|protocol)\//, allowTypes: /^src\/schemas\//, why: 'storage is the bottom layer' },
 ];
 

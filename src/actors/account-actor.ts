@@ -8,13 +8,13 @@ import type { SecretBox } from '../store/crypto.js';
 import { classifyConnectError } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
 import { ApiError } from '../errors.js';
-import { settleWithin } from '../settle.js';
+import { settleWithin } from '../lib/settle.js';
 import type { EventName, StoredEvent } from '../events/types.js';
 import { AccountSync, type SweepOptions } from '../sync/account-sync.js';
 import type { SyncStores } from '../sync/stores.js';
 import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
-import { Backoff, type BackoffPolicy } from './backoff.js';
-import { ReadSession } from './read-session.js';
+import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
+import { ApiSession } from './api-session.js';
 
 export interface ReconnectPolicy {
   connect: BackoffPolicy;
@@ -56,7 +56,7 @@ export class AccountActor {
   #lastError: LastError = null;
   readonly #counters: Counters = { connects: 0, disconnects: 0, connectErrors: 0, authErrors: 0, lastConnected: null };
   #client: ImapFlow | null = null;
-  #reads: ReadSession | null = null;
+  #session: ApiSession | null = null;
   #sync: AccountSync | null = null;
   /** whether the last login attempt succeeded, so authenticationSuccess is sent once per recovery */
   #authOk = false;
@@ -104,26 +104,31 @@ export class AccountActor {
     };
   }
 
-  /** The connection for API reads; a 503 while the account cannot log in at all. */
-  reads(): ReadSession {
+  /** The connection for API commands; a 503 while the account cannot log in at all. */
+  session(): ApiSession {
     if (this.#state === 'authenticationError' || this.#state === 'disabled') {
       const why = this.#lastError ? `: ${this.#lastError.message}` : '';
       throw new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state });
     }
-    if (!this.#reads) {
+    if (!this.#session) {
       const imap = this.#record.imap;
-      this.#reads = new ReadSession({
-        open: () => createImapClient(imap, this.#deps.secrets.open(imap.auth.pass), { idle: false }),
+      this.#session = new ApiSession({
+        open: (logger) => createImapClient(imap, this.#deps.secrets.open(imap.auth.pass), { idle: false, logger }),
         log: this.#log,
         idleClose: this.#deps.policy.readIdleClose,
       });
     }
-    return this.#reads;
+    return this.#session;
   }
 
   /** The folder list changed through the API: track it now, not at the next sweep. */
   refreshFolders(): void {
     this.#sync?.refreshFolders();
+  }
+
+  /** Folders changed through the API: their events should not wait for the sweep. */
+  touched(paths: readonly string[]): void {
+    this.#sync?.touched(paths);
   }
 
   /** Begin connecting (or sit in `disabled`). */
@@ -275,9 +280,9 @@ export class AccountActor {
   async #disconnect(): Promise<void> {
     this.#gen++;
     this.#clearTimers();
-    const reads = this.#reads;
-    this.#reads = null;
-    await reads?.close();
+    const session = this.#session;
+    this.#session = null;
+    await session?.close();
     this.#sync?.stop();
     this.#sync = null;
     const client = this.#client;

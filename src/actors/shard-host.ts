@@ -2,12 +2,13 @@
 // account, and answers the account and shard ops.
 import { accountNotFound } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { AccountHandlers, Args, Handlers, Result, ShardStats } from '../protocol/ops.js';
+import type { AccountHandler, AccountHandlers, Args, CallMeta, Handlers, Result, ShardStats } from '../protocol/ops.js';
 import { shardOf } from '../protocol/placement.js';
 import type { AccountState } from '../schemas/account.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 import type { MailboxStore } from '../store/mailboxes.js';
+import { Fifo } from '../lib/fifo.js';
 import { mailOps, type MailOp } from './ops/index.js';
 import type { OpContext } from './ops/context.js';
 import type { NewEvent } from '../events/types.js';
@@ -28,8 +29,8 @@ export interface ShardHostDeps {
 
 export class ShardHost {
   readonly #actors = new Map<string, AccountActor>();
-  /** tail of the settings-change chain per account, so two updates never interleave */
-  readonly #chains = new Map<string, Promise<unknown>>();
+  /** settings changes of one account run one at a time, so two updates never interleave */
+  readonly #chains = new Map<string, Fifo>();
   readonly #deps: ShardHostDeps;
 
   constructor(deps: ShardHostDeps) {
@@ -71,25 +72,36 @@ export class ShardHost {
   }
 
   #serial<T>(account: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.#chains.get(account) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.#chains.set(account, tail);
-    void tail.then(() => { if (this.#chains.get(account) === tail) this.#chains.delete(account); });
-    return run;
+    let fifo = this.#chains.get(account);
+    if (!fifo) this.#chains.set(account, (fifo = new Fifo()));
+    const chain = fifo;
+    return chain.run(fn).finally(() => { if (chain.idle && this.#chains.get(account) === chain) this.#chains.delete(account); });
   }
 
-  #context(account: string): OpContext {
+  #context(account: string, meta: CallMeta): OpContext {
     const actor = this.#actor(account);
-    return { account, reads: actor.reads(), mailboxes: this.#deps.mailboxes, log: this.#deps.log, foldersChanged: () => actor.refreshFolders() };
+    return {
+      account, session: actor.session(), mailboxes: this.#deps.mailboxes, log: this.#deps.log, deadline: meta.deadline,
+      foldersChanged: () => actor.refreshFolders(),
+      touched: (paths) => actor.touched(paths),
+      commit: (fn) => this.#commit(fn),
+    };
+  }
+
+  #bind<K extends MailOp>(op: K): AccountHandler<K> {
+    const fn = mailOps[op];
+    return (account: string, args: Args<K>, meta: CallMeta): Promise<Result<K>> => fn(this.#context(account, meta), args);
   }
 
   #mailHandlers(): Pick<AccountHandlers, MailOp> {
-    const table = {} as Record<MailOp, (account: string, args: never) => Promise<unknown>>;
-    for (const op of Object.keys(mailOps) as MailOp[]) {
-      const fn = mailOps[op] as (ctx: OpContext, args: Args<typeof op>) => Promise<Result<typeof op>>;
-      table[op] = (account, args) => fn(this.#context(account), args);
-    }
-    return table as unknown as Pick<AccountHandlers, MailOp>;
+    return {
+      listMailboxes: this.#bind('listMailboxes'), createMailbox: this.#bind('createMailbox'), renameMailbox: this.#bind('renameMailbox'),
+      deleteMailbox: this.#bind('deleteMailbox'), listMessages: this.#bind('listMessages'), searchMessages: this.#bind('searchMessages'),
+      getMessage: this.#bind('getMessage'), getText: this.#bind('getText'), openAttachment: this.#bind('openAttachment'),
+      openSource: this.#bind('openSource'), updateFlags: this.#bind('updateFlags'), updateFlagsBulk: this.#bind('updateFlagsBulk'),
+      moveMessage: this.#bind('moveMessage'), moveMessages: this.#bind('moveMessages'), deleteMessage: this.#bind('deleteMessage'),
+      deleteMessages: this.#bind('deleteMessages'), uploadMessage: this.#bind('uploadMessage'),
+    };
   }
 
   readonly handlers: Handlers = {

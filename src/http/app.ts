@@ -24,6 +24,8 @@ export interface HttpOptions {
   host: string;
   port: number;
   maxBody: number;
+  /** body limit of the routes that take whole messages (uploads, sends) */
+  maxUpload: number;
   log: Logger;
   routes: readonly AnyRoute[];
   ctx: RouteContext;
@@ -35,7 +37,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const app = uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
   const closeStreams = mountStream(app, opts.ctx.events, opts.stream);
-  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, log: opts.log });
+  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log });
   return new Promise((resolve, reject) => {
     app.listen(opts.host, opts.port, (socket) => {
       if (!socket) return reject(new Error(`Cannot listen on ${opts.host}:${opts.port} (in use or not permitted)`));

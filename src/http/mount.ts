@@ -11,6 +11,8 @@ import { compileValidator, queryParser, type Validator } from './validate.js';
 
 export interface MountOptions {
   maxBody: number;
+  /** body limit of routes that take whole messages */
+  maxUpload: number;
   log: Logger;
 }
 
@@ -58,7 +60,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
         return;
       }
       const contentType = req.getHeader('content-type');
-      readBody(res, opts.maxBody, req.getHeader('content-length'))
+      readBody(res, route.largeBody ? opts.maxUpload : opts.maxBody, req.getHeader('content-length'))
         .then((buf) => run(ex, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType) }))
         .catch((err) => fail(ex, err, opts.log));
     } catch (err) {

@@ -18,6 +18,8 @@ export interface RouteContext {
   events: EventReader;
   /** process start, ms since epoch */
   startedAt: number;
+  /** largest message (decoded bytes) a route may upload or send */
+  maxMessageSize: number;
 }
 
 type Empty = TObject<{}>;
@@ -38,6 +40,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   query?: Q;
   body?: B;
   response: R;
+  /** the body may be as large as a whole message upload, not just `--max-body` */
+  largeBody?: true;
   /** success status, 200 unless said otherwise */
   status?: number;
   /** error codes this route can answer with, besides validation */

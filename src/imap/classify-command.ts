@@ -16,7 +16,7 @@ export function classifyCommandError(err: unknown, path?: string): ApiError {
   const e = (err ?? {}) as CommandErrorLike;
   const code = typeof e.serverResponseCode === 'string' ? e.serverResponseCode.toUpperCase() : undefined;
   const text = typeof e.responseText === 'string' && e.responseText ? e.responseText : undefined;
-  if (path !== undefined && (code === 'NONEXISTENT' || /doesn't exist|does not exist|not found|unknown mailbox/i.test(text ?? ''))) {
+  if (path !== undefined && (code === 'NONEXISTENT' || code === 'TRYCREATE' || /doesn't exist|does not exist|not found|unknown mailbox/i.test(text ?? ''))) {
     return new ApiError('MailboxNotFound', `Folder "${path}" does not exist`, { path });
   }
   if (code === 'ALREADYEXISTS') return new ApiError('Conflict', text ?? 'Already exists', { serverResponseCode: code, ...(path ? { path } : {}) });

@@ -9,6 +9,9 @@ import type { MessageEntry, MessageList, SearchCriteria } from '../schemas/messa
 import type { AttachmentRef, MessageRef, TextRef } from '../ids.js';
 import type { TextPartInput } from '../parse/types.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
+import type {
+  BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
+} from '../schemas/write.js';
 import type { DeadLetterPage, ReplayInput, ReplayResult, WebhookCounters, WebhookTestResult } from '../schemas/webhooks.js';
 
 type NoArgs = Record<string, never>;
@@ -34,6 +37,10 @@ export interface StreamMeta {
 
 type Paging = { path: string; page: number; pageSize: number };
 
+/** The messages of one folder a bulk write is about: listed ids, or a search. */
+export type Selection = { refs: { ref: MessageRef; id: string }[] } | { search: SearchCriteria };
+type One = { ref: MessageRef; id: string };
+
 /** Ops addressed to one account; the shard that owns the account serves them. */
 export interface AccountOps {
   createAccount: { args: { input: AccountInput }; result: PutAccountResult };
@@ -51,6 +58,14 @@ export interface AccountOps {
   getText: { args: { ref: TextRef; id: string; maxBytes: number }; result: FetchedText };
   openAttachment: { args: { ref: AttachmentRef; id: string; port: MessagePort }; result: StreamMeta };
   openSource: { args: { ref: MessageRef; id: string; port: MessagePort }; result: StreamMeta };
+  updateFlags: { args: One & { flags: FlagUpdate }; result: MessageUpdateResult };
+  updateFlagsBulk: { args: { path: string; selection: Selection; flags: FlagUpdate }; result: BulkUpdateResult };
+  moveMessage: { args: One & { destination: string }; result: MessageMoveResult };
+  moveMessages: { args: { path: string; selection: Selection; destination: string }; result: BulkMoveResult };
+  deleteMessage: { args: One & { force: boolean }; result: MessageDeleteResult };
+  deleteMessages: { args: { path: string; selection: Selection; force: boolean }; result: BulkDeleteResult };
+  /** `raw`: the RFC 822 bytes, transferred */
+  uploadMessage: { args: { path: string; flags: string[]; raw: Uint8Array; date?: string }; result: MessageUploadResult };
 }
 
 export interface ShardStats {
@@ -83,7 +98,14 @@ export type Op = keyof Ops;
 export type Args<K extends Op> = Ops[K]['args'];
 export type Result<K extends Op> = Ops[K]['result'];
 
-export type AccountHandlers = { [K in AccountOp]: (account: string, args: Args<K>) => Promise<Result<K>> };
+/** What a handler learns about the call besides its arguments. */
+export interface CallMeta {
+  /** absolute Date.now() after which the caller no longer waits */
+  deadline: number;
+}
+
+export type AccountHandler<K extends AccountOp> = (account: string, args: Args<K>, meta: CallMeta) => Promise<Result<K>>;
+export type AccountHandlers = { [K in AccountOp]: AccountHandler<K> };
 export type ShardHandlers = { [K in ShardOp]: (args: Args<K>) => Promise<Result<K>> };
 export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };

@@ -15,8 +15,8 @@ function dispatcher(handlers: Handlers): Dispatch<RequestMsg> {
       const h = handlers[msg.op as keyof Handlers] as (args: unknown) => Promise<unknown>;
       return h(msg.args);
     }
-    const h = handlers[msg.op] as (account: string, args: unknown) => Promise<unknown>;
-    return h(msg.account, msg.args);
+    const h = handlers[msg.op] as (account: string, args: unknown, meta: { deadline: number }) => Promise<unknown>;
+    return h(msg.account, msg.args, { deadline: msg.deadline });
   };
 }
 

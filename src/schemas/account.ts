@@ -1,12 +1,11 @@
 // Account settings as the API takes and returns them (shapes of the original IMAP API).
 import Type, { type Static } from 'typebox';
-import { AccountId, Page, PageSize, Paged } from './common.js';
+import { AccountId, Page, PageSize, Paged, closed } from './common.js';
 
 export const ACCOUNT_STATES = ['init', 'connecting', 'syncing', 'connected', 'disconnected', 'authenticationError', 'connectError', 'disabled'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 export const AccountStateSchema = Type.Enum(ACCOUNT_STATES);
 
-const closed = { additionalProperties: false } as const;
 const Host = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\s/]+$' });
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 const Tls = Type.Object({

@@ -2,6 +2,9 @@
 import Type from 'typebox';
 import { CODES } from '../errors.js';
 
+/** Objects that refuse unknown fields: a typo in a request is a 400, not silently ignored. */
+export const closed = { additionalProperties: false } as const;
+
 export const ErrorBody = Type.Object({
   error: Type.String({ description: 'HTTP reason phrase' }),
   message: Type.String(),
@@ -13,7 +16,10 @@ export const ErrorBody = Type.Object({
 /** Ids of the caller's choosing: any printable text, no control characters. */
 export const AccountId = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'Account id chosen by the caller' });
 
-export const AccountParams = Type.Object({ account: AccountId }, { additionalProperties: false });
+export const AccountParams = Type.Object({ account: AccountId }, closed);
+
+/** A message, text or attachment id as it appears in a path (base64url). */
+export const MessageIdParam = Type.String({ minLength: 11, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
 
 export const Page = Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Page number, from 0' });
 export const PageSize = Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'Entries per page' });

@@ -1,7 +1,7 @@
 // Folder shapes: listing, create, rename, delete.
 import Type, { type Static } from 'typebox';
+import { closed } from './common.js';
 
-const closed = { additionalProperties: false } as const;
 export const MailboxPath = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'Full folder path, e.g. "INBOX" or "Projects/2024"' });
 
 export const MailboxEntry = Type.Object({

@@ -1,9 +1,7 @@
 // Message shapes, as in the original IMAP API: list entries, one message, text, search.
 import Type, { type Static } from 'typebox';
-import { Page, PageSize, Paged } from './common.js';
+import { Page, PageSize, Paged, closed } from './common.js';
 import { MailboxPath } from './mailbox.js';
-
-const closed = { additionalProperties: false } as const;
 
 export const Address = Type.Object({ name: Type.String(), address: Type.String() });
 export type Address = Static<typeof Address>;

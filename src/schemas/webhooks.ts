@@ -1,9 +1,7 @@
 // Webhook delivery shapes: parked (dead-letter) events, replay, the test delivery, counters.
 import Type, { type Static } from 'typebox';
-import { AccountId, Page, PageSize, Paged } from './common.js';
+import { AccountId, Page, PageSize, Paged, closed } from './common.js';
 import { EventId, EventPayload } from './events.js';
-
-const closed = { additionalProperties: false } as const;
 
 export const DeadLetter = Type.Object({
   id: EventId,

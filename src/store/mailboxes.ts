@@ -95,21 +95,24 @@ export class MailboxStore {
     return ids;
   }
 
-  /** A renamed folder (and its subfolders, which IMAP RENAME moves along) keeps its id. */
-  async rename(account: string, from: string, to: string, delimiter: string | null): Promise<void> {
-    await this.#root.transaction(() => {
-      for (const { key, value } of [...this.#byPath.getRange(accountRange(account))]) {
-        const path = key[1];
-        const child = delimiter !== null && path.startsWith(from + delimiter);
-        if (path !== from && !child) continue;
-        const renamed = to + path.slice(from.length);
-        this.#byPath.removeSync(key);
-        this.#byPath.putSync([account, renamed], value);
-        this.#byId.putSync([account, value.id], renamed);
-      }
-    });
+  /**
+   * A renamed folder (and its subfolders, which IMAP RENAME moves along) keeps its id; inside
+   * the caller's write transaction. Returns what moved, so the caller can announce it.
+   */
+  renameSync(account: string, from: string, to: string, delimiter: string | null): { from: string; to: string; id: number; tracked: boolean }[] {
+    const moved: { from: string; to: string; id: number; tracked: boolean }[] = [];
+    for (const { key, value } of [...this.#byPath.getRange(accountRange(account))]) {
+      const path = key[1];
+      const child = delimiter !== null && path.startsWith(from + delimiter);
+      if (path !== from && !child) continue;
+      const renamed = to + path.slice(from.length);
+      this.#byPath.removeSync(key);
+      this.#byPath.putSync([account, renamed], value);
+      this.#byId.putSync([account, value.id], renamed);
+      moved.push({ from: path, to: renamed, id: value.id, tracked: value.tracked === true });
+    }
+    return moved;
   }
-
 
   /** Every folder record of the account (for removing the account). */
   async removeAccount(account: string): Promise<void> {

@@ -3,9 +3,9 @@
 // short time (OTP intensity), and a shutdown with a time budget.
 import type { TransferListItem, Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
-import { Backoff } from '../actors/backoff.js';
+import { Backoff } from '../lib/backoff.js';
 import type { ShardState } from '../protocol/caller.js';
-import { settleWithin } from '../settle.js';
+import { settleWithin } from '../lib/settle.js';
 
 /** More restarts than this within RESTART_WINDOW_MS and the thread is given up on. */
 const MAX_RESTARTS = 10;

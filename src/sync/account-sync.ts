@@ -1,8 +1,9 @@
 // Keeps one account in sync over its main connection: INBOX on every IDLE notice (coalesced),
 // the folder list and the other folders on a rotating STATUS sweep, everything at start-up
 // and after each reconnect. Afterwards the connection goes straight back to IDLE on INBOX.
-import type { ImapFlow, ListResponse, StatusObject } from 'imapflow';
-import { Fifo } from '../actors/fifo.js';
+import type { ImapFlow, StatusObject } from 'imapflow';
+import { isSelectable } from '../imap/special-use.js';
+import { Fifo } from '../lib/fifo.js';
 import type { NewEvent } from '../events/types.js';
 import { Coalescer } from './coalesce.js';
 import { syncFolder, type FolderHints } from './folder-sync.js';
@@ -20,7 +21,6 @@ export interface SweepOptions {
 }
 
 const INBOX = 'INBOX';
-const isSelectable = (m: ListResponse) => !m.flags?.has('\\Noselect') && !m.flags?.has('\\NonExistent');
 
 export class AccountSync {
   readonly #ctx: SyncContext;
@@ -62,6 +62,14 @@ export class AccountSync {
   /** Compare the folder list now (after the API created or deleted a folder). */
   refreshFolders(): void {
     void this.#turn(() => this.#syncFolderList());
+  }
+
+  /** Folders changed through the API: sync them now, so their events follow at once. */
+  touched(paths: readonly string[]): void {
+    for (const path of new Set(paths)) {
+      if (path === INBOX) this.#inbox.notify();
+      else void this.#turn(() => this.#syncPath(path));
+    }
   }
 
   stop(): void {

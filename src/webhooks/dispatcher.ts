@@ -1,7 +1,7 @@
 // Delivers the event log to the webhook URL: one lane per account with work, one request in
 // flight per lane (in order per account), lanes in parallel up to a cap, a failing event
 // retried until it leaves the retention window, then parked. A lane holds one event at most.
-import { Backoff, type BackoffPolicy } from '../actors/backoff.js';
+import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
 import type { StoredEvent } from '../events/types.js';
 import type { Logger } from '../log.js';
 import type { CursorStore } from '../store/cursors.js';
@@ -9,7 +9,7 @@ import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { EventLog } from '../store/events.js';
 import { envelopeOf, giveUpAt, retryDelay, wanted, type Target } from './policy.js';
 import type { Attempt, Sender } from './sender.js';
-import { settleWithin } from '../settle.js';
+import { settleWithin } from '../lib/settle.js';
 
 export interface DispatcherDeps {
   events: EventLog;

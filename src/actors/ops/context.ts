@@ -1,17 +1,24 @@
-// What an op gets to work with: the account's read connection and folder records, nothing
-// more (not the whole actor).
+// What an op gets to work with: the account's API connection, folder records, the event log
+// for what it changes, and its caller's deadline; nothing more (not the whole actor).
 import type { Logger } from '../../log.js';
+import type { NewEvent } from '../../events/types.js';
 import type { MailboxStore } from '../../store/mailboxes.js';
-import type { ReadSession } from '../read-session.js';
+import type { ApiSession } from '../api-session.js';
 import { ApiError } from '../../errors.js';
 
 export interface OpContext {
   account: string;
-  reads: ReadSession;
+  session: ApiSession;
   mailboxes: MailboxStore;
   log: Logger;
+  /** absolute Date.now() after which the caller no longer waits */
+  deadline: number;
   /** tell the sync engine the folder list changed */
   foldersChanged(): void;
+  /** tell the sync engine these folders' messages changed, so it syncs them now */
+  touched(paths: readonly string[]): void;
+  /** one write transaction with the events it causes; published once committed */
+  commit(fn: () => NewEvent[]): Promise<void>;
 }
 
 /** Path of folder `id` of the account, or a 404 when no such folder is known. */
@@ -21,7 +28,7 @@ export function pathOf(ctx: OpContext, id: number, messageId: string): string {
   return path;
 }
 
-/** The folder id for `path`, allocated on first sight. */
+/** The folder id for `path`, allocated on first sight: call it only once the folder is known to exist. */
 export async function mailboxIdOf(ctx: OpContext, path: string): Promise<number> {
   const known = ctx.mailboxes.get(ctx.account, path)?.id;
   if (known) return known;

@@ -14,12 +14,12 @@ type Opener = (client: ImapFlow) => Promise<{ meta: StreamMeta; content: Readabl
 
 function streamed(ctx: OpContext, path: string, id: string, port: MessagePort, open: Opener): Promise<StreamMeta> {
   return new Promise((resolve, reject) => {
-    ctx.reads.inMailbox(path, async (client) => {
+    ctx.session.inMailbox(path, async (client) => {
       const opened = await open(client);
       if (!opened) throw messageNotFound(id);
       resolve(opened.meta);
       await pumpStream(port, opened.content);
-    }).catch((err) => {
+    }, { deadline: ctx.deadline }).catch((err) => {
       port.close();
       reject(err);
     });

@@ -32,18 +32,18 @@ async function fetchParts(client: ImapFlow, uid: number, refs: TextPartRef[], ma
 
 export async function getMessage(ctx: OpContext, { ref, id, maxBytes }: { ref: MessageRef; id: string; maxBytes: number }): Promise<FetchedMessage> {
   const path = pathOf(ctx, ref.mailbox, id);
-  return ctx.reads.inMailbox(path, async (client) => {
+  return ctx.session.inMailbox(path, async (client) => {
     const msg = await client.fetchOne(String(ref.uid), { ...ENTRY_QUERY, headers: true }, { uid: true });
     if (!msg) throw messageNotFound(id);
     const { entry, structure } = toEntry(msg, ref.mailbox);
     const { parts, hasMore } = await fetchParts(client, ref.uid, [...structure.plain, ...structure.html], maxBytes);
     return { entry, path, headers: owned(msg.headers ?? new Uint8Array(0)), parts, hasMore };
-  });
+  }, { deadline: ctx.deadline });
 }
 
 export async function getText(ctx: OpContext, { ref, id, maxBytes }: { ref: TextRef; id: string; maxBytes: number }): Promise<FetchedText> {
   const path = pathOf(ctx, ref.mailbox, id);
-  return ctx.reads.inMailbox(path, async (client) => {
+  return ctx.session.inMailbox(path, async (client) => {
     const msg = await client.fetchOne(String(ref.uid), { uid: true, bodyStructure: true }, { uid: true });
     if (!msg) throw messageNotFound(id);
     // part metadata (charset, encoding) comes from the current structure, never from the id
@@ -51,5 +51,5 @@ export async function getText(ctx: OpContext, { ref, id, maxBytes }: { ref: Text
     const wanted = new Set([...ref.plain, ...ref.html]);
     const refs = [...structure.plain, ...structure.html].filter((p) => wanted.has(p.part));
     return fetchParts(client, ref.uid, refs, maxBytes);
-  });
+  }, { deadline: ctx.deadline });
 }

@@ -6,12 +6,18 @@ import { openAttachment, openSource } from './download.js';
 import { getMessage, getText } from './get-message.js';
 import { listMessages, searchMessages } from './list-messages.js';
 import { createMailbox, deleteMailbox, listMailboxes, renameMailbox } from './mailboxes.js';
+import { deleteMessage, deleteMessages } from './delete.js';
+import { updateFlags, updateFlagsBulk } from './flags.js';
+import { moveMessage, moveMessages } from './move.js';
+import { uploadMessage } from './upload.js';
 
 /** Ops about the account's settings and connection, served by the shard host itself. */
 export type SettingsOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount';
 export type MailOp = Exclude<AccountOp, SettingsOp>;
 
-export const mailOps: { [K in MailOp]: (ctx: OpContext, args: Args<K>) => Promise<Result<K>> } = {
+export type MailHandler<K extends MailOp> = (ctx: OpContext, args: Args<K>) => Promise<Result<K>>;
+
+export const mailOps: { [K in MailOp]: MailHandler<K> } = {
   listMailboxes: (ctx) => listMailboxes(ctx),
   createMailbox,
   renameMailbox,
@@ -22,4 +28,11 @@ export const mailOps: { [K in MailOp]: (ctx: OpContext, args: Args<K>) => Promis
   getText,
   openAttachment,
   openSource,
+  updateFlags,
+  updateFlagsBulk,
+  moveMessage,
+  moveMessages,
+  deleteMessage,
+  deleteMessages,
+  uploadMessage,
 };

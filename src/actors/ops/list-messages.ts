@@ -16,26 +16,28 @@ async function entries(client: ImapFlow, range: string, byUid: boolean, mailbox:
   return fetched.sort((a, b) => b.uid - a.uid).map((m) => toEntry(m, mailbox).entry);
 }
 
-export async function listMessages(ctx: OpContext, { path, page, pageSize }: ListArgs): Promise<MessageList> {
-  const mailboxId = await mailboxIdOf(ctx, path);
-  return ctx.reads.inMailbox(path, async (client, mailbox) => {
+// The folder id is allocated only once EXAMINE found the folder: a GET never leaves a record
+// of a folder that does not exist.
+export function listMessages(ctx: OpContext, { path, page, pageSize }: ListArgs): Promise<MessageList> {
+  return ctx.session.inMailbox(path, async (client, mailbox) => {
+    const mailboxId = await mailboxIdOf(ctx, path);
     const total = mailbox.exists;
     const { pages, start, end } = pageBounds(total, page, pageSize);
     if (start >= end) return { total, page, pages, messages: [] };
     // newest first: entry k of the listing is sequence number total - k
     const range = `${total - end + 1}:${total - start}`;
     return { total, page, pages, messages: await entries(client, range, false, mailboxId) };
-  });
+  }, { deadline: ctx.deadline });
 }
 
-export async function searchMessages(ctx: OpContext, args: ListArgs & { search: SearchCriteria }): Promise<MessageList> {
-  const mailboxId = await mailboxIdOf(ctx, args.path);
-  return ctx.reads.inMailbox(args.path, async (client) => {
+export function searchMessages(ctx: OpContext, args: ListArgs & { search: SearchCriteria }): Promise<MessageList> {
+  return ctx.session.inMailbox(args.path, async (client) => {
+    const mailboxId = await mailboxIdOf(ctx, args.path);
     const found = await client.search(toImapSearch(args.search), { uid: true });
     const uids = (found || []).sort((a, b) => b - a);
     const { pages, start, end } = pageBounds(uids.length, args.page, args.pageSize);
     const slice = uids.slice(start, end);
     const messages = slice.length ? await entries(client, slice.join(','), true, mailboxId) : [];
     return { total: uids.length, page: args.page, pages, messages };
-  });
+  }, { deadline: ctx.deadline });
 }

@@ -1,24 +1,12 @@
-// Folder ops: list (with counts), create, rename, delete.
-import type { ListResponse } from 'imapflow';
+// Folder ops: list (with counts), create, rename, delete. Changes made here are announced as
+// the sync engine announces changes made elsewhere (mailboxNew, mailboxDeleted).
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../../schemas/mailbox.js';
+import { isSelectable, specialUseOf } from '../../imap/special-use.js';
 import type { OpContext } from './context.js';
 
-// Names servers use for special folders when they do not announce SPECIAL-USE (RFC 6154).
-const FALLBACK_NAMES: Record<string, string> = {
-  sent: '\\Sent', 'sent items': '\\Sent', 'sent mail': '\\Sent', 'sent messages': '\\Sent',
-  drafts: '\\Drafts', draft: '\\Drafts', trash: '\\Trash', 'deleted items': '\\Trash', 'deleted messages': '\\Trash', bin: '\\Trash',
-  junk: '\\Junk', spam: '\\Junk', 'junk e-mail': '\\Junk', 'bulk mail': '\\Junk', archive: '\\Archive', archives: '\\Archive', 'all mail': '\\All',
-};
-
-function specialUse(m: ListResponse): string | null {
-  if (m.specialUse) return m.specialUse;
-  if (m.path.toUpperCase() === 'INBOX') return '\\Inbox';
-  return FALLBACK_NAMES[m.name.toLowerCase()] ?? null;
-}
-
 export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: MailboxEntry[] }> {
-  const list = await ctx.reads.withClient((c) => c.list({ statusQuery: { messages: true, uidNext: true, unseen: true } }));
-  const selectable = list.filter((m) => !m.flags?.has('\\Noselect') && !m.flags?.has('\\NonExistent'));
+  const list = await ctx.session.withClient((c) => c.list({ statusQuery: { messages: true, uidNext: true, unseen: true } }), { deadline: ctx.deadline });
+  const selectable = list.filter(isSelectable);
   const ids = await ctx.mailboxes.ensure(ctx.account, selectable.map((m) => m.path));
   const mailboxes = selectable.map((m): MailboxEntry => {
     const entry: MailboxEntry = {
@@ -26,7 +14,7 @@ export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: Mailbo
       name: m.name,
       delimiter: m.delimiter ?? null,
       parentPath: m.parentPath || null,
-      specialUse: specialUse(m),
+      specialUse: specialUseOf(m),
       subscribed: !!m.subscribed,
       listed: m.listed !== false,
       messages: m.status?.messages ?? 0,
@@ -40,23 +28,29 @@ export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: Mailbo
 }
 
 export async function createMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxCreated> {
-  const res = await ctx.reads.withClient((c) => c.mailboxCreate(path));
+  const res = await ctx.session.withClient((c) => c.mailboxCreate(path), { deadline: ctx.deadline });
   const ids = await ctx.mailboxes.ensure(ctx.account, [res.path]);
   ctx.foldersChanged();
   return { path: res.path, mailboxId: ids.get(res.path)!, created: res.created };
 }
 
 export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: string; newPath: string }): Promise<MailboxRenamed> {
-  const res = await ctx.reads.withClient(async (c) => {
-    const delimiter = (await c.list()).find((m) => m.path === path)?.delimiter ?? null;
-    return { ...(await c.mailboxRename(path, newPath)), delimiter };
-  }, path);
-  await ctx.mailboxes.rename(ctx.account, res.path, res.newPath, res.delimiter);
+  const res = await ctx.session.withClient(async (c) => {
+    const found = (await c.list()).find((m) => m.path === path);
+    return { ...(await c.mailboxRename(path, newPath)), delimiter: found?.delimiter ?? null, specialUse: found?.specialUse ?? null };
+  }, { path, deadline: ctx.deadline });
+  const { account } = ctx;
+  // Ids stay with the renamed folders (message ids keep working); consumers learn of the
+  // rename as of one made elsewhere: the old paths go, the new ones come.
+  await ctx.commit(() => ctx.mailboxes.renameSync(account, res.path, res.newPath, res.delimiter).flatMap(({ from, to, id, tracked }) => (tracked ? [
+    { account, path: from, event: 'mailboxDeleted' as const, data: { path: from, mailboxId: id } },
+    { account, path: to, event: 'mailboxNew' as const, data: { path: to, mailboxId: id, specialUse: from === res.path ? res.specialUse : null } },
+  ] : [])));
   return { path: res.path, newPath: res.newPath, renamed: true };
 }
 
 export async function deleteMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxDeleted> {
-  const res = await ctx.reads.withClient((c) => c.mailboxDelete(path), path);
+  const res = await ctx.session.withClient((c) => c.mailboxDelete(path), { path, deadline: ctx.deadline });
   // the sync engine forgets the folder (and says mailboxDeleted) in the same transaction
   ctx.foldersChanged();
   return { path: res.path, deleted: true };

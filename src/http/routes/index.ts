@@ -4,10 +4,11 @@ import { accountRoutes } from './accounts.js';
 import { eventRoutes } from './events.js';
 import { mailboxRoutes } from './mailboxes.js';
 import { messageRoutes } from './messages.js';
+import { messageWriteRoutes } from './message-writes.js';
 import { settingsRoutes } from './settings.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
 
 export const routes: readonly AnyRoute[] = [
-  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes,
+  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes,
 ];

@@ -2,10 +2,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import Type, { type Static } from 'typebox';
 import { decodeAttachmentId, decodeMessageId, decodeTextId } from '../../ids.js';
-import { AccountId } from '../../schemas/common.js';
+import { AccountId, closed, MessageIdParam as Id } from '../../schemas/common.js';
 import { ListQuery, MessageDetail, MessageList, SearchBody, TextContent, TextQuery } from '../../schemas/message.js';
-import { MailboxPath } from '../../schemas/mailbox.js';
-import { Page, PageSize } from '../../schemas/common.js';
 import type { ShardCaller } from '../../protocol/caller.js';
 import type { MessageRef } from '../../ids.js';
 import type { StreamMeta } from '../../protocol/ops.js';
@@ -14,12 +12,9 @@ import { StreamReply } from '../stream-reply.js';
 
 const tags = ['Message'];
 const common = ['AccountNotFound', 'NotConnected', 'UpstreamRejected', 'ShardUnavailable', 'DeadlineExceeded'] as const;
-const closed = { additionalProperties: false } as const;
-const Id = Type.String({ minLength: 11, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
 const MessageParams = Type.Object({ account: AccountId, message: Id }, closed);
 const TextParams = Type.Object({ account: AccountId, text: Id }, closed);
 const AttachmentParams = Type.Object({ account: AccountId, attachment: Id }, closed);
-const SearchQuery = Type.Object({ path: MailboxPath, page: Type.Optional(Page), pageSize: Type.Optional(PageSize) }, closed);
 const Binary = Type.Unsafe<StreamReply>({ type: 'string', format: 'binary' });
 
 type StreamOp = 'openAttachment' | 'openSource';
@@ -46,7 +41,7 @@ export const messageRoutes = [
   }),
   defineRoute({
     method: 'post', path: '/v1/account/{account}/search', tags, summary: 'Search a folder (IMAP SEARCH); same list shape, newest first',
-    params: Type.Object({ account: AccountId }, closed), query: SearchQuery, body: SearchBody, response: MessageList, errors: [...common, 'MailboxNotFound'],
+    params: Type.Object({ account: AccountId }, closed), query: ListQuery, body: SearchBody, response: MessageList, errors: [...common, 'MailboxNotFound'],
     handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'searchMessages', {
       path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20, search: body.search,
     }),

@@ -1,0 +1,139 @@
+// The second, short-lived IMAP connection an account uses for API commands, so the IDLE
+// connection on INBOX is never interrupted by them. Opened on first use, closed when idle;
+// commands take FIFO turns on it so they and their folder selections never interleave.
+import type { ImapFlow, MailboxObject } from 'imapflow';
+import { ApiError } from '../errors.js';
+import { CommandErrors, type Must } from '../imap/command-errors.js';
+import { classifyCommandError } from '../imap/classify-command.js';
+import { classifyConnectError } from '../imap/classify.js';
+import type { Logger } from '../log.js';
+import { Fifo } from '../lib/fifo.js';
+
+export interface ApiSessionOptions {
+  /** creates a new, unconnected client with the account's settings and this logger */
+  open: (logger: CommandErrors['logger']) => ImapFlow;
+  log: Logger;
+  /** close the connection after this long without commands, ms */
+  idleClose: number;
+}
+
+export interface TurnOptions {
+  /** the folder the command is about, for a 404 naming it when it does not exist */
+  path?: string;
+  /** absolute Date.now() after which nobody waits: a turn that starts later does nothing */
+  deadline?: number;
+}
+
+/** What a turn gets: the client, and a way to turn imapflow's `false` into the server's words. */
+export interface Turn {
+  client: ImapFlow;
+  must: Must;
+}
+
+export class ApiSession {
+  readonly #opts: ApiSessionOptions;
+  readonly #turns = new Fifo();
+  readonly #errors = new CommandErrors();
+  #client: ImapFlow | null = null;
+  #idleTimer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(opts: ApiSessionOptions) {
+    this.#opts = opts;
+  }
+
+  get queued(): number {
+    return this.#turns.waiting;
+  }
+
+  /** Run `fn` in its turn with the connection, no folder selected in particular. */
+  withClient<T>(fn: (client: ImapFlow, turn: Turn) => Promise<T>, opts: TurnOptions = {}): Promise<T> {
+    return this.#run(opts, (turn) => fn(turn.client, turn));
+  }
+
+  /** Run `fn` in its turn with `path` open: read-only (EXAMINE) unless `write` (SELECT). */
+  inMailbox<T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject, turn: Turn) => Promise<T>, opts: TurnOptions & { write?: boolean } = {}): Promise<T> {
+    return this.#run({ ...opts, path }, async (turn) => {
+      const { client } = turn;
+      const current = client.mailbox;
+      // an EXAMINEd folder cannot store flags or expunge; a SELECTed one serves reads as well
+      // (imapflow fetches with BODY.PEEK, so reading never sets \Seen)
+      const fits = current && current.path === path && (!opts.write || current.readOnly !== true);
+      // a folder kept selected sees what other clients did only once synced (RFC 3501 §6.1.2
+      // NOOP): a SEARCH or a page by sequence numbers would otherwise act on the old view
+      if (fits) await client.noop();
+      const mailbox = fits ? client.mailbox || current : await client.mailboxOpen(path, { readOnly: !opts.write });
+      return fn(client, mailbox, turn);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#turns.run(async () => this.#drop());
+  }
+
+  #run<T>(opts: TurnOptions, fn: (turn: Turn) => Promise<T>): Promise<T> {
+    return this.#turns.run(async () => {
+      // R3: a caller that has given up gets nothing done on its behalf (a 504 means "not done")
+      expireCheck(opts.deadline);
+      const client = await this.#connected();
+      expireCheck(opts.deadline);
+      this.#errors.clear();
+      const must: Must = (result, what, path = opts.path) => {
+        if (result !== false) return result as Exclude<typeof result, false>;
+        const err = this.#errors.take();
+        throw err ? classifyCommandError(err, path) : new ApiError('UpstreamRejected', `The IMAP server did not ${what}`);
+      };
+      try {
+        return await fn({ client, must });
+      } catch (err) {
+        throw classifyCommandError(err, opts.path);
+      } finally {
+        this.#armIdle();
+      }
+    });
+  }
+
+  async #connected(): Promise<ImapFlow> {
+    if (this.#closed) throw new ApiError('NotConnected', 'Account is being stopped');
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    if (this.#client?.usable) return this.#client;
+    await this.#drop();
+    const client = this.#opts.open(this.#errors.logger);
+    client.on('error', (err: Error) => this.#opts.log.debug({ err: err.message }, 'API connection error'));
+    try {
+      await client.connect();
+    } catch (err) {
+      client.close();
+      const failure = classifyConnectError(err);
+      throw new ApiError('NotConnected', `Could not open an IMAP connection for the API: ${failure.message}`);
+    }
+    this.#client = client;
+    return client;
+  }
+
+  #armIdle(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      // closing happens in a turn of its own so it never cuts a command short
+      void this.#turns.run(async () => { if (this.#turns.waiting === 0) await this.#drop(); });
+    }, this.#opts.idleClose);
+  }
+
+  async #drop(): Promise<void> {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    const client = this.#client;
+    this.#client = null;
+    if (!client) return;
+    if (client.usable) await client.logout().catch(() => undefined);
+    client.close();
+  }
+}
+
+function expireCheck(deadline: number | undefined): void {
+  if (deadline !== undefined && Date.now() > deadline) {
+    throw new ApiError('DeadlineExceeded', 'The request waited past its deadline for the IMAP connection and was not carried out');
+  }
+}

@@ -1,0 +1,96 @@
+// Write routes: flags, move, delete and upload of one message (the original IMAP API's paths
+// and answers), and the bulk forms over listed ids or a search in one folder.
+import Type from 'typebox';
+import { ApiError, validationError } from '../../errors.js';
+import { decodeMessageId } from '../../ids.js';
+import type { Selection } from '../../protocol/ops.js';
+import { AccountId, AccountParams, closed, MessageIdParam } from '../../schemas/common.js';
+import type { SearchCriteria } from '../../schemas/message.js';
+import {
+  BulkDelete, BulkDeleteQuery, BulkDeleteResult, BulkMove, BulkMoveResult, BulkQuery, BulkUpdate, BulkUpdateResult, DeleteQuery,
+  MessageDeleteResult, MessageMove, MessageMoveResult, MessageUpdate, MessageUpdateResult, MessageUpload, MessageUploadResult,
+} from '../../schemas/write.js';
+import { defineRoute } from '../route.js';
+
+const tags = ['Message'];
+const common = ['AccountNotFound', 'NotConnected', 'UpstreamRejected', 'ShardUnavailable', 'DeadlineExceeded'] as const;
+const MessageParams = Type.Object({ account: AccountId, message: MessageIdParam }, closed);
+
+/** Exactly one of `messages` and `search`; ids decoded, a bad one named by its index. */
+function selectionOf(body: { messages?: string[]; search?: SearchCriteria }): Selection {
+  if ((body.messages === undefined) === (body.search === undefined)) {
+    throw validationError([{ field: 'messages', reason: 'give either messages (ids) or search, not both or neither' }], 'Invalid body');
+  }
+  if (body.search) return { search: body.search };
+  return {
+    refs: (body.messages ?? []).map((id, i) => {
+      try {
+        return { ref: decodeMessageId(id), id };
+      } catch {
+        throw new ApiError('InvalidId', `"${id.slice(0, 100)}" is not a valid message id`, [{ field: `messages.${i}`, reason: 'malformed id' }]);
+      }
+    }),
+  };
+}
+
+// the smallest thing that is a message: a header field before the first empty line (RFC 5322 §2.1)
+const HEADER_FIELD = /^[!-9;-~]+[ \t]*:/;
+
+/** The decoded upload, or a 413 naming the limit / a 400 when it is not a message. */
+function rawMessage(b64: string, limit: number): Uint8Array {
+  // 3 bytes per 4 characters: refuse before decoding what is too big to keep
+  if (Math.floor(b64.replace(/[\r\n]/g, '').length * 3 / 4) > limit + 2) throw tooLarge(limit);
+  const raw = Buffer.from(b64, 'base64');
+  if (raw.byteLength > limit) throw tooLarge(limit);
+  if (!HEADER_FIELD.test(raw.subarray(0, 1000).toString('latin1'))) {
+    throw validationError([{ field: 'raw', reason: 'is not an RFC 822 message (it must start with a header field)' }], 'Invalid body');
+  }
+  // a copy that owns its memory moves to the shard instead of being cloned
+  return new Uint8Array(raw);
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError('PayloadTooLarge', `The message is larger than the limit of ${limit} bytes (--max-message-size)`, { limit });
+}
+
+export const messageWriteRoutes = [
+  defineRoute({
+    method: 'put', path: '/v1/account/{account}/message/{message}', tags, summary: 'Change the flags of a message (set, then add, then delete)',
+    params: MessageParams, body: MessageUpdate, response: MessageUpdateResult, errors: [...common, 'InvalidId', 'MessageNotFound'],
+    handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'updateFlags', { ref: decodeMessageId(params.message), id: params.message, flags: body.flags }),
+  }),
+  defineRoute({
+    method: 'put', path: '/v1/account/{account}/message/{message}/move', tags, summary: 'Move a message to another folder',
+    params: MessageParams, body: MessageMove, response: MessageMoveResult, errors: [...common, 'InvalidId', 'MessageNotFound', 'MailboxNotFound', 'Conflict'],
+    handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'moveMessage', { ref: decodeMessageId(params.message), id: params.message, destination: body.path }),
+  }),
+  defineRoute({
+    method: 'delete', path: '/v1/account/{account}/message/{message}', tags, summary: 'Move a message to Trash, or expunge it when already there or with force=true',
+    params: MessageParams, query: DeleteQuery, response: MessageDeleteResult, errors: [...common, 'InvalidId', 'MessageNotFound', 'Conflict'],
+    handle: ({ params, query }, { shards }) => shards.callAccount(params.account, 'deleteMessage', { ref: decodeMessageId(params.message), id: params.message, force: query.force ?? false }),
+  }),
+  defineRoute({
+    method: 'put', path: '/v1/account/{account}/messages', tags, summary: 'Change the flags of many messages of one folder (listed ids or a search)',
+    params: AccountParams, query: BulkQuery, body: BulkUpdate, response: BulkUpdateResult, errors: [...common, 'InvalidId', 'MailboxNotFound'],
+    handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'updateFlagsBulk', { path: query.path, selection: selectionOf(body), flags: body.flags }),
+  }),
+  defineRoute({
+    method: 'put', path: '/v1/account/{account}/messages/move', tags, summary: 'Move many messages of one folder to another',
+    params: AccountParams, query: BulkQuery, body: BulkMove, response: BulkMoveResult, errors: [...common, 'InvalidId', 'MailboxNotFound', 'Conflict'],
+    handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'moveMessages', { path: query.path, selection: selectionOf(body), destination: body.destination }),
+  }),
+  defineRoute({
+    method: 'put', path: '/v1/account/{account}/messages/delete', tags, summary: 'Move many messages of one folder to Trash, or expunge them (in Trash, or with force=true)',
+    params: AccountParams, query: BulkDeleteQuery, body: BulkDelete, response: BulkDeleteResult, errors: [...common, 'InvalidId', 'MailboxNotFound', 'Conflict'],
+    handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'deleteMessages', { path: query.path, selection: selectionOf(body), force: query.force ?? false }),
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/account/{account}/message', tags, summary: 'Store a message in a folder (APPEND) from its raw RFC 822 source',
+    params: AccountParams, body: MessageUpload, response: MessageUploadResult, largeBody: true, errors: [...common, 'MailboxNotFound', 'PayloadTooLarge'],
+    handle: ({ params, body }, { shards, maxMessageSize }) => {
+      const raw = rawMessage(body.raw, maxMessageSize);
+      const args = { path: body.path, flags: body.flags ?? [], raw, ...(body.internalDate ? { date: body.internalDate } : {}) };
+      return shards.callAccount(params.account, 'uploadMessage', args, [raw.buffer as ArrayBuffer]);
+    },
+  }),
+];

@@ -1,0 +1,78 @@
+// Shapes of the write API, as in the original IMAP API where it has them: flag updates, move,
+// delete and upload of one message, and the bulk forms over a list of ids or a search.
+import Type, { type Static } from 'typebox';
+import { MailboxPath } from './mailbox.js';
+import { MessageIdParam, closed } from './common.js';
+import { SearchCriteria } from './message.js';
+
+/** An IMAP flag: `\System` or a keyword atom (RFC 3501 §9: no SP, CTL, ( ) { % * " \ ]). */
+export const Flag = Type.String({ minLength: 1, maxLength: 128, pattern: '^(?!\\\\[Rr][Ee][Cc][Ee][Nn][Tt]$)\\\\?[!#$&\'+,./0-9:;<=>?@A-Z\\[^_`a-z|}~-]+$', description: 'e.g. \\Seen, \\Flagged, $Label1 (\\Recent is set by the server only)' });
+const FlagList = Type.Array(Flag, { maxItems: 100 });
+
+export const FlagUpdate = Type.Object({
+  add: Type.Optional(FlagList),
+  delete: Type.Optional(FlagList),
+  set: Type.Optional(Type.Array(Flag, { maxItems: 100, description: 'Replace all flags (an empty list clears them)' })),
+}, { ...closed, minProperties: 1, description: 'Applied in the order set, add, delete' });
+export type FlagUpdate = Static<typeof FlagUpdate>;
+
+export const MessageUpdate = Type.Object({ flags: FlagUpdate }, closed);
+
+export const FlagResult = Type.Object({
+  add: Type.Optional(Type.Boolean()), delete: Type.Optional(Type.Boolean()), set: Type.Optional(Type.Boolean()),
+}, { description: 'true for each part that was applied' });
+export type FlagResult = Static<typeof FlagResult>;
+export const MessageUpdateResult = Type.Object({ flags: FlagResult });
+export type MessageUpdateResult = Static<typeof MessageUpdateResult>;
+
+/** Which messages a bulk call is about: listed ids of the folder, or a search in it. */
+const Selection = {
+  messages: Type.Optional(Type.Array(MessageIdParam, { minItems: 1, maxItems: 1000, description: 'Message ids, all in the folder of `path`' })),
+  search: Type.Optional(SearchCriteria),
+};
+export const BulkQuery = Type.Object({ path: MailboxPath }, closed);
+export const BulkUpdate = Type.Object({ ...Selection, flags: FlagUpdate }, closed);
+export const BulkUpdateResult = Type.Object({ flags: FlagResult, updated: Type.Integer({ description: 'Messages the change was applied to' }) });
+export type BulkUpdateResult = Static<typeof BulkUpdateResult>;
+
+export const MessageMove = Type.Object({ path: MailboxPath }, closed);
+export const MessageMoveResult = Type.Object({
+  path: Type.String({ description: 'Target folder' }),
+  id: Type.Optional(Type.String({ description: 'Id of the moved message in the target folder (absent if the server could not say)' })),
+  uid: Type.Optional(Type.Integer()),
+});
+export type MessageMoveResult = Static<typeof MessageMoveResult>;
+
+const IdMap = Type.Array(Type.Tuple([Type.String(), Type.String()]), { description: '[id before, id after] per message whose new id is known' });
+export const BulkMove = Type.Object({ ...Selection, destination: MailboxPath }, closed);
+export const BulkMoveResult = Type.Object({ path: Type.String({ description: 'Target folder' }), moved: Type.Integer(), idMap: IdMap });
+export type BulkMoveResult = Static<typeof BulkMoveResult>;
+
+export const DeleteQuery = Type.Object({ force: Type.Optional(Type.Boolean({ description: 'Expunge even outside the Trash folder' })) }, closed);
+export const MessageDeleteResult = Type.Object({
+  deleted: Type.Optional(Type.Boolean({ description: 'Present when the message was expunged' })),
+  moved: Type.Optional(Type.Object({ destination: Type.String(), messageId: Type.String() }, { description: 'Present when the message went to Trash' })),
+});
+export type MessageDeleteResult = Static<typeof MessageDeleteResult>;
+
+export const BulkDeleteQuery = Type.Object({ path: MailboxPath, force: Type.Optional(Type.Boolean()) }, closed);
+export const BulkDelete = Type.Object(Selection, closed);
+export const BulkDeleteResult = Type.Object({
+  deleted: Type.Integer({ description: 'Messages expunged' }),
+  moved: Type.Optional(Type.Object({ destination: Type.String(), count: Type.Integer(), idMap: IdMap })),
+});
+export type BulkDeleteResult = Static<typeof BulkDeleteResult>;
+
+export const MessageUpload = Type.Object({
+  path: MailboxPath,
+  flags: Type.Optional(FlagList),
+  raw: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9+/=\\r\\n_-]+$', description: 'The RFC 822 message, base64' }),
+  internalDate: Type.Optional(Type.String({ format: 'date-time', description: 'INTERNALDATE to store (default: now)' })),
+}, closed);
+export const MessageUploadResult = Type.Object({
+  id: Type.Optional(Type.String({ description: 'Absent when the server did not say which UID it gave the message' })),
+  path: Type.String(),
+  uid: Type.Optional(Type.Integer()),
+  seq: Type.Optional(Type.Integer()),
+});
+export type MessageUploadResult = Static<typeof MessageUploadResult>;
