@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ownedBuffers } from '../protocol/transfer.js';
-import type { ParseResult, ParseTask } from './types.js';
+import type { ParseResult, ParseTask, ResultOf } from './types.js';
 
 export interface ParserOptions { maxThreads?: number; minThreads?: number; idleTimeout?: number; log?: Logger }
 
@@ -20,6 +20,8 @@ function bytesOf(task: ParseTask): Uint8Array[] {
   switch (task.kind) {
     case 'text':
       return task.headers ? [...task.parts.map((p) => p.body), task.headers] : task.parts.map((p) => p.body);
+    case 'compose':
+      return task.extraAttachments?.map((a) => a.content) ?? [];
     default:
       return [];
   }
@@ -54,10 +56,11 @@ export class ParsePool {
   }
 
   /** Runs a task on a pool thread; buffers that own their memory are moved, so do not reuse them. */
-  run(task: ParseTask): Promise<ParseResult> {
+  run<T extends ParseTask>(task: T): Promise<ResultOf<T>> {
     // piscina would quietly start new threads for a task sent after close()
     if (this.#closing) return Promise.reject(new ApiError('ShuttingDown', 'The parse pool is closed'));
-    const result = this.#pool.run(task, { transferList: transferList(task) });
+    // workers/parse.ts answers each kind with its own result type
+    const result = this.#pool.run(task, { transferList: transferList(task) }) as Promise<ResultOf<T>>;
     const settled = result.then(() => undefined, () => undefined);
     this.#running.add(settled);
     void settled.then(() => this.#running.delete(settled));

@@ -1,5 +1,6 @@
 // Tasks the front thread hands to the parse pool and the results it gets back: plain,
 // structured-clone-safe data so they cross the worker boundary unchanged.
+import type { MessageFields } from '../schemas/compose.js';
 
 /** One text/plain or text/html body part as fetched over IMAP, without its MIME headers. */
 export interface TextPartInput {
@@ -26,5 +27,36 @@ export interface ParseTextResult {
   headers?: Record<string, string[]>; // only when task.headers was given, see parseHeaders()
 }
 
-export type ParseTask = ParseTextTask;
-export type ParseResult = ParseTextResult;
+/** A file of the original message carried over on a forward, already decoded. */
+export interface ExtraAttachment {
+  filename?: string;
+  contentType: string;
+  content: Uint8Array;
+  cid?: string;
+  inline?: boolean;
+}
+
+export interface ComposeTask {
+  kind: 'compose';
+  fields: MessageFields;        // checked with checkMessageFields before it gets here
+  inReplyTo?: string;           // with angle brackets, see messages/reply.ts referencesFor()
+  references?: string[];
+  extraAttachments?: ExtraAttachment[];
+  quoted?: { text?: string; html?: string }; // forwarded or quoted copy, appended below the text/html
+  keepBcc: boolean;             // true for a copy stored in a folder, false for what goes over SMTP
+  date?: string;                // ISO 8601; now when absent
+  messageIdDomain?: string;     // for a generated Message-ID; default the from domain, else imapapi.local
+}
+
+export interface ComposeResult {
+  raw: Uint8Array;              // RFC 822 bytes, CRLF line ends
+  messageId: string;            // with angle brackets
+  envelope: { from: string | null; to: string[] }; // to: to+cc+bcc, each address once (case-insensitive)
+}
+
+export type ParseTask = ParseTextTask | ComposeTask;
+export type ParseResult = ParseTextResult | ComposeResult;
+
+interface ResultByKind { text: ParseTextResult; compose: ComposeResult }
+/** The result type a task of kind T resolves to. */
+export type ResultOf<T extends ParseTask> = ResultByKind[T['kind']];
