@@ -2,8 +2,7 @@
 // the original IMAP API's MessageUpload and SubmitMessage. Rules no schema can state (CR/LF in
 // header values, address syntax, base64, reserved headers) are in messages/compose-check.ts.
 import Type, { type Static } from 'typebox';
-
-const closed = { additionalProperties: false } as const;
+import { closed } from './common.js';
 
 export const ComposeAddress = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 256, description: 'Display name' })),
