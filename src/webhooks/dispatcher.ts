@@ -1,7 +1,8 @@
-// Delivers the event log to the webhook URL: one lane per account with work, one request in
-// flight per lane (in order per account), lanes in parallel up to a cap, a failing event
-// retried until it leaves the retention window, then parked. A lane holds one event at most.
+// Delivers the event log to the webhook URL on the shared retry engine (src/lib/lanes.ts): one
+// lane per account with work, holding a failing event (so delivery stays in order per account)
+// until it is delivered or leaves the retention window, then parked.
 import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
+import { Lanes, type Next, type Pick } from '../lib/lanes.js';
 import type { StoredEvent } from '../events/types.js';
 import type { Logger } from '../log.js';
 import type { CursorStore } from '../store/cursors.js';
@@ -24,19 +25,6 @@ export interface DispatcherDeps {
   backoff: BackoffPolicy;
 }
 
-interface Lane {
-  account: string;
-  /** last event id handled (delivered, skipped by the filter, or parked) */
-  cursor: number;
-  /** the event being sent, waiting for a free slot, or waiting for its retry */
-  current: StoredEvent | null;
-  attempts: number;
-  backoff: Backoff;
-  timer: NodeJS.Timeout | null;
-  sending: boolean;
-  queued: boolean;
-}
-
 const SCAN_BATCH = 1000;
 /** filtered-out events one lane skips before it yields the thread */
 const SKIP_BATCH = 1000;
@@ -44,31 +32,36 @@ const SKIP_BATCH = 1000;
 export class Dispatcher {
   readonly counters = { delivered: 0, failed: 0, parked: 0 };
   readonly #deps: DispatcherDeps;
-  readonly #lanes = new Map<string, Lane>();
-  /** lanes with an event ready while every slot is taken, in arrival order */
-  readonly #waiting = new Set<Lane>();
+  readonly #lanes: Lanes<StoredEvent, Attempt>;
+  /** per open lane: the last event id handled (delivered, skipped by the filter, or parked) */
+  readonly #cursor = new Map<string, number>();
+  /** per open lane: the backoff of the event it holds */
+  readonly #backoff = new Map<string, Backoff>();
   #target: Target | null = null;
   #from = 0;
   /** the log was looked at up to here for accounts with work */
   #scanned = 0;
   #scanning = false;
   #rescan = false;
-  #sending = 0;
   #closing = false;
   /** the receiver is refusing: logged once when it starts and once when it stops */
   #failing = false;
-  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    this.#lanes = new Lanes<StoredEvent, Attempt>({
+      pick: (account) => this.#pick(account),
+      run: (_account, e) => this.#send(e),
+      settle: (account, e, res, attempt) => this.#settle(account, e, res, attempt),
+    }, deps.concurrency);
   }
 
   get pendingAccounts(): number {
-    return this.#lanes.size;
+    return this.#lanes.open;
   }
 
   get inFlight(): number {
-    return this.#sending;
+    return this.#lanes.inFlight;
   }
 
   /** Deliver what follows event `from` (and is not yet delivered) to `target`. */
@@ -83,28 +76,22 @@ export class Dispatcher {
   /** New URL, secret or filter while delivery is on: failing events are tried again now. */
   retarget(target: Target): void {
     this.#target = target;
-    for (const lane of this.#lanes.values()) {
-      if (!lane.timer) continue;
-      clearTimeout(lane.timer);
-      lane.timer = null;
-      lane.backoff.reset();
-      this.#pump(lane);
-    }
+    for (const b of this.#backoff.values()) b.reset();
+    this.#lanes.retryNow();
   }
 
   /** Delivery off: forget every lane; requests in flight finish but move no cursor. */
   stop(): void {
     this.#target = null;
-    for (const lane of this.#lanes.values()) if (lane.timer) clearTimeout(lane.timer);
     this.#lanes.clear();
-    this.#waiting.clear();
+    this.#cursor.clear();
+    this.#backoff.clear();
   }
 
   /** Shutting down: start nothing new; requests in flight get `ms` to finish and move their cursors. */
   async close(ms: number): Promise<void> {
     this.#closing = true;
-    for (const lane of this.#lanes.values()) if (lane.timer) clearTimeout(lane.timer);
-    await settleWithin(Promise.allSettled([...this.#inFlight]), ms);
+    await settleWithin(this.#lanes.close(), ms);
   }
 
   /** New events may be in the log: look for accounts that have work. */
@@ -122,82 +109,76 @@ export class Dispatcher {
     const batch = this.#target ? this.#deps.events.read(this.#scanned, SCAN_BATCH) : [];
     for (const e of batch) {
       if (this.#lanes.has(e.account) || e.id <= this.#cursorOf(e.account)) continue;
-      const lane: Lane = {
-        account: e.account, cursor: this.#cursorOf(e.account), current: null, attempts: 0,
-        backoff: new Backoff(this.#deps.backoff), timer: null, sending: false, queued: false,
-      };
-      this.#lanes.set(e.account, lane);
-      this.#pump(lane);
+      this.#lanes.wake(e.account);
     }
     if (batch.length) this.#scanned = batch[batch.length - 1]!.id;
     if (batch.length === SCAN_BATCH || this.#rescan) setImmediate(() => this.#scan());
     else this.#scanning = false;
   }
 
+  /** Where delivery of `account` stands: its open lane's position, else the stored cursor. */
   #cursorOf(account: string): number {
-    return Math.max(this.#deps.cursors.get(account), this.#from);
+    return this.#cursor.get(account) ?? Math.max(this.#deps.cursors.get(account), this.#from);
   }
 
-  /** Move the lane on to its next wanted event and send it, or close the lane when none. */
-  #pump(lane: Lane): void {
+  #moveCursor(account: string, id: number): void {
+    this.#cursor.set(account, id);
+    this.#deps.cursors.set(account, id);
+  }
+
+  /** The lane's next wanted event, skipping filtered ones (a bounded run, then it yields). */
+  #pick(account: string): Pick<StoredEvent> {
     const target = this.#target;
-    if (!target || this.#closing || lane.sending || lane.timer || lane.queued || this.#lanes.get(lane.account) !== lane) return;
-    const start = lane.cursor;
-    const save = () => { if (lane.cursor !== start) this.#deps.cursors.set(lane.account, lane.cursor); };
+    if (!target) return null;
+    const start = this.#cursorOf(account);
+    let cursor = start;
+    const save = () => { if (cursor !== start) this.#moveCursor(account, cursor); };
     for (let i = 0; i < SKIP_BATCH; i++) {
-      const e = lane.current ?? this.#deps.events.readAccount(lane.account, lane.cursor, 1)[0];
+      const e = this.#deps.events.readAccount(account, cursor, 1)[0];
       if (!e) {
         save();
-        this.#lanes.delete(lane.account);
-        return;
+        this.#cursor.delete(account);
+        this.#backoff.delete(account);
+        return null;
       }
-      if (!wanted(target, e.event)) {
-        lane.current = null;
-        lane.cursor = e.id;
-        continue;
+      if (wanted(target, e.event)) {
+        save();
+        this.#cursor.set(account, cursor);
+        return { item: e };
       }
-      lane.current = e;
-      save();
-      if (this.#sending >= this.#deps.concurrency) {
-        lane.queued = true;
-        this.#waiting.add(lane);
-      } else {
-        this.#send(lane, e, target);
-      }
-      return;
+      cursor = e.id;
     }
     save();
-    lane.timer = setTimeout(() => { lane.timer = null; this.#pump(lane); }, 0);
+    return { wakeAt: Date.now() };
   }
 
-  #send(lane: Lane, e: StoredEvent, target: Target): void {
-    lane.sending = true;
-    lane.attempts++;
-    this.#sending++;
-    const flight: Promise<void> = this.#deps.sender.post(target.url, target.secret, envelopeOf(e))
-      .then((res) => this.#done(lane, e, res))
-      .finally(() => this.#inFlight.delete(flight));
-    this.#inFlight.add(flight);
-  }
-
-  #done(lane: Lane, e: StoredEvent, res: Attempt): void {
-    lane.sending = false;
-    this.#sending--;
+  async #send(e: StoredEvent): Promise<Attempt> {
+    const target = this.#target;
+    if (!target) return { ok: false, status: null, error: 'delivery stopped', durationMs: 0 };
+    const res = await this.#deps.sender.post(target.url, target.secret, envelopeOf(e));
     if (res.ok) this.counters.delivered++;
     else this.counters.failed++;
     this.#health(res);
-    const live = this.#target !== null && this.#lanes.get(lane.account) === lane;
-    if (live && res.ok) this.#advance(lane, e);
-    // a request cut off by shutdown is neither retried nor parked: the cursor stays before it
-    else if (live && !this.#closing) this.#retryOrPark(lane, e, res);
-    // the freed slot goes to the lane that has waited longest, before this one asks again
-    while (this.#sending < this.#deps.concurrency && this.#waiting.size) {
-      const next = this.#waiting.values().next().value!;
-      this.#waiting.delete(next);
-      next.queued = false;
-      this.#pump(next);
+    return res;
+  }
+
+  #settle(account: string, e: StoredEvent, res: Attempt, attempts: number): Next {
+    if (res.ok) {
+      this.#backoff.get(account)?.reset();
+      this.#moveCursor(account, e.id);
+      return 'pick';
     }
-    if (live) this.#pump(lane);
+    const now = Date.now();
+    const giveUp = giveUpAt(e, this.#deps.retention);
+    if (now < giveUp) {
+      let backoff = this.#backoff.get(account);
+      if (!backoff) this.#backoff.set(account, (backoff = new Backoff(this.#deps.backoff)));
+      return { retryAt: now + retryDelay(backoff.next(), now, giveUp) };
+    }
+    void this.#park(e, res.status, res.error ?? 'failed', attempts);
+    this.#backoff.get(account)?.reset();
+    this.#moveCursor(account, e.id);
+    return 'pick';
   }
 
   // one line per change of state, not per event: a dead receiver must not flood the log
@@ -206,25 +187,6 @@ export class Dispatcher {
     this.#failing = !res.ok;
     if (res.ok) this.#deps.log.info('webhook receiver accepts events again');
     else this.#deps.log.warn({ status: res.status, error: res.error }, 'webhook receiver refuses events; retrying until the retention window ends, then parking them');
-  }
-
-  #advance(lane: Lane, e: StoredEvent): void {
-    lane.current = null;
-    lane.attempts = 0;
-    lane.backoff.reset();
-    lane.cursor = e.id;
-    this.#deps.cursors.set(lane.account, e.id);
-  }
-
-  #retryOrPark(lane: Lane, e: StoredEvent, res: Attempt): void {
-    const now = Date.now();
-    const giveUp = giveUpAt(e, this.#deps.retention);
-    if (now < giveUp) {
-      lane.timer = setTimeout(() => { lane.timer = null; this.#pump(lane); }, retryDelay(lane.backoff.next(), now, giveUp));
-      return;
-    }
-    void this.#park(e, res.status, res.error ?? 'failed', lane.attempts);
-    this.#advance(lane, e);
   }
 
   #park(e: StoredEvent, status: number | null, reason: string, attempts: number): Promise<unknown> {
@@ -236,9 +198,7 @@ export class Dispatcher {
   /** The oldest event a lane holds: retention must not delete it from under the lane. */
   oldestHeld(): StoredEvent | null {
     let oldest: StoredEvent | null = null;
-    for (const lane of this.#lanes.values()) {
-      if (lane.current && (!oldest || lane.current.id < oldest.id)) oldest = lane.current;
-    }
+    for (const e of this.#lanes.held()) if (!oldest || e.id < oldest.id) oldest = e;
     return oldest;
   }
 
@@ -250,15 +210,14 @@ export class Dispatcher {
     const target = this.#target;
     if (!target) return 0;
     const puts: Promise<unknown>[] = [];
+    const held = new Set([...this.#lanes.held()].map((e) => e.id));
     let after = this.#from;
     for (let batch = this.#deps.events.read(after, SCAN_BATCH); batch.length; batch = this.#deps.events.read(after, SCAN_BATCH)) {
       for (const e of batch) {
         if (e.date >= cutoff) return Promise.all(puts).then(() => puts.length);
-        const lane = this.#lanes.get(e.account);
-        const cursor = lane ? lane.cursor : this.#cursorOf(e.account);
-        if (e.id <= cursor || e.id === lane?.current?.id || !wanted(target, e.event)) continue;
+        if (e.id <= this.#cursorOf(e.account) || held.has(e.id) || !wanted(target, e.event)) continue;
         puts.push(this.#park(e, null, 'not delivered within the retention window', 0));
-        if (lane) lane.cursor = e.id;
+        if (this.#lanes.has(e.account)) this.#cursor.set(e.account, e.id);
         this.#deps.cursors.set(e.account, e.id);
       }
       after = batch[batch.length - 1]!.id;

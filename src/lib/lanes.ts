@@ -1,0 +1,150 @@
+// The retry engine of every delivery (webhook events, SMTP submissions): one lane per key with
+// at most one attempt in flight, lanes in parallel up to a cap (the longest-waiting lane gets a
+// freed slot first), and each lane either holding a failed item until its retry or moving on.
+
+/** What a lane does next: work on `item`, look again at `wakeAt` (ms epoch), or close (null). */
+export type Pick<T> = { item: T } | { wakeAt: number } | null;
+
+/** After an attempt: retry the same item at `retryAt` (holding the lane), or pick again. */
+export type Next = { retryAt: number } | 'pick';
+
+export interface LaneWork<T, R> {
+  /** the lane's next item; called again after every finished item */
+  pick(key: string): Pick<T>;
+  /** one attempt (the `attempt`-th on this item, from 1); must not throw */
+  run(key: string, item: T, attempt: number): Promise<R>;
+  /** the attempt is over: record it and say how the lane goes on */
+  settle(key: string, item: T, result: R, attempt: number): Next;
+}
+
+interface Lane<T> {
+  key: string;
+  item: T | null;
+  attempts: number;
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+  waiting: boolean;
+}
+
+export class Lanes<T, R> {
+  readonly #work: LaneWork<T, R>;
+  readonly #concurrency: number;
+  readonly #lanes = new Map<string, Lane<T>>();
+  /** lanes with an item ready while every slot is taken, in arrival order */
+  readonly #queue = new Set<Lane<T>>();
+  readonly #flights = new Set<Promise<void>>();
+  #running = 0;
+  #closing = false;
+
+  constructor(work: LaneWork<T, R>, concurrency: number) {
+    this.#work = work;
+    this.#concurrency = concurrency;
+  }
+
+  /** Lanes open now (with an item, a timer or an attempt). */
+  get open(): number {
+    return this.#lanes.size;
+  }
+
+  get inFlight(): number {
+    return this.#running;
+  }
+
+  /** Lane `key` may have work: open it unless it is open already. */
+  wake(key: string): void {
+    if (this.#closing || this.#lanes.has(key)) return;
+    const lane: Lane<T> = { key, item: null, attempts: 0, timer: null, running: false, waiting: false };
+    this.#lanes.set(key, lane);
+    this.#pump(lane);
+  }
+
+  /** Whether lane `key` is open. */
+  has(key: string): boolean {
+    return this.#lanes.has(key);
+  }
+
+  /** Items held by lanes now (being tried, waiting for a slot or for their retry). */
+  *held(): Iterable<T> {
+    for (const lane of this.#lanes.values()) if (lane.item !== null) yield lane.item;
+  }
+
+  /** Try every waiting lane again now (the target changed): retry timers are cut short. */
+  retryNow(): void {
+    for (const lane of this.#lanes.values()) {
+      if (!lane.timer) continue;
+      clearTimeout(lane.timer);
+      lane.timer = null;
+      this.#pump(lane);
+    }
+  }
+
+  /** Forget every lane; attempts in flight finish but their results are ignored. */
+  clear(): void {
+    for (const lane of this.#lanes.values()) if (lane.timer) clearTimeout(lane.timer);
+    this.#lanes.clear();
+    this.#queue.clear();
+  }
+
+  /** Start nothing new; resolves when the attempts in flight are over. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    for (const lane of this.#lanes.values()) if (lane.timer) clearTimeout(lane.timer);
+    await Promise.allSettled([...this.#flights]);
+  }
+
+  #live(lane: Lane<T>): boolean {
+    return !this.#closing && this.#lanes.get(lane.key) === lane;
+  }
+
+  #pump(lane: Lane<T>): void {
+    if (!this.#live(lane) || lane.running || lane.timer || lane.waiting) return;
+    if (lane.item === null) {
+      const next = this.#work.pick(lane.key);
+      if (next === null) {
+        this.#lanes.delete(lane.key);
+        return;
+      }
+      if ('wakeAt' in next) return this.#sleep(lane, next.wakeAt);
+      lane.item = next.item;
+      lane.attempts = 0;
+    }
+    if (this.#running >= this.#concurrency) {
+      lane.waiting = true;
+      this.#queue.add(lane);
+      return;
+    }
+    this.#start(lane, lane.item);
+  }
+
+  #sleep(lane: Lane<T>, at: number): void {
+    lane.timer = setTimeout(() => { lane.timer = null; this.#pump(lane); }, Math.max(0, at - Date.now()));
+  }
+
+  #start(lane: Lane<T>, item: T): void {
+    lane.running = true;
+    this.#running++;
+    const attempt = ++lane.attempts;
+    const flight: Promise<void> = this.#work.run(lane.key, item, attempt)
+      .then((result) => this.#finish(lane, item, result, attempt))
+      .finally(() => this.#flights.delete(flight));
+    this.#flights.add(flight);
+  }
+
+  #finish(lane: Lane<T>, item: T, result: R, attempt: number): void {
+    lane.running = false;
+    this.#running--;
+    // a lane cleared meanwhile (or a shutdown) records nothing: its item is picked up afresh later
+    if (this.#live(lane)) {
+      const next = this.#work.settle(lane.key, item, result, attempt);
+      if (next === 'pick') lane.item = null;
+      else this.#sleep(lane, next.retryAt);
+    }
+    while (this.#running < this.#concurrency && this.#queue.size) {
+      const waiting = this.#queue.values().next().value!;
+      this.#queue.delete(waiting);
+      waiting.waiting = false;
+      this.#pump(waiting);
+    }
+    this.#pump(lane);
+  }
+}
