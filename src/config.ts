@@ -23,6 +23,10 @@ export interface Config {
   syncInterval: number;
   /** how long events are kept (and webhooks retried), ms */
   eventRetention: number;
+  /** how long a submission that fails with a temporary error is tried again, ms */
+  sendRetryWindow: number;
+  /** first wait after a temporary SMTP failure, ms (doubles up to 30 min) */
+  sendRetryDelay: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +85,8 @@ const OPTIONS = [
   spec({ key: 'syncStrategy', flag: 'sync-strategy', env: 'IMAPAPI_SYNC_STRATEGY', help: 'change detection: auto|condstore|full', def: () => 'auto' as const, parse: strategy }),
   spec({ key: 'syncInterval', flag: 'sync-interval', env: 'IMAPAPI_SYNC_INTERVAL', help: 'check folders other than INBOX this often, ms', def: () => 60_000, parse: int(1000, 24 * 3600_000) }),
   spec({ key: 'eventRetention', flag: 'event-retention', env: 'IMAPAPI_EVENT_RETENTION', help: 'keep events (and retry webhooks) this long, ms', def: () => 3 * 24 * 3600_000, parse: int(1000, 365 * 24 * 3600_000) }),
+  spec({ key: 'sendRetryWindow', flag: 'send-retry-window', env: 'IMAPAPI_SEND_RETRY_WINDOW', help: 'retry a submission refused for now (4xx, network) this long, ms', def: () => 24 * 3600_000, parse: int(1000, 30 * 24 * 3600_000) }),
+  spec({ key: 'sendRetryDelay', flag: 'send-retry-delay', env: 'IMAPAPI_SEND_RETRY_DELAY', help: 'first wait before retrying a submission, ms (then doubling, up to 30 min)', def: () => 30_000, parse: int(100, 3600_000) }),
 ] as const;
 
 /** Text printed by --help. */

@@ -58,6 +58,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     onEvents: (head) => { feed.advance(head); webhooks.wake(head); },
     workerData: {
       dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
+      outbox: { retryWindow: config.sendRetryWindow, backoff: { base: config.sendRetryDelay, cap: 30 * 60_000 }, smtpTimeout: 60_000 },
       ...(opts.policy ? { policy: opts.policy } : {}),
     },
   });

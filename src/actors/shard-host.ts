@@ -15,6 +15,12 @@ import type { NewEvent } from '../events/types.js';
 import { commit } from '../sync/stores.js';
 import { AccountActor, type ReconnectPolicy, type SyncDeps } from './account-actor.js';
 import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
+import type { IdempotencyStore } from '../store/idempotency.js';
+import type { OutboxStore } from '../store/outbox.js';
+import type { OutboxPolicy } from '../outbox/runner.js';
+import type { OutboxService } from '../outbox/service.js';
+import { createOutbox, submissionHandlers } from './submissions.js';
+import type { AccountRecord } from '../store/accounts.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -25,6 +31,13 @@ export interface ShardHostDeps {
   log: Logger;
   policy: ReconnectPolicy;
   sync: SyncDeps;
+  submissions: { outbox: OutboxStore; idempotency: IdempotencyStore; policy: OutboxPolicy; smtpTimeout: number };
+}
+
+/** The account's own addresses (its login names that are addresses), lower-cased. */
+function ownAddresses(r: AccountRecord): string[] {
+  const names = [r.smtp?.auth.user, r.imap.auth.user].filter((u): u is string => !!u && u.includes('@'));
+  return [...new Set(names.map((u) => u.toLowerCase()))];
 }
 
 export class ShardHost {
@@ -32,9 +45,19 @@ export class ShardHost {
   /** settings changes of one account run one at a time, so two updates never interleave */
   readonly #chains = new Map<string, Fifo>();
   readonly #deps: ShardHostDeps;
+  readonly #outbox: OutboxService;
+  /** the op table the shard serves (protocol/server.ts dispatches into it) */
+  readonly handlers: Handlers;
 
   constructor(deps: ShardHostDeps) {
     this.#deps = deps;
+    const { shard, shards } = deps;
+    this.#outbox = createOutbox({
+      ...deps.submissions, secrets: deps.secrets, log: deps.log, commit: (fn) => this.#commit(fn),
+      record: (account) => deps.store.get(account), actor: (account) => this.#actors.get(account),
+      owns: (account) => shardOf(account, shards) === shard,
+    });
+    this.handlers = this.#handlers();
   }
 
   /** Activate every stored account this shard owns. */
@@ -43,10 +66,13 @@ export class ShardHost {
     for (const record of store.all()) {
       if (shardOf(record.account, shards) === shard) this.#activate(record.account).start();
     }
+    this.#outbox.boot();
     return this.#actors.size;
   }
 
   async shutdown(): Promise<void> {
+    // tries in flight end first: a message handed to SMTP gets its outcome recorded
+    await this.#outbox.close();
     await Promise.all([...this.#actors.values()].map((a) => a.stop()));
   }
 
@@ -80,8 +106,10 @@ export class ShardHost {
 
   #context(account: string, meta: CallMeta): OpContext {
     const actor = this.#actor(account);
+    const record = actor.record;
     return {
       account, session: actor.session(), mailboxes: this.#deps.mailboxes, log: this.#deps.log, deadline: meta.deadline,
+      identity: { name: record.name ?? '', addresses: ownAddresses(record) },
       foldersChanged: () => actor.refreshFolders(),
       touched: (paths) => actor.touched(paths),
       commit: (fn) => this.#commit(fn),
@@ -100,71 +128,76 @@ export class ShardHost {
       getMessage: this.#bind('getMessage'), getText: this.#bind('getText'), openAttachment: this.#bind('openAttachment'),
       openSource: this.#bind('openSource'), updateFlags: this.#bind('updateFlags'), updateFlagsBulk: this.#bind('updateFlagsBulk'),
       moveMessage: this.#bind('moveMessage'), moveMessages: this.#bind('moveMessages'), deleteMessage: this.#bind('deleteMessage'),
-      deleteMessages: this.#bind('deleteMessages'), uploadMessage: this.#bind('uploadMessage'),
+      deleteMessages: this.#bind('deleteMessages'), uploadMessage: this.#bind('uploadMessage'), prepareSubmit: this.#bind('prepareSubmit'),
     };
   }
 
-  readonly handlers: Handlers = {
-    ...this.#mailHandlers(),
-    createAccount: (account, { input }) => this.#serial(account, async () => {
-      const { store, secrets } = this.#deps;
-      const existing = store.get(account);
-      const now = new Date().toISOString();
-      const record = toRecord({ ...input, account }, secrets, existing?.created, now);
-      await this.#commit(() => {
-        store.putSync(record);
-        return existing ? [] : [{ account, path: null, event: 'accountAdded', data: { account } }];
-      });
-      const actor = this.#actors.get(account);
-      if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
-      else this.#activate(account).start();
-      return { account, state: existing ? 'existing' as const : 'new' as const };
-    }),
+  #handlers(): Handlers {
+    return {
+      ...this.#mailHandlers(),
+      ...submissionHandlers(this.#outbox, { record: (account) => this.#deps.store.get(account) }),
+      createAccount: (account, { input }) => this.#serial(account, async () => {
+        const { store, secrets } = this.#deps;
+        const existing = store.get(account);
+        const now = new Date().toISOString();
+        const record = toRecord({ ...input, account }, secrets, existing?.created, now);
+        await this.#commit(() => {
+          store.putSync(record);
+          return existing ? [] : [{ account, path: null, event: 'accountAdded', data: { account } }];
+        });
+        const actor = this.#actors.get(account);
+        if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
+        else this.#activate(account).start();
+        return { account, state: existing ? 'existing' as const : 'new' as const };
+      }),
 
-    getAccount: async (account) => this.#actor(account).view(),
+      getAccount: async (account) => this.#actor(account).view(),
 
-    updateAccount: (account, { patch }) => this.#serial(account, async () => {
-      const actor = this.#actor(account);
-      const record = applyPatch(actor.record, patch, this.#deps.secrets, new Date().toISOString());
-      await this.#deps.store.put(record);
-      await actor.replace(record, needsReconnect(actor.record, record, this.#deps.secrets));
-      return { account, updated: true };
-    }),
+      updateAccount: (account, { patch }) => this.#serial(account, async () => {
+        const actor = this.#actor(account);
+        const record = applyPatch(actor.record, patch, this.#deps.secrets, new Date().toISOString());
+        await this.#deps.store.put(record);
+        await actor.replace(record, needsReconnect(actor.record, record, this.#deps.secrets));
+        return { account, updated: true };
+      }),
 
-    deleteAccount: (account) => this.#serial(account, async () => {
-      const actor = this.#actor(account);
-      this.#actors.delete(account);
-      await actor.stop();
-      const { stores } = this.#deps.sync;
-      await this.#deps.mailboxes.removeAccount(account);
-      await this.#commit(() => {
-        this.#deps.store.removeSync(account);
-        stores.uids.clearAccountSync(account);
-        return [{ account, path: null, event: 'accountDeleted', data: { account } }];
-      });
-      return { account, deleted: true };
-    }),
+      deleteAccount: (account) => this.#serial(account, async () => {
+        const actor = this.#actor(account);
+        this.#actors.delete(account);
+        await actor.stop();
+        const { stores } = this.#deps.sync;
+        await this.#deps.mailboxes.removeAccount(account);
+        await this.#commit(() => {
+          this.#deps.store.removeSync(account);
+          stores.uids.clearAccountSync(account);
+          // queued mail of a removed account is never sent (its settings are gone with it)
+          this.#deps.submissions.outbox.removeAccountSync(account);
+          return [{ account, path: null, event: 'accountDeleted', data: { account } }];
+        });
+        return { account, deleted: true };
+      }),
 
-    reconnectAccount: (account) => this.#serial(account, async () => {
-      await this.#actor(account).reconnect();
-      return { account, reconnect: true };
-    }),
+      reconnectAccount: (account) => this.#serial(account, async () => {
+        await this.#actor(account).reconnect();
+        return { account, reconnect: true };
+      }),
 
-    listAccounts: async ({ state }) => {
-      const accounts = [];
-      for (const actor of this.#actors.values()) {
-        if (!state || actor.state === state) accounts.push(actor.summary());
-      }
-      return { accounts };
-    },
+      listAccounts: async ({ state }) => {
+        const accounts = [];
+        for (const actor of this.#actors.values()) {
+          if (!state || actor.state === state) accounts.push(actor.summary());
+        }
+        return { accounts };
+      },
 
-    shardStats: async () => {
-      const byState: ShardStats['byState'] = {};
-      for (const actor of this.#actors.values()) {
-        const s: AccountState = actor.state;
-        byState[s] = (byState[s] ?? 0) + 1;
-      }
-      return { shard: this.#deps.shard, accounts: this.#actors.size, byState };
-    },
-  };
+      shardStats: async () => {
+        const byState: ShardStats['byState'] = {};
+        for (const actor of this.#actors.values()) {
+          const s: AccountState = actor.state;
+          byState[s] = (byState[s] ?? 0) + 1;
+        }
+        return { shard: this.#deps.shard, accounts: this.#actors.size, byState };
+      },
+    };
+  }
 }

@@ -10,6 +10,9 @@ import { openEnv } from '../store/env.js';
 import { MailboxStore } from '../store/mailboxes.js';
 import { EventLog } from '../store/events.js';
 import { UidStore } from '../store/uids.js';
+import { OutboxStore } from '../store/outbox.js';
+import { IdempotencyStore } from '../store/idempotency.js';
+import type { OutboxPolicy } from '../outbox/runner.js';
 import type { StrategySetting } from '../sync/strategy.js';
 import { DEFAULT_POLICY, type ReconnectPolicy } from './account-actor.js';
 import { ShardHost } from './shard-host.js';
@@ -23,7 +26,12 @@ export interface ShardWorkerData {
   policy?: Partial<ReconnectPolicy>;
   syncStrategy: StrategySetting;
   syncInterval: number;
+  /** sending: retry window and backoff of the outbox, SMTP timeouts */
+  outbox: Omit<OutboxPolicy, 'concurrency'> & { smtpTimeout: number };
 }
+
+/** SMTP sessions one shard runs at once (each account has one at most). */
+const SMTP_CONCURRENCY = 16;
 
 /** IDLE notices are coalesced this long, and never held longer than the max. */
 const COALESCE = { delay: 2, maxWait: 50 };
@@ -47,6 +55,10 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
       setting: data.syncStrategy,
       sweep: { interval: data.syncInterval, activeFor: 10 * 60_000, activeFactor: 6, ...COALESCE },
       published: (events) => post({ t: 'ctl', kind: 'events', head: events[events.length - 1]!.id }),
+    },
+    submissions: {
+      outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,
+      policy: { retryWindow: data.outbox.retryWindow, backoff: data.outbox.backoff, concurrency: SMTP_CONCURRENCY },
     },
   });
   const handle = serve(host.handlers, post, (err, msg) => log.error({ err, op: msg.op, account: msg.account }, 'request failed'));

@@ -4,6 +4,7 @@
 export const EVENT_NAMES = [
   'messageNew', 'messageDeleted', 'messageUpdated', 'mailboxNew', 'mailboxDeleted', 'mailboxReset',
   'authenticationError', 'authenticationSuccess', 'connectError', 'accountAdded', 'accountDeleted',
+  'messageSent', 'messageDeliveryError', 'messageFailed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

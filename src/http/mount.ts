@@ -34,11 +34,12 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const parseQuery = queryParser(route.query);
   const success = route.status ?? 200;
 
-  const run = async (ex: Exchange, raw: { params: Record<string, string>; query: string; body: unknown }) => {
+  const run = async (ex: Exchange, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
     const input = {
       params: params.check(raw.params),
       query: query.check(parseQuery(raw.query)),
       body: body ? body.check(raw.body) : undefined,
+      headers: raw.headers,
     };
     const result = await route.handle(input, ctx);
     if (result instanceof StreamReply) {
@@ -55,13 +56,15 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
       const rawQuery = req.getQuery() ?? '';
+      const headers: Record<string, string> = {};
+      for (const name of route.headers ?? []) headers[name] = req.getHeader(name);
       if (!body) {
-        run(ex, { params: rawParams, query: rawQuery, body: undefined }).catch((err) => fail(ex, err, opts.log));
+        run(ex, { params: rawParams, query: rawQuery, body: undefined, headers }).catch((err) => fail(ex, err, opts.log));
         return;
       }
       const contentType = req.getHeader('content-type');
       readBody(res, route.largeBody ? opts.maxUpload : opts.maxBody, req.getHeader('content-length'))
-        .then((buf) => run(ex, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType) }))
+        .then((buf) => run(ex, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers }))
         .catch((err) => fail(ex, err, opts.log));
     } catch (err) {
       fail(ex, err, opts.log);

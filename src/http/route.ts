@@ -28,6 +28,8 @@ export interface RouteInput<P extends TSchema, Q extends TSchema, B extends TSch
   params: Static<P>;
   query: Static<Q>;
   body: Static<B>;
+  /** the request headers the route named in `headers` (lower-case), '' when absent */
+  headers: Record<string, string>;
 }
 
 export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B extends TSchema = Empty, R extends TSchema = TSchema> {
@@ -40,6 +42,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   query?: Q;
   body?: B;
   response: R;
+  /** request headers the handler reads (lower-case names) */
+  headers?: readonly string[];
   /** the body may be as large as a whole message upload, not just `--max-body` */
   largeBody?: true;
   /** success status, 200 unless said otherwise */

@@ -24,12 +24,16 @@ export class Backoff {
 
   /** Delay before the next try: uniformly within [d/2, d] for d = min(cap, base·2^n). */
   next(): number {
-    const d = Math.min(this.#policy.cap, this.#policy.base * 2 ** Math.min(this.#attempt, 30));
-    this.#attempt++;
-    return Math.round(d / 2 + this.#random() * (d / 2));
+    return backoffDelay(this.#policy, this.#attempt++, this.#random);
   }
 
   reset(): void {
     this.#attempt = 0;
   }
+}
+
+/** The delay after `failures` earlier failures (0 = the first retry), for retries whose count is stored. */
+export function backoffDelay(policy: BackoffPolicy, failures: number, random: () => number = Math.random): number {
+  const d = Math.min(policy.cap, policy.base * 2 ** Math.min(failures, 30));
+  return Math.round(d / 2 + random() * (d / 2));
 }

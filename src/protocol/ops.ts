@@ -7,7 +7,9 @@ import type {
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../schemas/mailbox.js';
 import type { MessageEntry, MessageList, SearchCriteria } from '../schemas/message.js';
 import type { AttachmentRef, MessageRef, TextRef } from '../ids.js';
-import type { TextPartInput } from '../parse/types.js';
+import type { ExtraAttachment, TextPartInput } from '../parse/types.js';
+import type { Address } from '../schemas/message.js';
+import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import type {
   BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
@@ -36,6 +38,50 @@ export interface StreamMeta {
 }
 
 type Paging = { path: string; page: number; pageSize: number };
+
+export type ReferenceAction = 'reply' | 'replyAll' | 'forward';
+
+/** The message a submission replies to or forwards, as the composer needs it. */
+export interface ReferenceInfo {
+  path: string;
+  uid: number;
+  messageId?: string;
+  inReplyTo?: string;
+  /** the raw References header */
+  references?: string;
+  subject: string;
+  date: string;
+  from?: Address;
+  replyTo?: Address[];
+  to?: Address[];
+  cc?: Address[];
+  /** a forward's files, decoded */
+  attachments: ExtraAttachment[];
+  /** an inline forward's text parts, raw, for the parser pool */
+  parts: TextPartInput[];
+}
+
+/** What the front needs from the account before composing a submission. */
+export interface SubmitPrep {
+  /** the default From: the account's own address */
+  identity: Address | null;
+  /** the account's addresses, lower-cased (a reply-all leaves them out) */
+  own: string[];
+  reference?: ReferenceInfo;
+}
+
+/** A composed submission to store in the outbox. */
+export interface Submission {
+  /** RFC 822 bytes, transferred */
+  raw: Uint8Array;
+  envelope: { from: string; to: string[] };
+  messageId: string;
+  subject: string;
+  /** ms epoch */
+  sendAt?: number;
+  reference?: { path: string; uid: number; action: ReferenceAction };
+  idempotencyKey?: string;
+}
 
 /** The messages of one folder a bulk write is about: listed ids, or a search. */
 export type Selection = { refs: { ref: MessageRef; id: string }[] } | { search: SearchCriteria };
@@ -66,6 +112,8 @@ export interface AccountOps {
   deleteMessages: { args: { path: string; selection: Selection; force: boolean }; result: BulkDeleteResult };
   /** `raw`: the RFC 822 bytes, transferred */
   uploadMessage: { args: { path: string; flags: string[]; raw: Uint8Array; date?: string }; result: MessageUploadResult };
+  prepareSubmit: { args: { reference?: One & { action: ReferenceAction; inline: boolean }; maxBytes: number }; result: SubmitPrep };
+  enqueueSubmission: { args: Submission; result: SubmitResult };
 }
 
 export interface ShardStats {
@@ -78,6 +126,10 @@ export interface ShardStats {
 export interface ShardOps {
   listAccounts: { args: { state?: AccountState }; result: { accounts: AccountSummary[] } };
   shardStats: { args: NoArgs; result: ShardStats };
+  listOutbox: { args: { account?: string }; result: { entries: OutboxEntry[] } };
+  getOutbox: { args: { queueId: string }; result: { entry: OutboxEntry | null } };
+  /** found: whether this shard owned it; a submission being sent is a 409 */
+  cancelOutbox: { args: { queueId: string }; result: { found: boolean } };
 }
 
 /** Ops served by the webhook worker: settings, dead letters, a test delivery, counters. */
@@ -110,7 +162,7 @@ export type ShardHandlers = { [K in ShardOp]: (args: Args<K>) => Promise<Result<
 export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
 
-const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true };
+const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true };
 
 export function isShardOp(op: Op): op is ShardOp {
   return op in SHARD_OP_NAMES;

@@ -33,6 +33,7 @@ export const AccountInput = Type.Object({
   imap: ServerSettings,
   smtp: Type.Optional(ServerSettings),
   disabled: Type.Optional(Type.Boolean({ description: 'Keep the account but do not connect' })),
+  copy: Type.Optional(Type.Boolean({ description: 'Store sent mail in the Sent folder (default: yes, except on servers that file it themselves, like Gmail)' })),
 }, closed);
 export type AccountInput = Static<typeof AccountInput>;
 
@@ -50,6 +51,7 @@ export const AccountPatch = Type.Object({
   imap: Type.Optional(ServerPatch),
   smtp: Type.Optional(Type.Union([ServerSettings, ServerPatch, Type.Null()], { description: 'Partial update, full settings, or null to remove' })),
   disabled: Type.Optional(Type.Boolean()),
+  copy: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'null: back to the default' })),
 }, { ...closed, minProperties: 1 });
 export type AccountPatch = Static<typeof AccountPatch>;
 
@@ -86,6 +88,7 @@ export const AccountView = Type.Object({
   imap: PublicServer,
   smtp: Type.Union([PublicServer, Type.Null()]),
   disabled: Type.Boolean(),
+  copy: Type.Optional(Type.Boolean()),
   created: Type.String({ format: 'date-time' }),
   updated: Type.String({ format: 'date-time' }),
   counters: Counters,

@@ -4,6 +4,8 @@ import Type, { type Static } from 'typebox';
 import { MailboxPath } from './mailbox.js';
 import { MessageIdParam, closed } from './common.js';
 import { SearchCriteria } from './message.js';
+import { MessageFields } from './compose.js';
+import { SubmitReference } from './submit.js';
 
 /** An IMAP flag: `\System` or a keyword atom (RFC 3501 §9: no SP, CTL, ( ) { % * " \ ]). */
 export const Flag = Type.String({ minLength: 1, maxLength: 128, pattern: '^(?!\\\\[Rr][Ee][Cc][Ee][Nn][Tt]$)\\\\?[!#$&\'+,./0-9:;<=>?@A-Z\\[^_`a-z|}~-]+$', description: 'e.g. \\Seen, \\Flagged, $Label1 (\\Recent is set by the server only)' });
@@ -66,9 +68,11 @@ export type BulkDeleteResult = Static<typeof BulkDeleteResult>;
 export const MessageUpload = Type.Object({
   path: MailboxPath,
   flags: Type.Optional(FlagList),
-  raw: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9+/=\\r\\n_-]+$', description: 'The RFC 822 message, base64' }),
   internalDate: Type.Optional(Type.String({ format: 'date-time', description: 'INTERNALDATE to store (default: now)' })),
-}, closed);
+  raw: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9+/=\\r\\n_-]+$', description: 'The RFC 822 message, base64, instead of the fields' })),
+  reference: Type.Optional(SubmitReference),
+  ...MessageFields.properties,
+}, { ...closed, description: 'A message to store: raw, or composed from the fields (a draft of a reply when it has a reference)' });
 export const MessageUploadResult = Type.Object({
   id: Type.Optional(Type.String({ description: 'Absent when the server did not say which UID it gave the message' })),
   path: Type.String(),

@@ -1,4 +1,5 @@
-// AES-256-GCM sealing of secrets stored at rest (account passwords, later tokens).
+// AES-256-GCM sealing of what is stored at rest but must never be readable there: account
+// passwords, signing secrets, queued outgoing messages.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 const PREFIX = '$gcm1$';
@@ -18,17 +19,26 @@ export class SecretBox {
   }
 
   seal(plain: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    return PREFIX + this.sealBytes(Buffer.from(plain, 'utf8')).toString('base64url');
   }
 
   open(sealed: string): string {
     if (!sealed.startsWith(PREFIX)) throw new Error('Not a sealed value');
-    const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
+    return Buffer.from(this.openBytes(Buffer.from(sealed.slice(PREFIX.length), 'base64url'))).toString('utf8');
+  }
+
+  /** iv (12) · tag (16) · ciphertext: binary, for message bodies too large to carry as text. */
+  sealBytes(plain: Uint8Array): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  openBytes(sealed: Uint8Array): Buffer {
+    const raw = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
     const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
   }
 }

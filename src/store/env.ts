@@ -12,6 +12,6 @@ export interface StoreEnv {
 /** Open (creating if needed) the LMDB environment in `dataDir`. */
 export function openEnv(dataDir: string): StoreEnv {
   mkdirSync(dataDir, { recursive: true });
-  const root = open({ path: join(dataDir, 'imapapi.mdb'), maxDbs: 16, compression: false });
+  const root = open({ path: join(dataDir, 'imapapi.mdb'), maxDbs: 32, compression: false });
   return { root, close: () => root.close() };
 }

@@ -10,7 +10,7 @@ import { owned } from '../../protocol/transfer.js';
 import type { TextPartInput } from '../../parse/types.js';
 import { pathOf, type OpContext } from './context.js';
 
-async function fetchParts(client: ImapFlow, uid: number, refs: TextPartRef[], maxBytes: number): Promise<{ parts: TextPartInput[]; hasMore: boolean }> {
+export async function fetchParts(client: ImapFlow, uid: number, refs: TextPartRef[], maxBytes: number): Promise<{ parts: TextPartInput[]; hasMore: boolean }> {
   if (!refs.length) return { parts: [], hasMore: false };
   const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: refs.map((r) => ({ key: r.part, maxLength: maxBytes })) }, { uid: true });
   if (!msg) return { parts: [], hasMore: false };

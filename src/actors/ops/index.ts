@@ -10,9 +10,10 @@ import { deleteMessage, deleteMessages } from './delete.js';
 import { updateFlags, updateFlagsBulk } from './flags.js';
 import { moveMessage, moveMessages } from './move.js';
 import { uploadMessage } from './upload.js';
+import { prepareSubmit } from './reference.js';
 
-/** Ops about the account's settings and connection, served by the shard host itself. */
-export type SettingsOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount';
+/** Ops about the account's settings, connection and outbox, served by the shard host itself. */
+export type SettingsOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission';
 export type MailOp = Exclude<AccountOp, SettingsOp>;
 
 export type MailHandler<K extends MailOp> = (ctx: OpContext, args: Args<K>) => Promise<Result<K>>;
@@ -35,4 +36,5 @@ export const mailOps: { [K in MailOp]: MailHandler<K> } = {
   deleteMessage,
   deleteMessages,
   uploadMessage,
+  prepareSubmit,
 };

@@ -5,10 +5,11 @@ import { eventRoutes } from './events.js';
 import { mailboxRoutes } from './mailboxes.js';
 import { messageRoutes } from './messages.js';
 import { messageWriteRoutes } from './message-writes.js';
+import { submitRoutes } from './submit.js';
 import { settingsRoutes } from './settings.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
 
 export const routes: readonly AnyRoute[] = [
-  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes,
+  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes,
 ];

@@ -11,6 +11,9 @@ import {
   MessageDeleteResult, MessageMove, MessageMoveResult, MessageUpdate, MessageUpdateResult, MessageUpload, MessageUploadResult,
 } from '../../schemas/write.js';
 import { defineRoute } from '../route.js';
+import { decodeRaw } from '../raw-message.js';
+import { composeMessage } from '../compose-flow.js';
+import { ownedBuffers } from '../../protocol/transfer.js';
 
 const tags = ['Message'];
 const common = ['AccountNotFound', 'NotConnected', 'UpstreamRejected', 'ShardUnavailable', 'DeadlineExceeded'] as const;
@@ -31,26 +34,6 @@ function selectionOf(body: { messages?: string[]; search?: SearchCriteria }): Se
       }
     }),
   };
-}
-
-// the smallest thing that is a message: a header field before the first empty line (RFC 5322 §2.1)
-const HEADER_FIELD = /^[!-9;-~]+[ \t]*:/;
-
-/** The decoded upload, or a 413 naming the limit / a 400 when it is not a message. */
-function rawMessage(b64: string, limit: number): Uint8Array {
-  // 3 bytes per 4 characters: refuse before decoding what is too big to keep
-  if (Math.floor(b64.replace(/[\r\n]/g, '').length * 3 / 4) > limit + 2) throw tooLarge(limit);
-  const raw = Buffer.from(b64, 'base64');
-  if (raw.byteLength > limit) throw tooLarge(limit);
-  if (!HEADER_FIELD.test(raw.subarray(0, 1000).toString('latin1'))) {
-    throw validationError([{ field: 'raw', reason: 'is not an RFC 822 message (it must start with a header field)' }], 'Invalid body');
-  }
-  // a copy that owns its memory moves to the shard instead of being cloned
-  return new Uint8Array(raw);
-}
-
-function tooLarge(limit: number): ApiError {
-  return new ApiError('PayloadTooLarge', `The message is larger than the limit of ${limit} bytes (--max-message-size)`, { limit });
 }
 
 export const messageWriteRoutes = [
@@ -85,12 +68,22 @@ export const messageWriteRoutes = [
     handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'deleteMessages', { path: query.path, selection: selectionOf(body), force: query.force ?? false }),
   }),
   defineRoute({
-    method: 'post', path: '/v1/account/{account}/message', tags, summary: 'Store a message in a folder (APPEND) from its raw RFC 822 source',
-    params: AccountParams, body: MessageUpload, response: MessageUploadResult, largeBody: true, errors: [...common, 'MailboxNotFound', 'PayloadTooLarge'],
-    handle: ({ params, body }, { shards, maxMessageSize }) => {
-      const raw = rawMessage(body.raw, maxMessageSize);
-      const args = { path: body.path, flags: body.flags ?? [], raw, ...(body.internalDate ? { date: body.internalDate } : {}) };
-      return shards.callAccount(params.account, 'uploadMessage', args, [raw.buffer as ArrayBuffer]);
+    method: 'post', path: '/v1/account/{account}/message', tags, summary: 'Store a message in a folder (APPEND): raw, or composed from fields (with a reference: a draft reply or forward)',
+    params: AccountParams, body: MessageUpload, response: MessageUploadResult, largeBody: true,
+    errors: [...common, 'MailboxNotFound', 'MessageNotFound', 'InvalidId', 'PayloadTooLarge'],
+    handle: async ({ params, body }, ctx) => {
+      const { path, flags, internalDate, raw: b64, ...fields } = body;
+      let raw: Uint8Array;
+      if (b64 !== undefined) {
+        const mixed = Object.keys(fields);
+        if (mixed.length) throw validationError(mixed.map((k) => ({ field: k, reason: 'cannot be combined with raw' })), 'Invalid body');
+        raw = decodeRaw(b64, ctx.maxMessageSize);
+      } else {
+        if (!Object.keys(fields).length) throw validationError([{ field: 'raw', reason: 'give raw or the message fields (from, to, subject, text, …)' }], 'Invalid body');
+        raw = (await composeMessage(ctx, params.account, fields, false)).result.raw;
+      }
+      const args = { path, flags: flags ?? [], raw, ...(internalDate ? { date: internalDate } : {}) };
+      return ctx.shards.callAccount(params.account, 'uploadMessage', args, ownedBuffers([raw]));
     },
   }),
 ];

@@ -1,0 +1,109 @@
+// A shard's outbox: takes composed submissions (sealed into LMDB before the caller hears back,
+// an Idempotency-Key answered from its first answer), shows and cancels them, and runs the
+// sender for the accounts this shard owns.
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Submission } from '../protocol/ops.js';
+import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
+import type { SecretBox } from '../store/crypto.js';
+import type { IdempotencyStore } from '../store/idempotency.js';
+import type { OutboxMeta, OutboxRecord, OutboxStore } from '../store/outbox.js';
+import { OutboxRunner, type OutboxDeps } from './runner.js';
+
+export interface OutboxServiceDeps extends OutboxDeps {
+  idempotency: IdempotencyStore;
+  /** whether this shard owns `account` */
+  owns(account: string): boolean;
+}
+
+/** Sortable by creation (hex ms) and unguessable (random tail). */
+function newQueueId(now: number): string {
+  return now.toString(16).padStart(12, '0') + randomBytes(6).toString('hex');
+}
+
+export class OutboxService {
+  readonly #deps: OutboxServiceDeps;
+  readonly #runner: OutboxRunner;
+  #pruner: NodeJS.Timeout | null = null;
+
+  constructor(deps: OutboxServiceDeps) {
+    this.#deps = deps;
+    this.#runner = new OutboxRunner(deps);
+  }
+
+  /** Start sending what this shard's accounts left queued. */
+  boot(): number {
+    const accounts = this.#deps.store.accounts().filter((a) => this.#deps.owns(a));
+    for (const a of accounts) this.#runner.wake(a);
+    this.#pruner = setInterval(() => void this.#deps.idempotency.prune().catch(() => undefined), 3600_000);
+    this.#pruner.unref();
+    return accounts.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.#pruner) clearInterval(this.#pruner);
+    await this.#runner.close();
+  }
+
+  async enqueue(account: string, s: Submission): Promise<SubmitResult> {
+    const { store, idempotency, secrets, commit } = this.#deps;
+    if (s.idempotencyKey) {
+      const first = idempotency.get(account, s.idempotencyKey);
+      if (first) return first as SubmitResult;
+    }
+    const now = Date.now();
+    const meta: OutboxMeta = { subject: s.subject, envelope: s.envelope, ...(s.reference ? { reference: s.reference } : {}) };
+    const record: OutboxRecord = {
+      queueId: newQueueId(now), account, messageId: s.messageId, state: 'queued', attempts: 0,
+      nextAttempt: s.sendAt ?? now, created: now, ...(s.sendAt ? { sendAt: s.sendAt } : {}),
+      meta: secrets.sealBytes(Buffer.from(JSON.stringify(meta))), raw: secrets.sealBytes(s.raw),
+    };
+    const answer: SubmitResult = { response: 'Queued for delivery', messageId: s.messageId, queueId: record.queueId, ...(s.sendAt ? { sendAt: new Date(s.sendAt).toISOString() } : {}) };
+    let repeated: SubmitResult | undefined;
+    await commit(() => {
+      // checked again inside the transaction: two requests with one key may race to here
+      repeated = s.idempotencyKey ? idempotency.get(account, s.idempotencyKey) as SubmitResult | undefined : undefined;
+      if (repeated) return [];
+      store.putSync(record);
+      if (s.idempotencyKey) idempotency.putSync(account, s.idempotencyKey, answer);
+      return [];
+    });
+    if (repeated) return repeated;
+    this.#runner.wake(account);
+    return answer;
+  }
+
+  list(account?: string): OutboxEntry[] {
+    const { store, owns } = this.#deps;
+    const accounts = account !== undefined ? (owns(account) ? [account] : []) : store.accounts().filter(owns);
+    return accounts.flatMap((a) => store.ofAccount(a).map((r) => this.#view(r)));
+  }
+
+  get(queueId: string): OutboxEntry | null {
+    const r = this.#deps.store.get(queueId);
+    return r && this.#deps.owns(r.account) ? this.#view(r) : null;
+  }
+
+  async cancel(queueId: string): Promise<{ found: boolean }> {
+    const r = this.#deps.store.get(queueId);
+    if (!r || !this.#deps.owns(r.account)) return { found: false };
+    const result = await this.#runner.cancel(queueId);
+    if (result === 'sending') throw new ApiError('Conflict', 'The message is being handed to the SMTP server; it can no longer be cancelled', { queueId });
+    return { found: result === 'cancelled' };
+  }
+
+  #view(r: OutboxRecord): OutboxEntry {
+    const meta = JSON.parse(this.#deps.secrets.openBytes(r.meta).toString('utf8')) as OutboxMeta;
+    const sending = r.state === 'sending' && this.#runner.isSending(r.queueId);
+    const state = sending ? 'sending' : r.attempts > 0 ? 'retrying' : r.sendAt && r.sendAt > Date.now() ? 'scheduled' : 'queued';
+    const entry: OutboxEntry = {
+      queueId: r.queueId, account: r.account, messageId: r.messageId, subject: meta.subject, recipients: meta.envelope.to,
+      state, attempts: r.attempts, nextAttempt: new Date(r.nextAttempt).toISOString(), created: new Date(r.created).toISOString(),
+    };
+    if (r.sendAt) entry.sendAt = new Date(r.sendAt).toISOString();
+    if (meta.lastResponse) entry.lastResponse = meta.lastResponse;
+    if (r.unconfirmed) entry.possibleDuplicate = true;
+    return entry;
+  }
+}

@@ -1,0 +1,80 @@
+// A real SMTP server for tests (the smtp-server package on 127.0.0.1): accepts any login,
+// records every message it accepts (envelope, raw bytes, parsed), and lets a test choose how
+// each DATA ends: accepted, refused with a code, or cut off after the final dot.
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+
+export interface Delivered {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+  user: string | undefined;
+  at: number;
+}
+
+/** What to do with the `n`-th DATA (from 0): accept, answer `code` with `message`, or drop the connection. */
+export type DataVerdict = 'accept' | 'drop' | { code: number; message: string };
+
+export interface SmtpSink {
+  host: string;
+  port: number;
+  delivered: Delivered[];
+  /** every DATA seen, with the verdict it got */
+  attempts: { messageId: string | undefined; verdict: DataVerdict; at: number }[];
+  verdict: (n: number, raw: Buffer) => DataVerdict;
+  waitFor(pred: (d: Delivered[]) => boolean, ms?: number, what?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict = () => 'accept'): Promise<SmtpSink> {
+  const sink = { delivered: [], attempts: [], verdict } as unknown as SmtpSink;
+  let n = 0;
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 64 * 1024 * 1024,
+    onAuth(auth, _session, cb) { cb(null, { user: auth.username }); },
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const v = sink.verdict(n++, raw);
+        const messageId = /^message-id:\s*(\S+)/im.exec(raw.toString('latin1'))?.[1];
+        sink.attempts.push({ messageId, verdict: v, at: Date.now() });
+        if (v === 'drop') {
+          // the whole message arrived, the answer never leaves: RFC 1047's window
+          (session as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+          return;
+        }
+        if (v !== 'accept') return cb(Object.assign(new Error(v.message), { responseCode: v.code }));
+        void simpleParser(raw).then((parsed) => {
+          sink.delivered.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address), raw, parsed, user: session.user as string | undefined, at: Date.now(),
+          });
+          cb(null, `OK queued as test-${n}`);
+        });
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return Object.assign(sink, {
+    host: '127.0.0.1',
+    port,
+    async waitFor(pred: (d: Delivered[]) => boolean, ms = 15_000, what = 'delivery') {
+      const until = Date.now() + ms;
+      while (!pred(sink.delivered)) {
+        if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what} (${sink.delivered.length} delivered, ${sink.attempts.length} tries)`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
