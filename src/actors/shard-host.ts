@@ -109,7 +109,7 @@ export class ShardHost {
     const record = actor.record;
     return {
       account, session: actor.session(), mailboxes: this.#deps.mailboxes, log: this.#deps.log, deadline: meta.deadline,
-      identity: { name: record.name ?? '', addresses: ownAddresses(record) },
+      identity: { name: record.name ?? '', addresses: ownAddresses(record), canSend: record.smtp !== undefined },
       foldersChanged: () => actor.refreshFolders(),
       touched: (paths) => actor.touched(paths),
       commit: (fn) => this.#commit(fn),

@@ -35,7 +35,7 @@ export async function composeMessage(ctx: RouteContext, account: string, body: S
   if (problems.length) throw validationError(problems.slice(0, 20), 'Invalid body');
   if (attachmentBytes(fields) > ctx.maxMessageSize) throw tooLarge(ctx.maxMessageSize);
   const reference = referenceOf(body);
-  const prep = await ctx.shards.callAccount(account, 'prepareSubmit', { ...(reference ? { reference } : {}), maxBytes: ctx.maxMessageSize });
+  const prep = await ctx.shards.callAccount(account, 'prepareSubmit', { ...(reference ? { reference } : {}), maxBytes: ctx.maxMessageSize, sending: forSending });
   let quoted: { text: string | null; html: string | null } | undefined;
   if (prep.reference?.parts.length) {
     const text = await ctx.parser.run({ kind: 'text', parts: prep.reference.parts });

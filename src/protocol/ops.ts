@@ -112,7 +112,7 @@ export interface AccountOps {
   deleteMessages: { args: { path: string; selection: Selection; force: boolean }; result: BulkDeleteResult };
   /** `raw`: the RFC 822 bytes, transferred */
   uploadMessage: { args: { path: string; flags: string[]; raw: Uint8Array; date?: string }; result: MessageUploadResult };
-  prepareSubmit: { args: { reference?: One & { action: ReferenceAction; inline: boolean }; maxBytes: number }; result: SubmitPrep };
+  prepareSubmit: { args: { reference?: One & { action: ReferenceAction; inline: boolean }; maxBytes: number; sending: boolean }; result: SubmitPrep };
   enqueueSubmission: { args: Submission; result: SubmitResult };
 }
 

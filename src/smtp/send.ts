@@ -29,7 +29,14 @@ export interface SendOptions {
   name?: string;
 }
 
-const step = (fn: (cb: (err?: SMTPConnection.SMTPError | null) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+/** Rejects with the connection's error: nodemailer reports a broken connection as an 'error'
+ *  event (or just 'end') and never calls back the command that was waiting. */
+function broken(conn: SMTPConnection): Promise<never> {
+  return new Promise((_, reject) => {
+    conn.once('error', reject);
+    conn.once('end', () => reject(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
+  });
+}
 
 /** Send `raw` to the envelope's recipients through the account's SMTP server. */
 export async function sendMail(target: SmtpTarget, envelope: { from: string; to: string[] }, raw: Uint8Array, opts: SendOptions): Promise<SmtpOutcome> {
@@ -40,21 +47,23 @@ export async function sendMail(target: SmtpTarget, envelope: { from: string; to:
     ...(opts.name ? { name: opts.name } : {}), logger: false,
   });
   let handedOver = false;
-  let failure: SMTPConnection.SMTPError | null = null;
-  conn.on('error', (err) => { failure ??= err; });
+  const failure = broken(conn);
+  failure.catch(() => undefined);
+  const step = <T>(fn: (cb: (err: SMTPConnection.SMTPError | null | undefined, value?: T) => void) => void) =>
+    Promise.race([failure, new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))))]);
   try {
-    await step((cb) => conn.connect(cb));
-    await step((cb) => conn.login({ user: s.auth.user, pass: target.pass }, cb));
+    await step<void>((cb) => conn.connect((err) => cb(err)));
+    await step<void>((cb) => conn.login({ user: s.auth.user, pass: target.pass }, (err) => cb(err)));
     // the source ends once nodemailer took every byte; the final "." follows at once, so a
     // break after that is RFC 1047's window: the server may have accepted the message
     const source = Readable.from([Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)]);
     source.on('end', () => { handedOver = true; });
-    const response = await new Promise<string>((resolve, reject) => conn.send(envelope, source, (err, info) => (err ? reject(err) : resolve(info.response))));
+    const info = await step<SMTPConnection.SentMessageInfo>((cb) => conn.send(envelope, source, (err, value) => cb(err, value)));
     conn.quit();
-    return { ok: true, response };
+    return { ok: true, response: info.response };
   } catch (err) {
     conn.close();
-    return failed((err as SMTPConnection.SMTPError) ?? failure, handedOver);
+    return failed(err as SMTPConnection.SMTPError, handedOver);
   }
 }
 

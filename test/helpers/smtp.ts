@@ -3,7 +3,7 @@
 // each DATA ends: accepted, refused with a code, or cut off after the final dot.
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface Delivered {
   from: string;
@@ -31,6 +31,8 @@ export interface SmtpSink {
 export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict = () => 'accept'): Promise<SmtpSink> {
   const sink = { delivered: [], attempts: [], verdict } as unknown as SmtpSink;
   let n = 0;
+  // smtp-server's session does not expose its socket: find it by the client's port
+  const sockets = new Map<number, Socket>();
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -49,7 +51,7 @@ export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict
         sink.attempts.push({ messageId, verdict: v, at: Date.now() });
         if (v === 'drop') {
           // the whole message arrived, the answer never leaves: RFC 1047's window
-          (session as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+          sockets.get(session.remotePort)?.destroy();
           return;
         }
         if (v !== 'accept') return cb(Object.assign(new Error(v.message), { responseCode: v.code }));
@@ -62,6 +64,11 @@ export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict
         });
       });
     },
+  });
+  server.server.on('connection', (socket: Socket) => {
+    const port = socket.remotePort ?? 0;
+    sockets.set(port, socket);
+    socket.on('close', () => sockets.delete(port));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;

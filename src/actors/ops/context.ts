@@ -14,7 +14,7 @@ export interface OpContext {
   /** absolute Date.now() after which the caller no longer waits */
   deadline: number;
   /** who the account is: its name and its own addresses (lower-cased), for From and reply-all */
-  identity: { name: string; addresses: string[] };
+  identity: { name: string; addresses: string[]; canSend: boolean };
   /** tell the sync engine the folder list changed */
   foldersChanged(): void;
   /** tell the sync engine these folders' messages changed, so it syncs them now */

@@ -15,6 +15,8 @@ export interface PrepareArgs {
   reference?: { ref: MessageRef; id: string; action: ReferenceAction; inline: boolean };
   /** the largest message that may be sent: a forward's files count against it */
   maxBytes: number;
+  /** for a submission (not an upload): the account needs SMTP settings */
+  sending: boolean;
 }
 
 async function download(client: ImapFlow, uid: number, part: string, budget: { left: number }): Promise<Uint8Array> {
@@ -51,7 +53,10 @@ async function original(client: ImapFlow, path: string, ref: MessageRef, id: str
 }
 
 /** The account's From address and own addresses; the referenced message when there is one. */
-export async function prepareSubmit(ctx: OpContext, { reference, maxBytes }: PrepareArgs): Promise<SubmitPrep> {
+export async function prepareSubmit(ctx: OpContext, { reference, maxBytes, sending }: PrepareArgs): Promise<SubmitPrep> {
+  if (sending && !ctx.identity.canSend) {
+    throw new ApiError('Conflict', `Account "${ctx.account}" has no SMTP settings; add them with PUT /v1/account/${ctx.account}`, { account: ctx.account });
+  }
   const own = ctx.identity.addresses;
   const prep: SubmitPrep = { identity: own[0] ? { name: ctx.identity.name, address: own[0] } : null, own };
   if (!reference) return prep;
