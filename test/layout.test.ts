@@ -29,12 +29,21 @@ function imports(file: string): Import[] {
 }
 
 const RULES: { from: string; forbid: RegExp; allowTypes?: RegExp; why: string }[] = [
-  { from: 'src/http/', forbid: /^src\/(actors|imap|sync|smtp|supervisor|webhooks|store\/(?!tokens))/, why: 'the front talks to shards only through the protocol' },
-  { from: 'src/actors/', forbid: /^src\/(http|supervisor)\//, why: 'actors never see HTTP' },
+  { from: 'src/http/', forbid: /^src\/(actors|imap|sync|smtp|supervisor|webhooks|outbox|store\/(?!tokens))/, why: 'the front talks to shards only through the protocol' },
+  { from: 'src/actors/', forbid: /^src\/(http|supervisor|webhooks)\//, why: 'actors never see HTTP, supervision or the webhook worker' },
   { from: 'src/protocol/', forbid: /^src\/(?!protocol\/|errors\.ts)/, allowTypes: /^src\/(schemas\/|parse\/types\.ts|ids\.ts)/, why: 'the protocol depends on errors (and data types) only' },
-  { from: 'src/parse/', forbid: /^src\/(http|actors|supervisor|store|imap)\//, why: 'parsing is pure CPU work on the data it is given' },
-  { from: 'src/webhooks/', forbid: /^src\/(http|supervisor|sync|imap|smtp)\/|^src\/actors\//, why: 'the webhook worker reads the log, it never sees HTTP routes or actors' },
-  { from: 'src/store/', forbid: /^src\/(http|actors|supervisor|protocol)\//, allowTypes: /^src\/schemas\//, why: 'storage is the bottom layer' },
+  { from: 'src/parse/', forbid: /^src\/(http|actors|supervisor|store|imap|sync|smtp|outbox|webhooks)\//, why: 'parsing is pure CPU work on the data it is given' },
+  { from: 'src/webhooks/', forbid: /^src\/(http|supervisor|sync|imap|smtp|actors|outbox)\//, why: 'the webhook worker reads the log, it never sees HTTP routes, actors or IMAP' },
+  { from: 'src/store/', forbid: /^src\/(?!store\/|lib\/|errors\.ts)/, allowTypes: /^src\/(schemas\/|events\/types\.ts)/, why: 'storage is the bottom layer' },
+  { from: 'src/lib/', forbid: /^src\/(?!lib\/)/, why: 'lib holds building blocks that know nothing of the product' },
+  { from: 'src/sync/', forbid: /^src\/(http|actors|supervisor|protocol|webhooks|outbox|smtp)\//, why: 'sync works on one IMAP connection and the store' },
+  { from: 'src/events/', forbid: /^src\/(?!events\/|store\/)/, why: 'events are data and the log they are read from' },
+  { from: 'src/imap/', forbid: /^src\/(http|actors|supervisor|sync|store|webhooks|outbox|smtp|protocol)\//, allowTypes: /^src\/schemas\//, why: 'IMAP helpers know imapflow and errors, nothing above' },
+  { from: 'src/smtp/', forbid: /^src\/(?!smtp\/|lib\/|errors\.ts)/, allowTypes: /^src\/schemas\//, why: 'SMTP helpers know nodemailer and errors, nothing above' },
+  { from: 'src/outbox/', forbid: /^src\/(http|actors|supervisor|sync|imap|webhooks)\//, why: 'the outbox sends through what it is given, never through actors or HTTP' },
+  { from: 'src/schemas/', forbid: /^src\/(?!schemas\/|errors\.ts|events\/types\.ts)/, why: 'schemas are data shapes only' },
+  { from: 'src/messages/', forbid: /^src\/(http|actors|supervisor|store|sync|webhooks|outbox|smtp|imap)\//, why: 'message rules are pure and run on any thread' },
+  { from: 'src/supervisor/', forbid: /^src\/(http|sync|imap|smtp|outbox|store|messages)\//, allowTypes: /^src\/(actors\/shard-main|webhooks\/main)\.ts/, why: 'supervisors spawn threads; they import what runs in them only as types' },
 ];
 
 test('imports respect the layer boundaries', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Coalescer } from '../src/sync/coalesce.js';
 import { diffSorted, type UidFlags } from '../src/sync/diff.js';
-import { decodeFlags, encodeFlags, flagChanges, sameFlags } from '../src/sync/flags.js';
+import { decodeFlags, encodeFlags, flagChanges, sameFlags } from '../src/store/flags.js';
 
 test('flags: system flags as bits, keywords kept, \\Recent dropped, order-insensitive', () => {
   assert.equal(encodeFlags([]), 0);

@@ -11,7 +11,7 @@ import { ApiError } from '../errors.js';
 import { settleWithin } from '../lib/settle.js';
 import type { EventName, StoredEvent } from '../events/types.js';
 import { AccountSync, type SweepOptions } from '../sync/account-sync.js';
-import type { SyncStores } from '../sync/stores.js';
+import type { SyncStores } from '../store/commit.js';
 import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
 import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
 import { ApiSession } from './api-session.js';

@@ -12,7 +12,7 @@ import { Fifo } from '../lib/fifo.js';
 import { mailOps, type MailOp } from './ops/index.js';
 import type { OpContext } from './ops/context.js';
 import type { NewEvent } from '../events/types.js';
-import { commit } from '../sync/stores.js';
+import { commit } from '../store/commit.js';
 import { AccountActor, type ReconnectPolicy, type SyncDeps } from './account-actor.js';
 import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
 import type { IdempotencyStore } from '../store/idempotency.js';

@@ -1,7 +1,7 @@
 // Known messages per folder: [account, mailboxId, uid] → stored flags. Iterated in UID order
 // so diffs stream against the server's list instead of loading a folder into memory.
 import type { Database, RootDatabase } from 'lmdb';
-import type { StoredFlags } from '../sync/flags.js';
+import type { StoredFlags } from './flags.js';
 
 type Key = [string, number, number];
 

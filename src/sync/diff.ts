@@ -1,6 +1,6 @@
 // Streaming diff of two UID-sorted lists (the server's and the stored one): a merge join, so
 // a folder of any size is compared without holding either list in memory.
-import { sameFlags, type StoredFlags } from './flags.js';
+import { sameFlags, type StoredFlags } from '../store/flags.js';
 
 export interface UidFlags { uid: number; flags: StoredFlags | null }
 

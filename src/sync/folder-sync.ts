@@ -7,7 +7,7 @@ import { ENTRY_QUERY, toEntry } from '../messages/entry.js';
 import type { NewEvent } from '../events/types.js';
 import type { FolderState } from '../store/mailboxes.js';
 import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
-import { encodeFlags, flagChanges, sameFlags } from './flags.js';
+import { encodeFlags, flagChanges, sameFlags } from '../store/flags.js';
 import { commit, type SyncContext } from './stores.js';
 
 /** New messages are announced in commits of this many, so a burst is durable piecemeal. */
