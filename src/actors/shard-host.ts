@@ -1,11 +1,11 @@
-// The account actors of one shard: activates them at boot, serialises settings changes per
-// account, and answers the account and shard ops.
+// The account actors of one shard: activates them at boot, gives every op its narrow context,
+// and serves the shard's op table (account, mail, submission and shard ops).
 import { accountNotFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AccountHandler, AccountHandlers, Args, CallMeta, Handlers, Result, ShardStats } from '../protocol/ops.js';
 import { shardOf } from '../protocol/placement.js';
 import type { AccountState } from '../schemas/account.js';
-import type { AccountStore } from '../store/accounts.js';
+import type { AccountRecord, AccountStore } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 import type { MailboxStore } from '../store/mailboxes.js';
 import { Fifo } from '../lib/fifo.js';
@@ -14,13 +14,12 @@ import type { OpContext } from './ops/context.js';
 import type { NewEvent } from '../events/types.js';
 import { commit } from '../store/commit.js';
 import { AccountActor, type ReconnectPolicy, type SyncDeps } from './account-actor.js';
-import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
+import { accountOps, type AccountOpsHost } from './account-ops.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxPolicy } from '../outbox/runner.js';
 import type { OutboxService } from '../outbox/service.js';
 import { createOutbox, submissionHandlers } from './submissions.js';
-import type { AccountRecord } from '../store/accounts.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -116,6 +115,20 @@ export class ShardHost {
     };
   }
 
+  /** What the account ops may touch: records, actors, and a turn per account for settings changes. */
+  #accountHost(): AccountOpsHost {
+    const { store, secrets, mailboxes, sync, submissions } = this.#deps;
+    return {
+      store, secrets, mailboxes,
+      serial: (account, fn) => this.#serial(account, fn),
+      commit: (fn) => this.#commit(fn),
+      actor: (account) => this.#actors.get(account),
+      activate: (account) => this.#activate(account),
+      forget: (account) => { this.#actors.delete(account); },
+      clearSync: (account) => { sync.stores.uids.clearAccountSync(account); submissions.outbox.removeAccountSync(account); },
+    };
+  }
+
   #bind<K extends MailOp>(op: K): AccountHandler<K> {
     const fn = mailOps[op];
     return (account: string, args: Args<K>, meta: CallMeta): Promise<Result<K>> => fn(this.#context(account, meta), args);
@@ -136,52 +149,7 @@ export class ShardHost {
     return {
       ...this.#mailHandlers(),
       ...submissionHandlers(this.#outbox, { record: (account) => this.#deps.store.get(account) }),
-      createAccount: (account, { input }) => this.#serial(account, async () => {
-        const { store, secrets } = this.#deps;
-        const existing = store.get(account);
-        const now = new Date().toISOString();
-        const record = toRecord({ ...input, account }, secrets, existing?.created, now);
-        await this.#commit(() => {
-          store.putSync(record);
-          return existing ? [] : [{ account, path: null, event: 'accountAdded', data: { account } }];
-        });
-        const actor = this.#actors.get(account);
-        if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
-        else this.#activate(account).start();
-        return { account, state: existing ? 'existing' as const : 'new' as const };
-      }),
-
-      getAccount: async (account) => this.#actor(account).view(),
-
-      updateAccount: (account, { patch }) => this.#serial(account, async () => {
-        const actor = this.#actor(account);
-        const record = applyPatch(actor.record, patch, this.#deps.secrets, new Date().toISOString());
-        await this.#deps.store.put(record);
-        await actor.replace(record, needsReconnect(actor.record, record, this.#deps.secrets));
-        return { account, updated: true };
-      }),
-
-      deleteAccount: (account) => this.#serial(account, async () => {
-        const actor = this.#actor(account);
-        this.#actors.delete(account);
-        await actor.stop();
-        const { stores } = this.#deps.sync;
-        await this.#deps.mailboxes.removeAccount(account);
-        await this.#commit(() => {
-          this.#deps.store.removeSync(account);
-          stores.uids.clearAccountSync(account);
-          // queued mail of a removed account is never sent (its settings are gone with it)
-          this.#deps.submissions.outbox.removeAccountSync(account);
-          return [{ account, path: null, event: 'accountDeleted', data: { account } }];
-        });
-        return { account, deleted: true };
-      }),
-
-      reconnectAccount: (account) => this.#serial(account, async () => {
-        await this.#actor(account).reconnect();
-        return { account, reconnect: true };
-      }),
-
+      ...accountOps(this.#accountHost()),
       listAccounts: async ({ state }) => {
         const accounts = [];
         for (const actor of this.#actors.values()) {

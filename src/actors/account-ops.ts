@@ -1,0 +1,81 @@
+// The ops about an account itself: register, read, update, delete, reconnect. Settings
+// changes of one account run one at a time; state and the events they cause commit together.
+import { accountNotFound } from '../errors.js';
+import type { NewEvent } from '../events/types.js';
+import type { AccountHandlers } from '../protocol/ops.js';
+import type { AccountStore } from '../store/accounts.js';
+import type { SecretBox } from '../store/crypto.js';
+import type { MailboxStore } from '../store/mailboxes.js';
+import type { AccountActor } from './account-actor.js';
+import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
+
+export interface AccountOpsHost {
+  store: AccountStore;
+  secrets: SecretBox;
+  mailboxes: MailboxStore;
+  /** run `fn` after every earlier settings change of `account` */
+  serial<T>(account: string, fn: () => Promise<T>): Promise<T>;
+  commit(fn: () => NewEvent[]): Promise<void>;
+  actor(account: string): AccountActor | undefined;
+  /** create the actor of a stored account */
+  activate(account: string): AccountActor;
+  forget(account: string): void;
+  /** inside a write transaction: remove the account's folder state and queued mail */
+  clearSync(account: string): void;
+}
+
+type AccountOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount';
+
+function known(host: AccountOpsHost, account: string): AccountActor {
+  const actor = host.actor(account);
+  if (!actor) throw accountNotFound(account);
+  return actor;
+}
+
+export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountOp> {
+  return {
+    createAccount: (account, { input }) => host.serial(account, async () => {
+      const { store, secrets } = host;
+      const existing = store.get(account);
+      const now = new Date().toISOString();
+      const record = toRecord({ ...input, account }, secrets, existing?.created, now);
+      await host.commit(() => {
+        store.putSync(record);
+        return existing ? [] : [{ account, path: null, event: 'accountAdded', data: { account } }];
+      });
+      const actor = host.actor(account);
+      if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
+      else host.activate(account).start();
+      return { account, state: existing ? 'existing' as const : 'new' as const };
+    }),
+
+    getAccount: async (account) => known(host, account).view(),
+
+    updateAccount: (account, { patch }) => host.serial(account, async () => {
+      const actor = known(host, account);
+      const record = applyPatch(actor.record, patch, host.secrets, new Date().toISOString());
+      await host.store.put(record);
+      await actor.replace(record, needsReconnect(actor.record, record, host.secrets));
+      return { account, updated: true };
+    }),
+
+    deleteAccount: (account) => host.serial(account, async () => {
+      const actor = known(host, account);
+      host.forget(account);
+      await actor.stop();
+      await host.mailboxes.removeAccount(account);
+      await host.commit(() => {
+        host.store.removeSync(account);
+        // its folder state goes, and its queued mail is never sent (its settings are gone)
+        host.clearSync(account);
+        return [{ account, path: null, event: 'accountDeleted', data: { account } }];
+      });
+      return { account, deleted: true };
+    }),
+
+    reconnectAccount: (account) => host.serial(account, async () => {
+      await known(host, account).reconnect();
+      return { account, reconnect: true };
+    }),
+  };
+}
