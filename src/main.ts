@@ -1,9 +1,9 @@
-// start(config) → a running server: the webhook worker and shard threads over the shared
-// LMDB store, then the HTTP front. No side effects on import, so tests and benchmarks start
-// it in-process.
+// start(config) → a running server: the data dir's lock, the webhook worker and shard threads
+// over the shared LMDB store, then the HTTP front. No side effects on import, so tests and
+// benchmarks start it in-process.
 import type { ReconnectPolicy } from './actors/account-actor.js';
 import type { Config } from './config.js';
-import { assertNativeBinding, startHttp } from './http/app.js';
+import { assertNativeBinding, startHttp, type HttpServer } from './http/app.js';
 import { routes } from './http/routes/index.js';
 import { createLogger, type Logger } from './log.js';
 import { deriveKey } from './store/crypto.js';
@@ -11,7 +11,8 @@ import { loadOrCreateSecret } from './store/secret.js';
 import { ParsePool } from './parse/pool.js';
 import { EventFeed } from './events/feed.js';
 import { EventLog } from './store/events.js';
-import { openEnv } from './store/env.js';
+import { openEnv, type StoreEnv } from './store/env.js';
+import { InstanceLock } from './store/instance-lock.js';
 import { ShardPool } from './supervisor/shard-pool.js';
 import { WebhookWorker } from './supervisor/webhook-worker.js';
 
@@ -39,10 +40,16 @@ function uploadLimit(config: Config): number {
   return Math.max(config.maxBody, Math.ceil(config.maxMessageSize * 4 / 3) + 12 * 1024 * 1024);
 }
 
-export async function start(config: Config, opts: StartOptions = {}): Promise<Server> {
-  assertNativeBinding();
-  const startedAt = Date.now();
-  const log = createLogger(config.logLevel, 'front');
+interface Parts {
+  env: StoreEnv;
+  feed: EventFeed;
+  webhooks: WebhookWorker;
+  shards: ShardPool;
+  parser: ParsePool;
+}
+
+/** The secret, the store and the threads over it, not yet started. */
+function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
   const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
   const env = openEnv(config.dataDir);
   const feed = new EventFeed(new EventLog(env.root));
@@ -62,20 +69,45 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
       ...(opts.policy ? { policy: opts.policy } : {}),
     },
   });
-  await Promise.all([shards.start(), webhooks.start()]);
-  const parser = new ParsePool({ log });
-  let http;
+  return { env, feed, webhooks, shards, parser: new ParsePool({ log }) };
+}
+
+async function stopParts(p: Parts): Promise<void> {
+  await Promise.all([p.shards.shutdown(), p.webhooks.shutdown(), p.parser.close()]);
+  await p.env.close();
+}
+
+export async function start(config: Config, opts: StartOptions = {}): Promise<Server> {
+  assertNativeBinding();
+  const startedAt = Date.now();
+  const log = createLogger(config.logLevel, 'front');
+  // before the secret and the store: a refused second server must leave both untouched
+  const lock = InstanceLock.acquire(config.dataDir, config.host);
+  let parts: Parts | undefined;
+  let http: HttpServer | undefined;
   try {
+    parts = createParts(config, opts, log);
+    const { shards, webhooks, parser, feed } = parts;
+    await Promise.all([shards.start(), webhooks.start()]);
     http = await startHttp({
       host: config.host, port: config.port, maxBody: config.maxBody, maxUpload: uploadLimit(config), log, routes,
       ctx: { shards, webhooks, parser, events: feed, startedAt, maxMessageSize: config.maxMessageSize },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
     });
+    lock.listening(http.port);
   } catch (err) {
-    await Promise.all([shards.shutdown(), webhooks.shutdown(), parser.close()]);
-    await env.close();
+    http?.close();
+    try {
+      if (parts) await stopParts(parts);
+    } finally {
+      lock.release();
+    }
     throw err;
   }
+  return running(config, log, lock, parts, http);
+}
+
+function running(config: Config, log: Logger, lock: InstanceLock, parts: Parts, http: HttpServer): Server {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${http.port}`;
   log.info({ url, shards: config.shards }, 'IMAP API listening');
@@ -84,12 +116,15 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     url,
     port: http.port,
     log,
-    shards,
-    webhooks,
+    shards: parts.shards,
+    webhooks: parts.webhooks,
     close: () => (closing ??= (async () => {
       http.close();
-      await Promise.all([shards.shutdown(), webhooks.shutdown(), parser.close()]);
-      await env.close();
+      try {
+        await stopParts(parts);
+      } finally {
+        lock.release();
+      }
       log.info('stopped');
     })()),
   };

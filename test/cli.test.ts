@@ -27,7 +27,7 @@ test('a bad value is a clear error at start-up, exit code 2', () => {
   assert.match(e.stderr, /IMAPAPI_SHARDS/);
 });
 
-test('a port already in use is a clear error', async () => {
+test('a port already in use is a clear error naming the flag to change', async () => {
   const net = await import('node:net');
   const blocker = net.createServer().listen(0, '127.0.0.1');
   await new Promise((r) => blocker.once('listening', r));
@@ -35,7 +35,7 @@ test('a port already in use is a clear error', async () => {
   const r = run(['--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'imapapi-cli-')), '--shards', '1']);
   blocker.close();
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /Cannot listen on 127\.0\.0\.1:\d+/);
+  assert.match(r.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use \\(another server\\?\\); stop it or choose another --port`));
 });
 
 test('refuses to start on the pure-JS fallback of uWebSockets.js', () => {

@@ -1,7 +1,8 @@
-// The front thread's HTTP server: uWebSockets.js with a check that the native binding, not
-// the slow pure-JS fallback, is what got loaded.
+// The front thread's HTTP server: uWebSockets.js on a port of its own, with a check that the
+// native binding, not the slow pure-JS fallback, is what got loaded.
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../log.js';
+import { listenError } from './listen-error.js';
 import { mountRoutes } from './mount.js';
 import { mountStream, type StreamOptions } from './ws.js';
 import type { AnyRoute, RouteContext } from './route.js';
@@ -32,6 +33,17 @@ export interface HttpOptions {
   stream: StreamOptions;
 }
 
+type ListenCallback = (socket: uWS.us_listen_socket | false) => void;
+// uWS sets SO_REUSEPORT by default, so a second server on the port would start and take half
+// the requests. LIBUS_LISTEN_EXCLUSIVE_PORT (1) makes that listen fail. The binding takes
+// (host, port, options, cb) but these typings lack it, and ListenOptions is no runtime value.
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+function listenExclusive(app: uWS.TemplatedApp, host: string, port: number, cb: ListenCallback): void {
+  (app as unknown as { listen(host: string, port: number, options: number, cb: ListenCallback): void })
+    .listen(host, port, LIBUS_LISTEN_EXCLUSIVE_PORT, cb);
+}
+
 export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
   const app = uWS.App();
@@ -39,8 +51,8 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const closeStreams = mountStream(app, opts.ctx.events, opts.stream);
   mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log });
   return new Promise((resolve, reject) => {
-    app.listen(opts.host, opts.port, (socket) => {
-      if (!socket) return reject(new Error(`Cannot listen on ${opts.host}:${opts.port} (in use or not permitted)`));
+    listenExclusive(app, opts.host, opts.port, (socket) => {
+      if (!socket) return void listenError(opts.host, opts.port).then(reject);
       resolve({
         port: uWS.us_socket_local_port(socket as unknown as uWS.us_socket),
         close() {

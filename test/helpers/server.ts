@@ -14,6 +14,8 @@ export interface ServerOptions {
   shards?: number;
   args?: string[];
   env?: Record<string, string>;
+  /** a fixed port instead of a free one */
+  port?: number;
 }
 
 export interface RunningServer {
@@ -27,22 +29,38 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-/** Spawn the CLI and wait until /health answers. */
-export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+interface Spawned {
+  child: ChildProcess;
+  port: number;
+  dataDir: string;
+  exited: Promise<number | null>;
+  /** exited and its output read to the end */
+  closed: Promise<number | null>;
+  output(): string;
+}
+
+async function spawnCli(opts: ServerOptions): Promise<Spawned> {
   const dataDir = opts.dataDir ?? await mkdtemp(join(tmpdir(), 'imapapi-data-'));
-  const port = await freePort();
+  const port = opts.port ?? await freePort();
   const args = [CLI, '--port', String(port), '--data-dir', dataDir, '--shards', String(opts.shards ?? 2), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, port, dataDir, exited, closed, output: () => out };
+}
+
+/** Spawn the CLI and wait until /health answers. */
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const { child, port, dataDir, exited, output } = await spawnCli(opts);
   let up = false;
   const poll = setInterval(() => {
     fetch(`http://127.0.0.1:${port}/health`).then((r) => { up = r.ok; }, () => {});
   }, 50);
   try {
-    await waitFor(() => up, exited, () => out);
+    await waitFor(() => up, exited, output);
   } finally {
     clearInterval(poll);
   }
@@ -51,7 +69,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     port,
     dataDir,
     pid: child.pid ?? 0,
-    output: () => out,
+    output,
     stop: (signal = 'SIGTERM') => stopChild(child, exited, signal),
   };
 }
@@ -72,6 +90,15 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>, si
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   const code = await exited;
   return { code, ms: Date.now() - t0 };
+}
+
+/** Run the CLI expecting it to exit by itself (a refused start) within `ms`; kill it otherwise. */
+export async function runToExit(opts: ServerOptions, ms = 10_000): Promise<{ code: number | null; ms: number; output: string; dataDir: string }> {
+  const t0 = Date.now();
+  const { child, dataDir, closed, output } = await spawnCli(opts);
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await closed.finally(() => clearTimeout(timer));
+  return { code, ms: Date.now() - t0, output: output(), dataDir };
 }
 
 /** Remove a temp data dir. */
