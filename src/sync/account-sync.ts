@@ -21,6 +21,8 @@ export interface SweepOptions {
 }
 
 const INBOX = 'INBOX';
+// the caller already has its answer; waiting a little lets a burst of writes share one sync
+const WRITE_COALESCE = { delay: 10, maxWait: 100 };
 
 export class AccountSync {
   readonly #ctx: SyncContext;
@@ -29,6 +31,8 @@ export class AccountSync {
   readonly #turns = new Fifo();
   readonly #hints = new Map<string, FolderHints>();
   readonly #inbox: Coalescer;
+  /** folders other than INBOX changed through the API: a burst of writes syncs once */
+  readonly #written = new Map<string, Coalescer>();
   readonly #checkedAt = new Map<string, number>();
   #sweepTimer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -67,14 +71,17 @@ export class AccountSync {
   /** Folders changed through the API: sync them now, so their events follow at once. */
   touched(paths: readonly string[]): void {
     for (const path of new Set(paths)) {
-      if (path === INBOX) this.#inbox.notify();
-      else void this.#turn(() => this.#syncPath(path));
+      if (path === INBOX) { this.#inbox.notify(); continue; }
+      let c = this.#written.get(path);
+      if (!c) this.#written.set(path, (c = new Coalescer(() => this.#turn(() => this.#syncPath(path)), WRITE_COALESCE)));
+      c.notify();
     }
   }
 
   stop(): void {
     this.#stopped = true;
     this.#inbox.stop();
+    for (const c of this.#written.values()) c.stop();
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
   }
 
