@@ -4,7 +4,8 @@
 // copy: false), a raw submission without its Bcc line, and a structured upload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ImapFlow } from 'imapflow';
+import type { ImapFlow, SearchObject } from 'imapflow';
+import { flagsIn, uidsIn } from './helpers/peek.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { appendMessages, imapClient, type ImapLogin, type SeedSpec } from './helpers/seed.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
@@ -22,26 +23,8 @@ let stream: StreamClient;
 let seeded: { uid: number; spec: SeedSpec; raw: Buffer }[];
 const call = (method: string, path: string, body?: unknown) => api(server.url, method, `/v1/account/${A}${path}`, body);
 
-async function inFolder(path: string, query: Record<string, unknown>): Promise<number[]> {
-  const lock = await imap.getMailboxLock(path);
-  try {
-    await imap.noop();
-    return (await imap.search(query, { uid: true })) || [];
-  } finally {
-    lock.release();
-  }
-}
-
-async function flagsOf(path: string, uid: number): Promise<string[]> {
-  const lock = await imap.getMailboxLock(path);
-  try {
-    await imap.noop();
-    const m = await imap.fetchOne(String(uid), { flags: true }, { uid: true });
-    return m ? [...(m.flags ?? [])] : [];
-  } finally {
-    lock.release();
-  }
-}
+const inFolder = (path: string, query: SearchObject) => uidsIn(imap, path, query);
+const flagsOf = async (path: string, uid: number) => (await flagsIn(imap, path, uid)) ?? [];
 
 async function submit(body: unknown, expectSent = true): Promise<{ queueId: string; messageId: string; got: Delivered }> {
   const res = await call('POST', '/submit', body);

@@ -3,7 +3,8 @@
 // and without UIDPLUS nothing is expunged that someone else marked \Deleted.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ImapFlow } from 'imapflow';
+import type { ImapFlow, SearchObject } from 'imapflow';
+import { uidsIn } from './helpers/peek.js';
 import { decodeMessageId } from '../src/ids.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { appendMessages, imapClient, type ImapLogin } from './helpers/seed.js';
@@ -25,15 +26,7 @@ async function bed(capability: string, account: string): Promise<Bed> {
   return b;
 }
 
-async function uids(b: Bed, path: string, query: Record<string, unknown> = { all: true }): Promise<number[]> {
-  const lock = await b.imap.getMailboxLock(path);
-  try {
-    await b.imap.noop();
-    return ((await b.imap.search(query, { uid: true })) || []).sort((x, y) => x - y);
-  } finally {
-    lock.release();
-  }
-}
+const uids = (b: Bed, path: string, query?: SearchObject) => uidsIn(b.imap, path, query);
 
 let noMove: Bed;
 let noUidplus: Bed;

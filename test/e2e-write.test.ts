@@ -3,7 +3,8 @@
 // IMAP client afterwards and each followed by its events on the change stream.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ImapFlow } from 'imapflow';
+import type { ImapFlow, SearchObject } from 'imapflow';
+import { flagsIn, uidsIn } from './helpers/peek.js';
 import { decodeMessageId, encodeMessageId } from '../src/ids.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { appendMessages, imapClient, type ImapLogin } from './helpers/seed.js';
@@ -19,37 +20,9 @@ let stream: StreamClient;
 const A = 'writer';
 const call = (method: string, path: string, body?: unknown) => api(server.url, method, `/v1/account/${A}${path}`, body);
 
-/** Flags of `uid` in `path` as a second client sees them (null: not there). */
-async function flagsOf(path: string, uid: number): Promise<string[] | null> {
-  const lock = await imap.getMailboxLock(path, { readOnly: true });
-  try {
-    await imap.noop(); // a folder kept selected sees other sessions' changes once synced
-    const msg = await imap.fetchOne(String(uid), { flags: true }, { uid: true });
-    return msg ? [...(msg.flags ?? [])].filter((f) => f !== '\\Recent').sort() : null;
-  } finally {
-    lock.release();
-  }
-}
-
-async function uidsOf(path: string): Promise<number[]> {
-  const lock = await imap.getMailboxLock(path, { readOnly: true });
-  try {
-    await imap.noop(); // a folder kept selected sees other sessions' changes once synced
-    return ((await imap.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
-  } finally {
-    lock.release();
-  }
-}
-
-async function searchIn(path: string, query: Record<string, unknown>): Promise<number[]> {
-  const lock = await imap.getMailboxLock(path, { readOnly: true });
-  try {
-    await imap.noop(); // a folder kept selected sees other sessions' changes once synced
-    return ((await imap.search(query, { uid: true })) || []).sort((a, b) => a - b);
-  } finally {
-    lock.release();
-  }
-}
+const flagsOf = (path: string, uid: number) => flagsIn(imap, path, uid);
+const uidsOf = (path: string) => uidsIn(imap, path);
+const searchIn = (path: string, query: SearchObject) => uidsIn(imap, path, query);
 
 async function idsIn(path: string): Promise<{ id: string; uid: number; subject: string }[]> {
   return (await call('GET', `/messages?path=${encodeURIComponent(path)}&pageSize=100`)).body.messages;
