@@ -165,3 +165,32 @@ test('a structured upload: the fields come back from the message route, files in
   const file = await fetch(`${server.url}/v1/account/${A}/attachment/${msg.attachments[0].id}`);
   assert.ok(Buffer.from(await file.arrayBuffer()).equals(png));
 });
+
+test('on a server that files sent mail itself (X-GM-EXT-1) no copy is stored by default; copy: true stores one', async () => {
+  const gmailish = await startDovecot({ capability: '+X-GM-EXT-1' });
+  try {
+    const login: ImapLogin = { host: gmailish.host, port: gmailish.port, user: gmailish.user('gm'), pass: gmailish.password };
+    const peer = await imapClient(login);
+    await api(server.url, 'POST', '/v1/account', {
+      account: 'gm', imap: { host: login.host, port: login.port, secure: false, auth: { user: login.user, pass: login.pass } },
+      smtp: { host: smtp.host, port: smtp.port, secure: false, auth: { user: 'gm@example.com', pass: 'x' } },
+    });
+    await eventually(async () => (await api(server.url, 'GET', '/v1/account/gm')).body.state === 'connected', 15_000, 'gm connected');
+    const send = async (subject: string) => {
+      const res = await api(server.url, 'POST', '/v1/account/gm/submit', { to: [{ address: 'bob@example.org' }], subject, text: 'x' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      await smtp.waitFor((d) => d.some((m) => m.parsed.messageId === res.body.messageId));
+      return res.body.messageId as string;
+    };
+    const first = await send('gmail default');
+    await new Promise((r) => setTimeout(r, 800));
+    assert.deepEqual(await uidsIn(peer, 'Sent', { header: { 'message-id': first } }), [], 'no copy by default');
+    assert.equal((await api(server.url, 'PUT', '/v1/account/gm', { copy: true })).status, 200);
+    const second = await send('gmail with copy');
+    await eventually(async () => (await uidsIn(peer, 'Sent', { header: { 'message-id': second } })).length === 1, 10_000, 'the copy asked for');
+    await peer.logout();
+  } finally {
+    await api(server.url, 'DELETE', '/v1/account/gm');
+    await gmailish.close();
+  }
+});
