@@ -13,8 +13,8 @@ import { uploadMessage } from './upload.js';
 import { prepareSubmit } from './reference.js';
 
 /** Ops about the account's settings, connection and outbox, served by the shard host itself. */
-export type SettingsOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission';
-export type MailOp = Exclude<AccountOp, SettingsOp>;
+export type HostOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission';
+export type MailOp = Exclude<AccountOp, HostOp>;
 
 export type MailHandler<K extends MailOp> = (ctx: OpContext, args: Args<K>) => Promise<Result<K>>;
 
