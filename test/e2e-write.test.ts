@@ -178,3 +178,26 @@ test('rename through the API is announced like a rename elsewhere; the ids keep 
   assert.equal(del.status, 200);
   await stream.waitFor((e) => e.event === 'mailboxDeleted' && e.path === 'Archive 2024');
 });
+
+test('regression (new-user trial): every API change is announced once, and an INBOX deletion within seconds, not at the next sweep', async () => {
+  await appendMessages(login, 'INBOX', 6, { start: 300 });
+  await eventually(async () => (await idsIn('INBOX')).length >= 6, 10_000, 'seeded');
+  const list = (await idsIn('INBOX')).slice(0, 6);
+  // the sync has seen them (else a change made now would be part of their messageNew)
+  for (const m of list) await stream.waitFor((e) => e.event === 'messageNew' && e.data.id === m.id);
+  const since = stream.events.length;
+  const updates = () => stream.events.slice(since).filter((e) => e.event === 'messageUpdated' && e.data.id === list[0]!.id);
+  for (let i = 0; i < 4; i++) {
+    assert.equal((await call('PUT', `/message/${list[0]!.id}`, { flags: i % 2 ? { delete: ['\\Seen'] } : { add: ['\\Seen'] } })).status, 200);
+    await eventually(async () => updates().length > i, 10_000, `update ${i}`);
+  }
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(updates().length, 4, `one event per change: ${updates().map((e) => JSON.stringify(e.data.changes)).join(' ')}`);
+  for (const [i, m] of list.slice(1, 5).entries()) {
+    const t0 = Date.now();
+    if (i % 2) await call('DELETE', `/message/${m.id}`);
+    else await call('PUT', `/message/${m.id}/move`, { path: 'Work' });
+    await stream.waitFor((e) => e.event === 'messageDeleted' && e.path === 'INBOX' && e.data.id === m.id, 20_000);
+    assert.ok(Date.now() - t0 < 3000, `messageDeleted after ${Date.now() - t0} ms`);
+  }
+});

@@ -1,7 +1,7 @@
 // Keeps one account in sync over its main connection: INBOX on every IDLE notice (coalesced),
 // the folder list and the other folders on a rotating STATUS sweep, everything at start-up
 // and after each reconnect. Afterwards the connection goes straight back to IDLE on INBOX.
-import type { ImapFlow, StatusObject } from 'imapflow';
+import type { ImapFlow, MailboxObject, StatusObject } from 'imapflow';
 import { isSelectable } from '../imap/special-use.js';
 import { Fifo } from '../lib/fifo.js';
 import type { NewEvent } from '../events/types.js';
@@ -105,10 +105,19 @@ export class AccountSync {
       } finally {
         // back to INBOX so IDLE (auto-IDLE, no delay) listens where new mail arrives
         if (this.#client.usable && this.#client.mailbox && this.#client.mailbox.path !== INBOX) {
-          await this.#client.mailboxOpen(INBOX).catch(() => undefined);
+          const inbox = await this.#client.mailboxOpen(INBOX).catch(() => null);
+          // what INBOX did meanwhile comes with the SELECT (EXISTS, UIDNEXT, HIGHESTMODSEQ),
+          // never as EXPUNGE or FETCH notices: compare, or it waits for the next sweep
+          if (inbox && this.#movedSinceSync(inbox)) this.#inbox.notify();
         }
       }
     });
+  }
+
+  #movedSinceSync(mb: MailboxObject): boolean {
+    const s = this.#ctx.stores.mailboxes.get(this.#ctx.account, INBOX)?.sync;
+    if (!s) return false;
+    return mb.exists !== s.messages || mb.uidNext !== s.uidNext || (mb.highestModseq !== undefined && s.highestModseq !== null && mb.highestModseq.toString() !== s.highestModseq);
   }
 
   /** Select `path` (QRESYNC parameters when known) and sync it. */

@@ -7,7 +7,7 @@ import { ENTRY_QUERY, toEntry } from '../messages/entry.js';
 import type { NewEvent } from '../events/types.js';
 import type { FolderState } from '../store/mailboxes.js';
 import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
-import { encodeFlags, flagChanges, sameFlags } from '../store/flags.js';
+import { encodeFlags, flagChanges, sameFlags, type StoredFlags } from '../store/flags.js';
 import { commit, type SyncContext } from './stores.js';
 
 /** New messages are announced in commits of this many, so a burst is durable piecemeal. */
@@ -66,14 +66,19 @@ async function changesSince(ctx: SyncContext, client: ImapFlow, id: number, stat
   const mb = client.mailbox as MailboxObject;
   const diff: FolderDiff = { added: [], removed: [], changed: [] };
   let seen = BigInt(state.highestModseq ?? '0');
+  // a message can come twice in one answer (a flag change the server also sent unsolicited,
+  // RFC 3501 §7.4.2): the last state of each UID counts, once
+  const latest = new Map<number, StoredFlags>();
   if (mb.exists) {
     for await (const m of client.fetch('1:*', { uid: true, flags: true }, { changedSince: seen })) {
       if (m.modseq !== undefined && m.modseq > seen) seen = m.modseq;
-      const after = encodeFlags(m.flags ?? []);
-      const before = stores.uids.get(account, id, m.uid);
-      if (before === undefined) diff.added.push({ uid: m.uid, flags: after });
-      else if (!sameFlags(before, after)) diff.changed.push({ uid: m.uid, before, after });
+      latest.set(m.uid, encodeFlags(m.flags ?? []));
     }
+  }
+  for (const [uid, after] of latest) {
+    const before = stores.uids.get(account, id, uid);
+    if (before === undefined) diff.added.push({ uid, flags: after });
+    else if (!sameFlags(before, after)) diff.changed.push({ uid, before, after });
   }
   for (const uid of hints.vanished) if (stores.uids.get(account, id, uid) !== undefined) diff.removed.push(uid);
   const known = stores.uids.count(account, id);
