@@ -76,6 +76,15 @@ test('421 twice: two messageDeliveryError with the server\'s words, then message
   assert.equal(smtp.delivered.filter((d) => d.parsed.subject === 'busy').length, 1);
 });
 
+test('a message being retried does not hold up the account\'s other messages', async () => {
+  plans.set('greylisted', Array.from({ length: 6 }, () => ({ code: 451, message: 'Greylisted, try later' })));
+  const slow = await submitTo(server.url, 'out', mail('greylisted'));
+  await stream.waitFor((e) => ofQueue(slow.body.queueId)(e) && e.event === 'messageDeliveryError');
+  const next = await submitTo(server.url, 'out', mail('not greylisted'));
+  await stream.waitFor((e) => ofQueue(next.body.queueId)(e) && e.event === 'messageSent', 1500, 'sent while the other waits for its retry');
+  await stream.waitFor((e) => ofQueue(slow.body.queueId)(e) && e.event === 'messageSent', 20_000, 'the greylisted one in the end');
+});
+
 test('550: messageFailed at once, nothing delivered, nothing left in the outbox', async () => {
   plans.set('refused', [{ code: 550, message: 'No such user here' }]);
   const res = await submitTo(server.url, 'out', mail('refused'));
@@ -120,6 +129,9 @@ test('scheduled: listed until due, cancelled with DELETE, never sent', async () 
   assert.equal(entry.state, 'scheduled');
   assert.equal(entry.subject, 'later maybe');
   assert.deepEqual(entry.recipients, ['rcpt@example.org']);
+  // regression (new-user trial): a message waiting for its time never holds up the account's next one
+  const now = await submitTo(server.url, 'out', mail('meanwhile'));
+  await stream.waitFor((e) => ofQueue(now.body.queueId)(e) && e.event === 'messageSent', 1500, 'the unscheduled message at once');
   const del = await api(server.url, 'DELETE', `/v1/outbox/${res.body.queueId}`);
   assert.deepEqual(del.body, { deleted: true, queueId: res.body.queueId });
   assert.equal((await api(server.url, 'DELETE', `/v1/outbox/${res.body.queueId}`)).status, 404);

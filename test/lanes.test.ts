@@ -79,3 +79,24 @@ test('no more attempts in flight than the cap, and a cleared lane records nothin
   await slow.close();
   assert.deepEqual(settled, []);
 });
+
+test('wake() makes a lane sleeping until a later item look again now (new work came)', async () => {
+  const due = new Map<string, number>([['late', Date.now() + 60_000]]);
+  const ran: string[] = [];
+  const lanes = new Lanes<string, boolean>({
+    pick: () => {
+      let next: [string, number] | undefined;
+      for (const entry of due) if (!next || entry[1] < next[1]) next = entry;
+      if (!next) return null;
+      return next[1] > Date.now() ? { wakeAt: next[1] } : { item: next[0] };
+    },
+    run: async (_k, item) => { ran.push(item); return true; },
+    settle: (_k, item) => { due.delete(item); return 'pick'; },
+  }, 1);
+  lanes.wake('acc');
+  due.set('now', Date.now());
+  lanes.wake('acc');
+  await sleep(30);
+  assert.deepEqual(ran, ['now'], 'the new item did not wait for the scheduled one');
+  lanes.clear();
+});

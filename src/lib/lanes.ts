@@ -50,9 +50,19 @@ export class Lanes<T, R> {
     return this.#running;
   }
 
-  /** Lane `key` may have work: open it unless it is open already. */
+  /** Lane `key` may have work: open it, or make an open lane that sleeps until a later item is due look again now. */
   wake(key: string): void {
-    if (this.#closing || this.#lanes.has(key)) return;
+    if (this.#closing) return;
+    const open = this.#lanes.get(key);
+    if (open) {
+      // a lane holding an item waits for that item's retry; one with none only slept on a `wakeAt`
+      if (open.item === null && open.timer) {
+        clearTimeout(open.timer);
+        open.timer = null;
+        this.#pump(open);
+      }
+      return;
+    }
     const lane: Lane<T> = { key, item: null, attempts: 0, timer: null, running: false, waiting: false };
     this.#lanes.set(key, lane);
     this.#pump(lane);
