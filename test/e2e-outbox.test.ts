@@ -187,8 +187,9 @@ test('kill -9 after the answer and before the send: sent once after restart; no 
   const first = await startServer({ args: ARGS });
   await addAccount(first.url, 'crash');
   const secret = `Confidential-${Date.now()}`;
+  const sendAt = new Date(Date.now() + 2500);
   const res = await submitTo(first.url, 'crash', {
-    to: [{ address: 'privy-recipient@example.org' }], subject: `Subject ${secret}`, text: `Body ${secret}`, sendAt: new Date(Date.now() + 2500).toISOString(),
+    to: [{ address: 'privy-recipient@example.org' }], subject: `Subject ${secret}`, text: `Body ${secret}`, sendAt: sendAt.toISOString(),
   });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   await first.stop('SIGKILL');
@@ -198,6 +199,8 @@ test('kill -9 after the answer and before the send: sent once after restart; no 
     await smtp.waitFor((d) => d.some((m) => m.parsed.messageId === res.body.messageId), 20_000, 'the queued message');
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(smtp.attempts.filter((a) => a.messageId === res.body.messageId).length, 1, 'sent once');
+    const dated = smtp.delivered.find((m) => m.parsed.messageId === res.body.messageId)!.parsed.date!;
+    assert.ok(Math.abs(dated.getTime() - sendAt.getTime()) < 1500, `dated when it was due to go out, not when queued: ${dated.toISOString()}`);
     assert.equal((await api(again.url, 'GET', '/v1/outbox')).body.total, 0);
   } finally {
     await again.stop();

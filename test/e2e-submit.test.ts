@@ -128,6 +128,17 @@ test('an inline forward: one Fwd:, the original\'s files and quoted text, $Forwa
   await eventually(async () => (await flagsOf('INBOX', original.uid)).includes('$Forwarded'), 10_000, '$Forwarded');
 });
 
+test('the account\'s own address: email when set, else the login that is an address', async () => {
+  assert.equal((await call('PUT', '', { email: 'desk@crm.example' })).status, 200);
+  assert.equal((await call('GET', '')).body.email, 'desk@crm.example');
+  const sent = await submit({ to: [{ address: 'bob@example.org' }], subject: 'from the desk', text: 'x' });
+  assert.deepEqual(sent.got.parsed.from?.value, [{ name: 'Taro', address: 'desk@crm.example' }]);
+  assert.equal(sent.got.from, 'desk@crm.example');
+  assert.equal((await call('PUT', '', { email: 'not an address' })).status, 400);
+  assert.equal((await call('PUT', '', { email: null })).status, 200);
+  assert.equal((await call('GET', '')).body.email, undefined);
+});
+
 test('copy: false keeps sent mail out of the Sent folder', async () => {
   assert.equal((await call('PUT', '', { copy: false })).status, 200);
   assert.equal((await call('GET', '')).body.copy, false);

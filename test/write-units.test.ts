@@ -28,17 +28,19 @@ test('special folders: the SPECIAL-USE flag wins over a name, names count withou
 
 test('a raw submission: envelope from From/To/Cc/Bcc, the Bcc field (folded too) removed, a Message-ID added', () => {
   const raw = Buffer.from('From: "Ann" <ann@example.com>\r\nTo: bob@example.org, "C, D" <cd@example.net>\r\nBcc: x@example.com,\r\n\ty@example.com\r\nCc: bob@example.org\r\nSubject: hi\r\n\r\nBcc: not a header\r\n');
-  const sub = rawSubmission(raw, 'mail.example');
+  const sub = rawSubmission(raw, 'mail.example', new Date('2026-12-01T12:00:00Z'));
   assert.deepEqual(sub.envelope, { from: 'ann@example.com', to: ['bob@example.org', 'cd@example.net', 'x@example.com', 'y@example.com'] });
   const out = Buffer.from(sub.raw).toString();
   assert.ok(!/^bcc:/im.test(out.split('\r\n\r\n')[0]!), 'no Bcc field in the header');
   assert.ok(!out.includes('y@example.com'), 'not its folded line either');
   assert.ok(out.endsWith('\r\n\r\nBcc: not a header\r\n'), 'the body is untouched');
   assert.match(sub.messageId, /^<[0-9a-f-]+@mail\.example>$/);
-  assert.ok(out.startsWith(`Message-ID: ${sub.messageId}\r\n`));
+  assert.ok(out.includes(`\r\nMessage-ID: ${sub.messageId}\r\n`));
+  assert.ok(out.startsWith('Date: Tue, 01 Dec 2026 12:00:00 +0000\r\n'), 'a Date is added when missing');
   assert.equal(sub.subject, 'hi');
-  const kept = rawSubmission(Buffer.from('From: a@b.c\r\nTo: d@e.f\r\nMessage-ID: <given@x>\r\n\r\nx'), 'y');
+  const kept = rawSubmission(Buffer.from('From: a@b.c\r\nTo: d@e.f\r\nMessage-ID: <given@x>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\nx'), 'y');
   assert.equal(kept.messageId, '<given@x>');
+  assert.ok(Buffer.from(kept.raw).toString().startsWith('From: a@b.c'), 'a complete message is sent as it is');
   assert.throws(() => rawSubmission(Buffer.from('Subject: nobody\r\n\r\nx'), 'y'), (e: ApiError) => e.code === 'ValidationError');
 });
 

@@ -98,6 +98,7 @@ export class AccountActor {
       imap: publicServer(r.imap),
       smtp: r.smtp ? publicServer(r.smtp) : null,
       disabled: r.disabled ?? false,
+      ...(r.email !== undefined ? { email: r.email } : {}),
       ...(r.copy !== undefined ? { copy: r.copy } : {}),
       created: r.created,
       updated: r.updated,

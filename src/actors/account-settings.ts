@@ -35,6 +35,8 @@ export function applyPatch(record: AccountRecord, patch: AccountPatch, box: Secr
   const next: AccountRecord = { ...record, updated: now };
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.disabled !== undefined) next.disabled = patch.disabled;
+  if (patch.email === null) delete next.email;
+  else if (patch.email !== undefined) next.email = patch.email;
   if (patch.copy === null) delete next.copy;
   else if (patch.copy !== undefined) next.copy = patch.copy;
   if (patch.imap) next.imap = mergeServer(record.imap, patch.imap, box, 'imap');

@@ -33,9 +33,9 @@ export interface ShardHostDeps {
   submissions: { outbox: OutboxStore; idempotency: IdempotencyStore; policy: OutboxPolicy; smtpTimeout: number };
 }
 
-/** The account's own addresses (its login names that are addresses), lower-cased. */
+/** The account's own addresses (its `email`, then login names that are addresses), lower-cased. */
 function ownAddresses(r: AccountRecord): string[] {
-  const names = [r.smtp?.auth.user, r.imap.auth.user].filter((u): u is string => !!u && u.includes('@'));
+  const names = [r.email, r.smtp?.auth.user, r.imap.auth.user].filter((u): u is string => !!u && u.includes('@'));
   return [...new Set(names.map((u) => u.toLowerCase()))];
 }
 

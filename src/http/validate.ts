@@ -11,9 +11,18 @@ export interface Validator {
   check(value: unknown): unknown;
 }
 
-interface TbError { keyword: string; instancePath: string; message: string; params: Record<string, unknown> }
+interface TbError { keyword: string; instancePath: string; schemaPath?: string; message: string; params: Record<string, unknown> }
 
-function toProblems(errors: TbError[], part: Part): FieldProblem[] {
+/** The sub-schema a JSON pointer like `#/properties/flags/items` names. */
+function schemaAt(root: TSchema, pointer: string | undefined): Record<string, unknown> | undefined {
+  let node: unknown = root;
+  for (const step of (pointer ?? '').replace(/^#\/?/, '').split('/').filter(Boolean).map(decodePointer)) {
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined;
+  }
+  return node && typeof node === 'object' ? node as Record<string, unknown> : undefined;
+}
+
+function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -28,6 +37,10 @@ function toProblems(errors: TbError[], part: Part): FieldProblem[] {
     } else if (e.keyword === 'required') {
       fields = ((e.params.requiredProperties as string[] | undefined) ?? []).map((k) => join(base, k));
       reason = 'is required';
+    } else if (e.keyword === 'pattern') {
+      // a regular expression tells a caller little: a schema may say in words what it wants
+      const said = schemaAt(root, e.schemaPath)?.['x-reason'];
+      if (typeof said === 'string') reason = said;
     } else if (e.keyword === 'enum') {
       const allowed = (e.params.allowedValues as unknown[] | undefined) ?? [];
       reason = `must be one of: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', …' : ''}`;
@@ -61,7 +74,7 @@ export function compileValidator(schema: TSchema, part: Part): Validator {
   return {
     check(value) {
       if (compiled.Check(value)) return value;
-      const problems = toProblems(compiled.Errors(value) as unknown as TbError[], part);
+      const problems = toProblems(compiled.Errors(value) as unknown as TbError[], part, schema);
       throw validationError(problems.length ? problems : [{ field: part, reason: 'is invalid' }], `Invalid ${part === 'params' ? 'path parameter' : part}`);
     },
   };

@@ -26,6 +26,9 @@ export function composeTaskFor(body: SubmitBody, prep: SubmitPrep, quoted?: { te
   if (!from) throw validationError([{ field: 'from', reason: 'is required: the account has no address to send from' }], 'Invalid body');
   // a copy stored in a folder keeps its Bcc header; what goes over SMTP must not carry it
   const task: ComposeTask = { kind: 'compose', fields: { ...fields, from }, keepBcc: !forSending };
+  // a scheduled message is dated when it goes out, not when it was queued
+  const at = body.sendAt ? Date.parse(body.sendAt) : NaN;
+  if (forSending && at > Date.now()) task.date = new Date(at).toISOString();
   const ref = prep.reference;
   const action: Action = body.reference?.action ?? 'reply';
   if (ref && action === 'forward') {
@@ -74,7 +77,7 @@ function addressesIn(headers: Record<string, string[]>, names: string[]): string
 }
 
 /** Envelope, Message-ID and subject of a raw message; a Message-ID is added when it has none. */
-export function rawSubmission(raw: Uint8Array, domain: string): { raw: Uint8Array; envelope: { from: string; to: string[] }; messageId: string; subject: string } {
+export function rawSubmission(raw: Uint8Array, domain: string, date = new Date()): { raw: Uint8Array; envelope: { from: string; to: string[] }; messageId: string; subject: string } {
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const cut = END_OF_HEADER.exec(text);
   const headers = parseHeaders(raw.subarray(0, cut ? cut.index + cut[0].length : raw.byteLength));
@@ -89,7 +92,14 @@ export function rawSubmission(raw: Uint8Array, domain: string): { raw: Uint8Arra
     messageId = `<${randomUUID()}@${domain}>`;
     bytes = new Uint8Array(Buffer.concat([Buffer.from(`Message-ID: ${messageId}\r\n`), bytes]));
   }
+  // RFC 5322 §3.6 requires a Date; many relays refuse or mark a message without one
+  if (!headers.date) bytes = new Uint8Array(Buffer.concat([Buffer.from(`Date: ${rfc5322Date(date)}\r\n`), bytes]));
   return { raw: bytes, envelope: { from, to }, messageId, subject: headers.subject?.[0] ?? '' };
+}
+
+/** `Tue, 01 Dec 2026 12:34:33 +0000` (RFC 5322 §3.3, in UTC). */
+function rfc5322Date(d: Date): string {
+  return d.toUTCString().replace(/GMT$/, '+0000');
 }
 
 /** `raw` without its Bcc field (and the field's folded lines): blind copies must stay blind. */

@@ -27,12 +27,18 @@ export const ServerSettings = Type.Object({
 }, closed);
 export type ServerSettings = Static<typeof ServerSettings>;
 
+const Email = Type.String({
+  minLength: 3, maxLength: 320, pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+$',
+  description: "The account's own address: the default From of what it sends, left out of a reply-all (default: a login name that is an address)",
+});
+
 export const AccountInput = Type.Object({
   account: AccountId,
   name: Type.Optional(Type.String({ maxLength: 256 })),
   imap: ServerSettings,
   smtp: Type.Optional(ServerSettings),
   disabled: Type.Optional(Type.Boolean({ description: 'Keep the account but do not connect' })),
+  email: Type.Optional(Email),
   copy: Type.Optional(Type.Boolean({ description: 'Store sent mail in the Sent folder (default: yes, except on servers that file it themselves, like Gmail)' })),
 }, closed);
 export type AccountInput = Static<typeof AccountInput>;
@@ -51,6 +57,7 @@ export const AccountPatch = Type.Object({
   imap: Type.Optional(ServerPatch),
   smtp: Type.Optional(Type.Union([ServerSettings, ServerPatch, Type.Null()], { description: 'Partial update, full settings, or null to remove' })),
   disabled: Type.Optional(Type.Boolean()),
+  email: Type.Optional(Type.Union([Email, Type.Null()], { description: 'null: back to the default' })),
   copy: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'null: back to the default' })),
 }, { ...closed, minProperties: 1 });
 export type AccountPatch = Static<typeof AccountPatch>;
@@ -88,6 +95,7 @@ export const AccountView = Type.Object({
   imap: PublicServer,
   smtp: Type.Union([PublicServer, Type.Null()]),
   disabled: Type.Boolean(),
+  email: Type.Optional(Type.String()),
   copy: Type.Optional(Type.Boolean()),
   created: Type.String({ format: 'date-time' }),
   updated: Type.String({ format: 'date-time' }),

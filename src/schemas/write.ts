@@ -8,7 +8,12 @@ import { MessageFields } from './compose.js';
 import { SubmitReference } from './submit.js';
 
 /** An IMAP flag: `\System` or a keyword atom (RFC 3501 §9: no SP, CTL, ( ) { % * " \ ]). */
-export const Flag = Type.String({ minLength: 1, maxLength: 128, pattern: '^(?!\\\\[Rr][Ee][Cc][Ee][Nn][Tt]$)\\\\?[!#$&\'+,./0-9:;<=>?@A-Z\\[^_`a-z|}~-]+$', description: 'e.g. \\Seen, \\Flagged, $Label1 (\\Recent is set by the server only)' });
+export const Flag = Type.String({
+  minLength: 1, maxLength: 128,
+  pattern: '^(?:\\\\(?:[Ss][Ee][Ee][Nn]|[Aa][Nn][Ss][Ww][Ee][Rr][Ee][Dd]|[Ff][Ll][Aa][Gg][Gg][Ee][Dd]|[Dd][Ee][Ll][Ee][Tt][Ee][Dd]|[Dd][Rr][Aa][Ff][Tt])|[!#$&\'+,./0-9:;<=>?@A-Z\\[^_`a-z|}~-]+)$',
+  'x-reason': 'must be a system flag (\\Seen, \\Answered, \\Flagged, \\Deleted, \\Draft) or a keyword without spaces or ( ) { % * " \\ ]',
+  description: 'e.g. \\Seen, \\Flagged, $Label1 (\\Recent is set by the server only)',
+});
 const FlagList = Type.Array(Flag, { maxItems: 100 });
 
 export const FlagUpdate = Type.Object({

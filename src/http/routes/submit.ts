@@ -44,7 +44,7 @@ export const submitRoutes = [
       if (body.raw !== undefined) {
         const mixed = FIELD_KEYS.filter((k) => body[k] !== undefined);
         if (mixed.length) throw validationError(mixed.map((k) => ({ field: k, reason: 'cannot be combined with raw' })), 'Invalid body');
-        submission = { ...rawSubmission(decodeRaw(body.raw, ctx.maxMessageSize), 'imapapi.local'), ...extra };
+        submission = { ...rawSubmission(decodeRaw(body.raw, ctx.maxMessageSize), 'imapapi.local', new Date(sendAt ?? Date.now())), ...extra };
       } else {
         const { result, task, prep, action } = await composeMessage(ctx, params.account, body, true);
         const from = result.envelope.from ?? task.fields.from?.address;
