@@ -3,6 +3,7 @@
 // benchmarks start it in-process.
 import type { ReconnectPolicy } from './actors/account-actor.js';
 import type { Config } from './config.js';
+import { portProblem } from './http/listen-error.js';
 import { assertNativeBinding, startHttp, type HttpServer } from './http/app.js';
 import { routes } from './http/routes/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -81,6 +82,10 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   assertNativeBinding();
   const startedAt = Date.now();
   const log = createLogger(config.logLevel, 'front');
+  // a port in use is refused before the data dir is touched (the exclusive listen below still
+  // catches a server that takes the port in between)
+  const taken = config.port === 0 ? null : await portProblem(config.host, config.port);
+  if (taken) throw taken;
   // before the secret and the store: a refused second server must leave both untouched
   const lock = InstanceLock.acquire(config.dataDir, config.host);
   let parts: Parts | undefined;

@@ -2,7 +2,7 @@
 // port that is taken exits with a message naming the first server, which runs on untouched.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, runToExit, startServer, type RunningServer } from './helpers/server.js';
 import { api, exampleAccount } from './helpers/api.js';
@@ -32,12 +32,12 @@ test('one server per data dir and per port', async (t) => {
     assert.equal(lockOf(a.dataDir).pid, a.pid);
   });
 
-  await t.test('a second server on the same port is refused and releases what it had started', async () => {
+  await t.test('a second server on the same port is refused before it touches its data dir', async () => {
     const second = await runToExit({ port: a.port, shards: 1 }, 8000);
     dirs.push(second.dataDir);
     assert.equal(second.code, 1, second.output);
     assert.match(second.output, new RegExp(`imapapi: failed to start: port ${a.port} on 127\\.0\\.0\\.1 is in use \\(another server\\?\\); stop it or choose another --port\\n$`));
-    assert.ok(!existsSync(join(second.dataDir, 'imapapi.lock')), 'its own data dir lock is released');
+    assert.deepEqual(readdirSync(second.dataDir), [], 'no lock, no secret, no store left in its data dir');
   });
 
   await t.test('the first server still serves, and still holds its data dir', async () => {

@@ -2,13 +2,26 @@
 // the same address asks the OS for the reason and start-up can say what to do about it.
 import { createServer } from 'node:net';
 
+/** Why `host:port` cannot be listened on now, or null when it can (a probe: the port is freed again). */
+export async function portProblem(host: string, port: number): Promise<Error | null> {
+  const code = await probe(host, port);
+  return code === undefined ? null : explain(host, port, code);
+}
+
 /** An Error saying why `host:port` cannot be listened on, with the flag to change. */
 export async function listenError(host: string, port: number): Promise<Error> {
-  const code = await new Promise<string | undefined>((resolve) => {
-    const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
-    probe.listen({ host, port }, () => probe.close(() => resolve(undefined)));
+  return explain(host, port, await probe(host, port));
+}
+
+function probe(host: string, port: number): Promise<string | undefined> {
+  return new Promise<string | undefined>((resolve) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
+    server.listen({ host, port }, () => server.close(() => resolve(undefined)));
   });
+}
+
+function explain(host: string, port: number, code: string | undefined): Error {
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   switch (code) {
     case 'EADDRINUSE':
