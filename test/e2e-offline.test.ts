@@ -80,6 +80,7 @@ test('a folder recreated with a new UIDVALIDITY → one mailboxReset, no flood o
     await api(server.url, 'POST', '/v1/account', exampleAccount('reset', login));
     await eventually(async () => (await api(server.url, 'GET', '/v1/account/reset')).body.state === 'connected');
     const before = Number((await api(server.url, 'GET', '/v1/events')).body.head);
+    const stale = (await api(server.url, 'GET', '/v1/account/reset/messages?path=Archive')).body.messages[0].id as string;
     await server.stop();
     const c = await imapClient(login);
     await c.mailboxDelete('Archive');
@@ -94,6 +95,10 @@ test('a folder recreated with a new UIDVALIDITY → one mailboxReset, no flood o
     assert.notEqual(events[0]!.data.uidValidity, events[0]!.data.previousUidValidity);
     const list = (await api(server.url, 'GET', '/v1/account/reset/messages?path=Archive')).body;
     assert.equal(list.total, 2);
+    // the folder got a new id: a message id made before the reset names no message now
+    assert.notEqual(events[0]!.data.mailboxId, events[0]!.data.previousMailboxId);
+    assert.equal((await api(server.url, 'GET', `/v1/account/reset/message/${stale}`)).status, 404);
+    assert.equal((await api(server.url, 'PUT', `/v1/account/reset/message/${stale}`, { flags: { add: ['\\Seen'] } })).status, 404);
   } finally {
     await server.stop();
     await removeDir(dataDir);

@@ -85,6 +85,18 @@ test('a message being retried does not hold up the account\'s other messages', a
   await stream.waitFor((e) => ofQueue(slow.body.queueId)(e) && e.event === 'messageSent', 20_000, 'the greylisted one in the end');
 });
 
+test('a recipient refused for now (450) while the others took it: they get it once, it is retried for that one alone', async () => {
+  let refusals = 1;
+  smtp.rcpt = (address) => (address === 'later@example.org' && refusals-- > 0 ? { code: 450, message: 'Mailbox busy, try later' } : 'accept');
+  const res = await submitTo(server.url, 'out', { to: [{ address: 'now@example.org' }, { address: 'later@example.org' }], subject: 'partly', text: 'x' });
+  const sent = await stream.waitFor((e) => ofQueue(res.body.queueId)(e) && e.event === 'messageSent');
+  assert.deepEqual(sent.data.refused.map((r: { recipient: string }) => r.recipient), ['later@example.org']);
+  await smtp.waitFor((d) => d.filter((m) => m.parsed.messageId === res.body.messageId).length === 2, 15_000, 'the retry for the refused one');
+  const copies = smtp.delivered.filter((m) => m.parsed.messageId === res.body.messageId);
+  assert.deepEqual(copies.map((m) => m.to), [['now@example.org'], ['later@example.org']], 'each recipient once');
+  smtp.rcpt = () => 'accept';
+});
+
 test('550: messageFailed at once, nothing delivered, nothing left in the outbox', async () => {
   plans.set('refused', [{ code: 550, message: 'No such user here' }]);
   const res = await submitTo(server.url, 'out', mail('refused'));

@@ -42,6 +42,8 @@ test('a raw submission: envelope from From/To/Cc/Bcc, the Bcc field (folded too)
   assert.equal(kept.messageId, '<given@x>');
   assert.ok(Buffer.from(kept.raw).toString().startsWith('From: a@b.c'), 'a complete message is sent as it is');
   assert.throws(() => rawSubmission(Buffer.from('Subject: nobody\r\n\r\nx'), 'y'), (e: ApiError) => e.code === 'ValidationError');
+  const last = rawSubmission(Buffer.from('From: a@b.c\r\nTo: d@e.f\r\nDate: x\r\nMessage-ID: <m@x>\r\nBcc: e@f.g\r\n\r\nbody'), 'y');
+  assert.equal(Buffer.from(last.raw).toString(), 'From: a@b.c\r\nTo: d@e.f\r\nDate: x\r\nMessage-ID: <m@x>\r\n\r\nbody', 'Bcc as the last field leaves no blank line behind');
 });
 
 test('raw uploads: decoded, refused when too large (before decoding) or not a message', () => {

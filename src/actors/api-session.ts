@@ -28,6 +28,8 @@ export interface TurnOptions {
 export interface Turn {
   client: ImapFlow;
   must: Must;
+  /** call before each command that changes the mailbox: past the deadline it throws instead */
+  live(): void;
 }
 
 export class ApiSession {
@@ -85,7 +87,7 @@ export class ApiSession {
         throw err ? classifyCommandError(err, path) : new ApiError('UpstreamRejected', `The IMAP server did not ${what}`);
       };
       try {
-        return await fn({ client, must });
+        return await fn({ client, must, live: () => expireCheck(opts.deadline) });
       } catch (err) {
         throw classifyCommandError(err, opts.path);
       } finally {

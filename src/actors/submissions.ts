@@ -61,11 +61,11 @@ export function createOutbox(deps: SubmissionDeps): OutboxService {
 
 export function submissionHandlers(outbox: OutboxService, deps: Pick<SubmissionDeps, 'record'>): { enqueueSubmission: AccountHandler<'enqueueSubmission'> } & Pick<ShardHandlers, 'listOutbox' | 'getOutbox' | 'cancelOutbox'> {
   return {
-    enqueueSubmission: async (account, submission) => {
+    enqueueSubmission: async (account, submission, meta) => {
       const record = deps.record(account);
       if (!record) throw new ApiError('AccountNotFound', `Account "${account}" does not exist`, { account });
       if (!record.smtp) throw new ApiError('Conflict', `Account "${account}" has no SMTP settings; add them with PUT /v1/account/${account}`, { account });
-      return outbox.enqueue(account, submission);
+      return outbox.enqueue(account, submission, meta.deadline);
     },
     listOutbox: async ({ account }) => ({ entries: outbox.list(account) }),
     getOutbox: async ({ queueId }) => ({ entry: outbox.get(queueId) }),

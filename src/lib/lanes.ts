@@ -26,6 +26,8 @@ interface Lane<T> {
   waiting: boolean;
 }
 
+const MAX_TIMER = 2 ** 31 - 1;
+
 export class Lanes<T, R> {
   readonly #work: LaneWork<T, R>;
   readonly #concurrency: number;
@@ -127,28 +129,40 @@ export class Lanes<T, R> {
   }
 
   #sleep(lane: Lane<T>, at: number): void {
-    lane.timer = setTimeout(() => { lane.timer = null; this.#pump(lane); }, Math.max(0, at - Date.now()));
+    // setTimeout fires at once for delays beyond 2^31-1 ms (24.8 days): wake early, look again
+    const delay = Math.min(MAX_TIMER, Math.max(0, at - Date.now()));
+    lane.timer = setTimeout(() => { lane.timer = null; this.#pump(lane); }, delay);
   }
 
   #start(lane: Lane<T>, item: T): void {
     lane.running = true;
     this.#running++;
     const attempt = ++lane.attempts;
-    const flight: Promise<void> = this.#work.run(lane.key, item, attempt)
-      .then((result) => this.#finish(lane, item, result, attempt))
+    const flight: Promise<void> = Promise.resolve()
+      .then(() => this.#work.run(lane.key, item, attempt))
+      .then((result) => this.#finish(lane, item, result, attempt), () => this.#finish(lane, item, null, attempt))
       .finally(() => this.#flights.delete(flight));
     this.#flights.add(flight);
   }
 
-  #finish(lane: Lane<T>, item: T, result: R, attempt: number): void {
+  /** `result` null: the attempt threw (a bug in `run`); its slot is freed and the item tried again later. */
+  #finish(lane: Lane<T>, item: T, result: R | null, attempt: number): void {
     lane.running = false;
     this.#running--;
-    // a lane cleared meanwhile (or a shutdown) records nothing: its item is picked up afresh later
-    if (this.#live(lane)) {
-      const next = this.#work.settle(lane.key, item, result, attempt);
-      if (next === 'pick') lane.item = null;
-      else this.#sleep(lane, next.retryAt);
+    // a lane cleared meanwhile records nothing (its item is picked up afresh later); one that
+    // ends during a shutdown still records its result, so a delivered item is not tried again
+    try {
+      if (this.#lanes.get(lane.key) === lane) {
+        const next: Next = result === null ? { retryAt: Date.now() + 1000 } : this.#work.settle(lane.key, item, result, attempt);
+        if (next === 'pick') lane.item = null;
+        else if (!this.#closing) this.#sleep(lane, next.retryAt);
+      }
+    } finally {
+      this.#drain(lane);
     }
+  }
+
+  #drain(lane: Lane<T>): void {
     while (this.#running < this.#concurrency && this.#queue.size) {
       const waiting = this.#queue.values().next().value!;
       this.#queue.delete(waiting);

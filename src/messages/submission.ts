@@ -112,5 +112,7 @@ function withoutBcc(raw: Uint8Array, headerEnd: number): Uint8Array {
     dropping = /^bcc[ \t]*:/i.test(line);
     if (!dropping) kept.push(line);
   }
-  return new Uint8Array(Buffer.concat([Buffer.from(kept.join(''), 'latin1'), raw.subarray(headerEnd)]));
+  // with Bcc last, the line before it now ends the header with its own line break
+  const text = kept.join('').replace(/\r?\n$/, '');
+  return new Uint8Array(Buffer.concat([Buffer.from(text, 'latin1'), raw.subarray(headerEnd)]));
 }

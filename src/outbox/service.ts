@@ -1,7 +1,6 @@
 // A shard's outbox: takes composed submissions (sealed into LMDB before the caller hears back,
 // an Idempotency-Key answered from its first answer), shows and cancels them, and runs the
 // sender for the accounts this shard owns.
-import { randomBytes } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Submission } from '../protocol/ops.js';
@@ -9,17 +8,12 @@ import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SecretBox } from '../store/crypto.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { OutboxMeta, OutboxRecord, OutboxStore } from '../store/outbox.js';
-import { OutboxRunner, type OutboxDeps } from './runner.js';
+import { newQueueId, OutboxRunner, type OutboxDeps } from './runner.js';
 
 export interface OutboxServiceDeps extends OutboxDeps {
   idempotency: IdempotencyStore;
   /** whether this shard owns `account` */
   owns(account: string): boolean;
-}
-
-/** Sortable by creation (hex ms) and unguessable (random tail). */
-function newQueueId(now: number): string {
-  return now.toString(16).padStart(12, '0') + randomBytes(6).toString('hex');
 }
 
 export class OutboxService {
@@ -46,7 +40,8 @@ export class OutboxService {
     await this.#runner.close();
   }
 
-  async enqueue(account: string, s: Submission): Promise<SubmitResult> {
+  /** Store `s`; past `deadline` (the caller has given up) the transaction is dropped, not committed. */
+  async enqueue(account: string, s: Submission, deadline = Infinity): Promise<SubmitResult> {
     const { store, idempotency, secrets, commit } = this.#deps;
     if (s.idempotencyKey) {
       const first = idempotency.get(account, s.idempotencyKey);
@@ -57,15 +52,18 @@ export class OutboxService {
     const record: OutboxRecord = {
       queueId: newQueueId(now), account, messageId: s.messageId, state: 'queued', attempts: 0,
       nextAttempt: s.sendAt ?? now, created: now, ...(s.sendAt ? { sendAt: s.sendAt } : {}),
-      meta: secrets.sealBytes(Buffer.from(JSON.stringify(meta))), raw: secrets.sealBytes(s.raw),
+      meta: secrets.sealBytes(Buffer.from(JSON.stringify(meta))),
     };
+    const sealedRaw = secrets.sealBytes(s.raw);
     const answer: SubmitResult = { response: 'Queued for delivery', messageId: s.messageId, queueId: record.queueId, ...(s.sendAt ? { sendAt: new Date(s.sendAt).toISOString() } : {}) };
     let repeated: SubmitResult | undefined;
     await commit(() => {
+      // a 504 must mean "not queued": throwing here aborts the transaction
+      if (Date.now() > deadline) throw new ApiError('DeadlineExceeded', 'The submission was not queued: the request ran out of time');
       // checked again inside the transaction: two requests with one key may race to here
       repeated = s.idempotencyKey ? idempotency.get(account, s.idempotencyKey) as SubmitResult | undefined : undefined;
       if (repeated) return [];
-      store.putSync(record);
+      store.putSync(record, sealedRaw);
       if (s.idempotencyKey) idempotency.putSync(account, s.idempotencyKey, answer);
       return [];
     });
@@ -94,7 +92,13 @@ export class OutboxService {
   }
 
   #view(r: OutboxRecord): OutboxEntry {
-    const meta = JSON.parse(this.#deps.secrets.openBytes(r.meta).toString('utf8')) as OutboxMeta;
+    let meta: OutboxMeta;
+    try {
+      meta = JSON.parse(this.#deps.secrets.openBytes(r.meta).toString('utf8')) as OutboxMeta;
+    } catch {
+      // sealed with another key (the data dir moved without its secret): listed, not readable
+      meta = { subject: '', envelope: { from: '', to: [] } };
+    }
     const sending = r.state === 'sending' && this.#runner.isSending(r.queueId);
     const state = sending ? 'sending' : r.attempts > 0 ? 'retrying' : r.sendAt && r.sendAt > Date.now() ? 'scheduled' : 'queued';
     const entry: OutboxEntry = {

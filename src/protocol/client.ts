@@ -57,7 +57,10 @@ export class RpcClient<R extends AnyRequest = RequestMsg> {
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer, op: body.op });
       try {
-        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs } as R, transfer);
+        // the worker's deadline comes a little before the caller's: work it starts or commits
+        // up to its deadline is answered before the caller gives up, so a 504 means "not done"
+        const grace = Math.min(250, Math.floor(timeoutMs / 10));
+        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs - grace } as R, transfer);
       } catch (err) {
         clearTimeout(timer);
         this.#pending.delete(id);

@@ -75,7 +75,8 @@ export const SearchCriteria = Type.Object({
   bcc: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   subject: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
   body: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$' }), Type.Union([Type.String({ maxLength: 1024 }), Type.Boolean()]), { maxProperties: 10 })),
+  // true: the field is present; false would be dropped silently by imapflow and widen the search
+  header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$' }), Type.Union([Type.String({ maxLength: 1024 }), Type.Literal(true)]), { minProperties: 1, maxProperties: 10 })),
   since: Type.Optional(DateOrTime),
   before: Type.Optional(DateOrTime),
   sentSince: Type.Optional(DateOrTime),

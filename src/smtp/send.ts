@@ -11,8 +11,11 @@ export interface SmtpTarget {
   pass: string;
 }
 
+/** A recipient the server refused while it took the message for the others. */
+export interface Refused { recipient: string; error: string; responseCode?: number }
+
 export type SmtpOutcome =
-  | { ok: true; response: string }
+  | { ok: true; response: string; refused: Refused[] }
   | {
     ok: false;
     /** 5xx: trying again cannot help */
@@ -60,11 +63,22 @@ export async function sendMail(target: SmtpTarget, envelope: { from: string; to:
     source.on('end', () => { handedOver = true; });
     const info = await step<SMTPConnection.SentMessageInfo>((cb) => conn.send(envelope, source, (err, value) => cb(err, value)));
     conn.quit();
-    return { ok: true, response: info.response };
+    return { ok: true, response: info.response, refused: refusedOf(info) };
   } catch (err) {
     conn.close();
     return failed(err as SMTPConnection.SMTPError, handedOver);
   }
+}
+
+/** nodemailer fails a send only when every recipient is refused; the others come back here. */
+function refusedOf(info: SMTPConnection.SentMessageInfo): Refused[] {
+  const errors = info.rejectedErrors ?? [];
+  return (info.rejected ?? []).map((recipient) => {
+    const err = errors.find((e) => (e as { recipient?: string }).recipient === recipient);
+    const r: Refused = { recipient, error: err?.response ?? err?.message ?? 'refused' };
+    if (err?.responseCode) r.responseCode = err.responseCode;
+    return r;
+  });
 }
 
 function failed(err: SMTPConnection.SMTPError | null, handedOver: boolean): SmtpOutcome {
@@ -73,7 +87,8 @@ function failed(err: SMTPConnection.SMTPError | null, handedOver: boolean): Smtp
   const network = !code || ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS'].includes(err?.code ?? '');
   const outcome: SmtpOutcome = {
     ok: false,
-    permanent: code !== undefined && code >= 500 && code < 600,
+    // a refused login is a setting to fix (PUT the account), not a reason to drop the mail
+    permanent: code !== undefined && code >= 500 && code < 600 && err?.code !== 'EAUTH',
     error: code ? said : `${err?.code ? `${err.code}: ` : ''}${err?.message ?? said}`,
     unconfirmed: handedOver && network && !code,
   };

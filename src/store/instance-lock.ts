@@ -2,7 +2,7 @@
 // second server refuses to start instead of connecting every account and delivering every
 // event twice. Node has no flock, so the file is created atomically and judged stale by pid.
 import { createHash, randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LockOwner {
@@ -15,6 +15,8 @@ export interface LockOwner {
   /** Linux: start time of the process (/proc/<pid>/stat field 22) and the boot it ran in */
   procStart?: string;
   bootId?: string;
+  /** Linux: the PID namespace it runs in (/proc/self/ns/pid): its pid means nothing in another */
+  pidNs?: string;
   /** dev:ino of the data dir: a copied dir does not carry its source's lock along */
   dir: string;
   /** unique per acquisition, so that release() never removes a successor's lock */
@@ -54,10 +56,10 @@ export class InstanceLock {
   static acquire(dataDir: string, host: string): InstanceLock {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const path = join(dataDir, LOCK_FILE);
-    const [own, boot] = [procStat(process.pid), bootId()];
+    const [own, boot, ns] = [procStat(process.pid), bootId(), pidNamespace()];
     const record: LockOwner = {
       pid: process.pid, started: new Date().toISOString(), host, port: 'starting',
-      ...(own ? { procStart: own.start } : {}), ...(boot ? { bootId: boot } : {}),
+      ...(own ? { procStart: own.start } : {}), ...(boot ? { bootId: boot } : {}), ...(ns ? { pidNs: ns } : {}),
       dir: dirId(dataDir), id: randomUUID(),
     };
     const rival = take(path, JSON.stringify(record) + '\n', record.dir, 0);
@@ -116,6 +118,10 @@ function isLive(owner: LockOwner, dir: string): boolean {
   if (owner.dir !== dir) return false;
   const boot = bootId();
   if (owner.bootId && boot && owner.bootId !== boot) return false;
+  // another container on the same volume: its pid cannot be checked from here, so it counts as
+  // alive (taking over would put two servers on one store); a dead one's file must be removed by hand
+  const ns = pidNamespace();
+  if (owner.pidNs && ns && owner.pidNs !== ns) return true;
   try {
     process.kill(owner.pid, 0);
   } catch (err) {
@@ -187,6 +193,14 @@ function procStat(pid: number): { state: string; start: string } | undefined {
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const [state, start] = [rest[0], rest[19]];
     return state && start ? { state, start } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
   } catch {
     return undefined;
   }

@@ -69,6 +69,17 @@ export class MailboxStore {
     this.#byId.removeSync([account, record.id]);
   }
 
+  /** A new id for `path` (its folder was reset), the old one forgotten; inside the caller's write transaction. */
+  renumberSync(account: string, path: string): number {
+    const record = this.#byPath.get([account, path]);
+    const id = Number(this.#byId.get([account, 0]) ?? 0) + 1;
+    if (record) this.#byId.removeSync([account, record.id]);
+    this.#byPath.putSync([account, path], { ...record, id });
+    this.#byId.putSync([account, id], path);
+    this.#byId.putSync([account, 0], id);
+    return id;
+  }
+
   /** Ids for `paths`, allocating the missing ones in one write transaction. */
   async ensure(account: string, paths: string[]): Promise<Map<string, number>> {
     const ids = new Map<string, number>();

@@ -27,10 +27,10 @@ export interface OutboxRecord {
   sendAt?: number;
   /** an earlier try may have been delivered: the connection broke after the whole message was sent */
   unconfirmed?: true;
+  /** a retry for recipients refused for now: the first delivery already did the Sent copy and flags */
+  partial?: true;
   /** SecretBox.sealBytes of JSON OutboxMeta */
   meta: Uint8Array;
-  /** SecretBox.sealBytes of the RFC 822 bytes */
-  raw: Uint8Array;
 }
 
 type IndexKey = [string, string];
@@ -39,10 +39,18 @@ const accountRange = (account: string) => ({ start: [account, ''] as IndexKey, e
 export class OutboxStore {
   readonly #db: Database<OutboxRecord, string>;
   readonly #byAccount: Database<1, IndexKey>;
+  /** queueId → SecretBox.sealBytes of the RFC 822 bytes: apart, so listing and picking never read them */
+  readonly #raw: Database<Uint8Array, string>;
 
   constructor(root: RootDatabase) {
     this.#db = root.openDB<OutboxRecord, string>({ name: 'outbox', encoding: 'msgpack' });
     this.#byAccount = root.openDB<1, IndexKey>({ name: 'outboxAccounts', encoding: 'msgpack' });
+    this.#raw = root.openDB<Uint8Array, string>({ name: 'outboxRaw', encoding: 'binary' });
+  }
+
+  /** The sealed message of `queueId`. */
+  sealedRaw(queueId: string): Uint8Array | undefined {
+    return this.#raw.get(queueId);
   }
 
   get(queueId: string): OutboxRecord | undefined {
@@ -67,21 +75,20 @@ export class OutboxStore {
     return out;
   }
 
-  /** Inside the caller's write transaction. */
-  putSync(record: OutboxRecord): void {
+  /** Inside the caller's write transaction; `sealedRaw` with a new record, not with an update. */
+  putSync(record: OutboxRecord, sealedRaw?: Uint8Array): void {
     this.#db.putSync(record.queueId, record);
     this.#byAccount.putSync([record.account, record.queueId], 1);
+    if (sealedRaw) this.#raw.putSync(record.queueId, sealedRaw);
   }
 
   removeSync(record: Pick<OutboxRecord, 'queueId' | 'account'>): void {
     this.#db.removeSync(record.queueId);
     this.#byAccount.removeSync([record.account, record.queueId]);
+    this.#raw.removeSync(record.queueId);
   }
 
   removeAccountSync(account: string): void {
-    for (const key of [...this.#byAccount.getKeys(accountRange(account))]) {
-      this.#db.removeSync(key[1]);
-      this.#byAccount.removeSync(key);
-    }
+    for (const key of [...this.#byAccount.getKeys(accountRange(account))]) this.removeSync({ account, queueId: key[1] });
   }
 }

@@ -34,12 +34,17 @@ function stateOf(mb: MailboxObject, changedAt: number, seen: bigint | null = nul
 }
 
 /** Store every message as known without announcing any (first sight, or after a reset). */
-async function baseline(ctx: SyncContext, client: ImapFlow, path: string, id: number, reset: NewEvent | null): Promise<void> {
+async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previous: number, reset: NewEvent | null): Promise<void> {
   const { account, stores } = ctx;
   const mb = client.mailbox as MailboxObject;
+  let id = previous;
   await commit(ctx, () => {
-    stores.uids.clearFolderSync(account, id);
-    return reset ? stores.events.appendSync([reset]) : [];
+    stores.uids.clearFolderSync(account, previous);
+    if (!reset) return [];
+    // after a reset the old UIDs name other messages: a new folder id makes every message id
+    // made before it unknown (404), never a handle on whichever message now has that UID
+    id = stores.mailboxes.renumberSync(account, path);
+    return stores.events.appendSync([{ ...reset, data: { ...reset.data, mailboxId: id, previousMailboxId: previous } }]);
   });
   let batch: UidFlags[] = [];
   const flush = () => commit(ctx, () => {

@@ -169,6 +169,8 @@ export class Dispatcher {
       return 'pick';
     }
     const now = Date.now();
+    // a request cut off by shutdown is neither retried now nor parked: the cursor stays before it
+    if (this.#closing) return { retryAt: now };
     const giveUp = giveUpAt(e, this.#deps.retention);
     if (now < giveUp) {
       let backoff = this.#backoff.get(account);

@@ -24,12 +24,14 @@ export interface SmtpSink {
   /** every DATA seen, with the verdict it got */
   attempts: { messageId: string | undefined; verdict: DataVerdict; at: number }[];
   verdict: (n: number, raw: Buffer) => DataVerdict;
+  /** the answer to each RCPT TO (default: accept); refusing some lets the message go to the others */
+  rcpt: (address: string) => 'accept' | { code: number; message: string };
   waitFor(pred: (d: Delivered[]) => boolean, ms?: number, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict = () => 'accept'): Promise<SmtpSink> {
-  const sink = { delivered: [], attempts: [], verdict } as unknown as SmtpSink;
+  const sink = { delivered: [], attempts: [], verdict, rcpt: () => 'accept' } as unknown as SmtpSink;
   let n = 0;
   // smtp-server's session does not expose its socket: find it by the client's port
   const sockets = new Map<number, Socket>();
@@ -43,6 +45,11 @@ export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict
     logger: false,
     size: 64 * 1024 * 1024,
     onAuth(auth, _session, cb) { cb(null, { user: auth.username }); },
+    onRcptTo(address, _session, cb) {
+      const v = sink.rcpt(address.address);
+      if (v === 'accept') return cb();
+      cb(Object.assign(new Error(v.message), { responseCode: v.code }));
+    },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

@@ -7,7 +7,7 @@ import { findSpecial } from '../../imap/special-use.js';
 import type { BulkDeleteResult, MessageDeleteResult } from '../../schemas/write.js';
 import { mailboxIdOf, pathOf, type OpContext } from './context.js';
 import { idPairs, moveOne } from './move.js';
-import { checkSameFolder, existingUid, selectUids, type Selection } from './selection.js';
+import { checkSameFolder, existingUid, sameGeneration, selectUids, type Selection } from './selection.js';
 
 /** Where deleted messages of `path` go; null = expunge them. */
 async function trashFor(client: ImapFlow, path: string, force: boolean): Promise<string | null> {
@@ -18,10 +18,13 @@ async function trashFor(client: ImapFlow, path: string, force: boolean): Promise
 
 export async function deleteMessage(ctx: OpContext, { ref, id, force }: { ref: MessageRef; id: string; force: boolean }): Promise<MessageDeleteResult> {
   const path = pathOf(ctx, ref.mailbox, id);
-  const done = await ctx.session.inMailbox(path, async (client, _mb, { must }) => {
+  const done = await ctx.session.inMailbox(path, async (client, mb, turn) => {
+    sameGeneration(ctx, path, mb, id);
     const trash = await trashFor(client, path, force);
-    if (trash) return { trash, uid: await moveOne(client, ref, id, trash, must) };
-    await expungeUids(client, [await existingUid(client, ref, id, must)], must);
+    if (trash) return { trash, uid: await moveOne(client, ref, id, trash, turn) };
+    const uid = await existingUid(client, ref, id, turn.must);
+    turn.live();
+    await expungeUids(client, [uid], turn.must);
     return { trash: null, uid: undefined };
   }, { write: true, deadline: ctx.deadline });
   ctx.touched(done.trash ? [path, done.trash] : [path]);
@@ -32,9 +35,11 @@ export async function deleteMessage(ctx: OpContext, { ref, id, force }: { ref: M
 
 export async function deleteMessages(ctx: OpContext, { path, selection, force }: { path: string; selection: Selection; force: boolean }): Promise<BulkDeleteResult> {
   checkSameFolder(ctx, path, selection);
-  const done = await ctx.session.inMailbox(path, async (client, _mb, { must }) => {
+  const done = await ctx.session.inMailbox(path, async (client, mb, { must, live }) => {
+    if ('refs' in selection) sameGeneration(ctx, path, mb, selection.refs[0]!.id);
     const uids = await selectUids(client, selection, must);
     const trash = uids.length ? await trashFor(client, path, force) : null;
+    live();
     if (!trash) {
       await expungeUids(client, uids, must);
       return { count: uids.length, trash: null, uidMap: new Map<number, number>() };

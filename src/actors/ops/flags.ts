@@ -6,7 +6,7 @@ import type { Must } from '../../imap/command-errors.js';
 import { uidSet } from '../../imap/uid-set.js';
 import type { BulkUpdateResult, FlagResult, FlagUpdate, MessageUpdateResult } from '../../schemas/write.js';
 import { pathOf, type OpContext } from './context.js';
-import { checkSameFolder, existingUid, selectUids, type Selection } from './selection.js';
+import { checkSameFolder, existingUid, sameGeneration, selectUids, type Selection } from './selection.js';
 
 const REFUSED = 'accept the flags (the folder may not allow storing them)';
 
@@ -23,8 +23,10 @@ async function store(client: ImapFlow, uids: readonly number[], flags: FlagUpdat
 
 export async function updateFlags(ctx: OpContext, { ref, id, flags }: { ref: MessageRef; id: string; flags: FlagUpdate }): Promise<MessageUpdateResult> {
   const path = pathOf(ctx, ref.mailbox, id);
-  const result = await ctx.session.inMailbox(path, async (client, _mb, { must }) => {
+  const result = await ctx.session.inMailbox(path, async (client, mb, { must, live }) => {
+    sameGeneration(ctx, path, mb, id);
     const uid = await existingUid(client, ref, id, must);
+    live();
     return store(client, [uid], flags, must);
   }, { write: true, deadline: ctx.deadline });
   ctx.touched([path]);
@@ -33,8 +35,10 @@ export async function updateFlags(ctx: OpContext, { ref, id, flags }: { ref: Mes
 
 export async function updateFlagsBulk(ctx: OpContext, { path, selection, flags }: { path: string; selection: Selection; flags: FlagUpdate }): Promise<BulkUpdateResult> {
   checkSameFolder(ctx, path, selection);
-  const result = await ctx.session.inMailbox(path, async (client, _mb, { must }) => {
+  const result = await ctx.session.inMailbox(path, async (client, mb, { must, live }) => {
+    if ('refs' in selection) sameGeneration(ctx, path, mb, selection.refs[0]!.id);
     const uids = await selectUids(client, selection, must);
+    live();
     return { flags: await store(client, uids, flags, must), updated: uids.length };
   }, { write: true, deadline: ctx.deadline });
   if (result.updated) ctx.touched([path]);

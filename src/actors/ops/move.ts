@@ -3,11 +3,11 @@
 import type { ImapFlow } from 'imapflow';
 import { ApiError } from '../../errors.js';
 import { encodeMessageId, type MessageRef } from '../../ids.js';
-import type { Must } from '../../imap/command-errors.js';
+import type { Turn } from '../api-session.js';
 import { moveUids } from '../../imap/expunge.js';
 import type { BulkMoveResult, MessageMoveResult } from '../../schemas/write.js';
 import { mailboxIdOf, pathOf, type OpContext } from './context.js';
-import { checkSameFolder, existingUid, selectUids, type Selection } from './selection.js';
+import { checkSameFolder, existingUid, sameGeneration, selectUids, type Selection } from './selection.js';
 
 /** Pairs [old id, new id] for the messages whose new UID is known. */
 export async function idPairs(ctx: OpContext, from: number, destination: string, uidMap: Map<number, number>): Promise<[string, string][]> {
@@ -25,9 +25,10 @@ async function locate(client: ImapFlow, destination: string, messageId: string |
 }
 
 /** Move one message of the selected folder; its new UID when it can be known. */
-export async function moveOne(client: ImapFlow, ref: MessageRef, id: string, destination: string, must: Must): Promise<number | undefined> {
+export async function moveOne(client: ImapFlow, ref: MessageRef, id: string, destination: string, { must, live }: Pick<Turn, 'must' | 'live'>): Promise<number | undefined> {
   const uid = await existingUid(client, ref, id, must);
   const envelope = client.capabilities.has('UIDPLUS') ? undefined : (await client.fetchOne(String(uid), { envelope: true }, { uid: true }) || undefined)?.envelope;
+  live();
   const uidMap = await moveUids(client, [uid], destination, must);
   return uidMap.get(uid) ?? await locate(client, destination, envelope?.messageId);
 }
@@ -39,7 +40,10 @@ function notSameFolder(path: string, destination: string): void {
 export async function moveMessage(ctx: OpContext, { ref, id, destination }: { ref: MessageRef; id: string; destination: string }): Promise<MessageMoveResult> {
   const path = pathOf(ctx, ref.mailbox, id);
   notSameFolder(path, destination);
-  const uid = await ctx.session.inMailbox(path, (client, _mb, { must }) => moveOne(client, ref, id, destination, must), { write: true, deadline: ctx.deadline });
+  const uid = await ctx.session.inMailbox(path, (client, mb, turn) => {
+    sameGeneration(ctx, path, mb, id);
+    return moveOne(client, ref, id, destination, turn);
+  }, { write: true, deadline: ctx.deadline });
   ctx.touched([path, destination]);
   if (uid === undefined) return { path: destination };
   return { path: destination, id: encodeMessageId({ mailbox: await mailboxIdOf(ctx, destination), uid }), uid };
@@ -48,8 +52,10 @@ export async function moveMessage(ctx: OpContext, { ref, id, destination }: { re
 export async function moveMessages(ctx: OpContext, { path, selection, destination }: { path: string; selection: Selection; destination: string }): Promise<BulkMoveResult> {
   checkSameFolder(ctx, path, selection);
   if (path === destination) throw new ApiError('ValidationError', 'Source and destination are the same folder', [{ field: 'destination', reason: 'equals path' }]);
-  const { moved, uidMap } = await ctx.session.inMailbox(path, async (client, _mb, { must }) => {
+  const { moved, uidMap } = await ctx.session.inMailbox(path, async (client, mb, { must, live }) => {
+    if ('refs' in selection) sameGeneration(ctx, path, mb, selection.refs[0]!.id);
     const uids = await selectUids(client, selection, must);
+    live();
     return { moved: uids.length, uidMap: await moveUids(client, uids, destination, must) };
   }, { write: true, deadline: ctx.deadline });
   if (moved) ctx.touched([path, destination]);

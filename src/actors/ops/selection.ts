@@ -1,7 +1,7 @@
 // Which messages a write is about: one id, a list of ids of one folder, or a search in it,
 // resolved to the UIDs that exist in the selected folder.
-import type { ImapFlow } from 'imapflow';
-import { messageNotFound, validationError } from '../../errors.js';
+import type { ImapFlow, MailboxObject } from 'imapflow';
+import { ApiError, messageNotFound, validationError } from '../../errors.js';
 import type { MessageRef } from '../../ids.js';
 import type { Must } from '../../imap/command-errors.js';
 import { uidSet } from '../../imap/uid-set.js';
@@ -31,4 +31,13 @@ export async function existingUid(client: ImapFlow, ref: MessageRef, id: string,
   const found = must(await client.search({ uid: String(ref.uid) }, { uid: true }), 'search the folder') ?? [];
   if (!found.includes(ref.uid)) throw messageNotFound(id);
   return ref.uid;
+}
+
+/** An id made before the folder was reset (UIDVALIDITY changed, RFC 3501 §2.3.1.1) names another
+ *  message now, or none: a 404 rather than a write to the wrong message. */
+export function sameGeneration(ctx: OpContext, path: string, mailbox: MailboxObject, id: string): void {
+  const known = ctx.mailboxes.get(ctx.account, path)?.sync?.uidValidity;
+  if (known !== undefined && known !== Number(mailbox.uidValidity)) {
+    throw new ApiError('MessageNotFound', `Message "${id}" is gone: its folder was reset (UIDVALIDITY changed)`, { id });
+  }
 }

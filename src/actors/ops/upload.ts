@@ -13,7 +13,8 @@ export interface UploadArgs {
 }
 
 export async function uploadMessage(ctx: OpContext, { path, flags, raw, date }: UploadArgs): Promise<MessageUploadResult> {
-  const res = await ctx.session.inMailbox(path, async (client, _mb, { must }) => {
+  const res = await ctx.session.inMailbox(path, async (client, _mb, { must, live }) => {
+    live();
     const content = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     return must(await client.append(path, content, flags, date ? new Date(date) : undefined), 'store the message', path);
   }, { deadline: ctx.deadline });
