@@ -64,6 +64,8 @@ function pick(ref: NonNullable<SubmitPrep['reference']>): { from?: ComposeAddres
 }
 
 const END_OF_HEADER = /\r?\n\r?\n/;
+/** header blocks longer than this are not looked into (RFC 5322 lines are ≤ 998 characters) */
+const HEADER_SCAN = 256 * 1024;
 
 /** Addresses of the header fields `names`, each once (case-insensitive). */
 function addressesIn(headers: Record<string, string[]>, names: string[]): string[] {
@@ -78,8 +80,9 @@ function addressesIn(headers: Record<string, string[]>, names: string[]): string
 
 /** Envelope, Message-ID and subject of a raw message; a Message-ID is added when it has none. */
 export function rawSubmission(raw: Uint8Array, domain: string, date = new Date()): { raw: Uint8Array; envelope: { from: string; to: string[] }; messageId: string; subject: string } {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
-  const cut = END_OF_HEADER.exec(text);
+  // only the header block is read: a 25 MB message is never turned into a string here
+  const head = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, HEADER_SCAN)).toString('latin1');
+  const cut = END_OF_HEADER.exec(head);
   const headers = parseHeaders(raw.subarray(0, cut ? cut.index + cut[0].length : raw.byteLength));
   const from = addressesIn(headers, ['sender', 'from'])[0];
   const to = addressesIn(headers, ['to', 'cc', 'bcc']);
