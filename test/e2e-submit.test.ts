@@ -205,3 +205,17 @@ test('on a server that files sent mail itself (X-GM-EXT-1) no copy is stored by 
     await gmailish.close();
   }
 });
+
+test('an upload with a reference is a draft reply: threaded, addressed and prefixed like a reply, nothing sent', async () => {
+  const original = seeded[1]!;
+  const list = (await call('GET', '/messages?path=INBOX&pageSize=50')).body.messages as { id: string; uid: number }[];
+  const id = list.find((m) => m.uid === original.uid)!.id;
+  const before = smtp.attempts.length;
+  const res = await call('POST', '/message', { path: 'Drafts', flags: ['\\Draft'], reference: { message: id, action: 'reply' }, text: 'Draft answer' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const draft = (await call('GET', `/message/${res.body.id}`)).body;
+  assert.equal(draft.subject, `Re: ${original.spec.subject}`);
+  assert.equal(draft.inReplyTo, original.spec.messageId);
+  assert.deepEqual(draft.to.map((a: { address: string }) => a.address), [original.spec.from.address]);
+  assert.equal(smtp.attempts.length, before, 'a draft is not sent');
+});
