@@ -30,7 +30,7 @@ export class OutboxService {
   boot(): number {
     const accounts = this.#deps.store.accounts().filter((a) => this.#deps.owns(a));
     for (const a of accounts) this.#runner.wake(a);
-    this.#pruner = setInterval(() => void this.#deps.idempotency.prune().catch(() => undefined), 3600_000);
+    this.#pruner = setInterval(() => void this.#deps.idempotency.prune(this.#deps.owns).catch(() => undefined), 3600_000);
     this.#pruner.unref();
     return accounts.length;
   }

@@ -25,14 +25,19 @@ export class IdempotencyStore {
     this.#db.putSync([account, key], { answer, at: now });
   }
 
-  /** Drop expired keys; returns how many. */
-  async prune(now = Date.now(), batch = 5000): Promise<number> {
-    const stale: Key[] = [];
-    for (const { key, value } of this.#db.getRange({ limit: 100_000 })) {
-      if (now - value.at >= IDEMPOTENCY_TTL_MS) stale.push(key);
-      if (stale.length >= batch) break;
+  /** Drop the expired keys of the accounts `owns` accepts, in batches; returns how many. */
+  async prune(owns: (account: string) => boolean, now = Date.now(), batch = 5000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const stale: Key[] = [];
+      for (const { key, value } of this.#db.getRange()) {
+        if (now - value.at >= IDEMPOTENCY_TTL_MS && owns(key[0])) stale.push(key);
+        if (stale.length >= batch) break;
+      }
+      if (!stale.length) return removed;
+      await Promise.all(stale.map((k) => this.#db.remove(k)));
+      removed += stale.length;
+      if (stale.length < batch) return removed;
     }
-    await Promise.all(stale.map((k) => this.#db.remove(k)));
-    return stale.length;
   }
 }
