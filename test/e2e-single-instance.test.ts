@@ -2,7 +2,7 @@
 // port that is taken exits with a message naming the first server, which runs on untouched.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, runToExit, startServer, type RunningServer } from './helpers/server.js';
 import { api, exampleAccount } from './helpers/api.js';

@@ -2,12 +2,10 @@
 // an Idempotency-Key answered from its first answer), shows and cancels them, and runs the
 // sender for the accounts this shard owns.
 import { ApiError } from '../errors.js';
-import type { Logger } from '../log.js';
 import type { Submission } from '../protocol/ops.js';
 import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
-import type { SecretBox } from '../store/crypto.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
-import type { OutboxMeta, OutboxRecord, OutboxStore } from '../store/outbox.js';
+import type { OutboxMeta, OutboxRecord } from '../store/outbox.js';
 import { newQueueId, OutboxRunner, type OutboxDeps } from './runner.js';
 
 export interface OutboxServiceDeps extends OutboxDeps {
