@@ -141,6 +141,8 @@ export class Lanes<T, R> {
     const flight: Promise<void> = Promise.resolve()
       .then(() => this.#work.run(lane.key, item, attempt))
       .then((result) => this.#finish(lane, item, result, attempt), () => this.#finish(lane, item, null, attempt))
+      // settle() must not throw; if it does, the engine goes on (its slot was freed in #finish)
+      .catch(() => undefined)
       .finally(() => this.#flights.delete(flight));
     this.#flights.add(flight);
   }
