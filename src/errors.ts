@@ -76,6 +76,10 @@ export function accountNotFound(account: string): ApiError {
   return new ApiError('AccountNotFound', `Account "${account}" does not exist`, { account });
 }
 
+export function noSmtpSettings(account: string): ApiError {
+  return new ApiError('Conflict', `Account "${account}" has no SMTP settings; add them with PUT /v1/account/${account}`, { account });
+}
+
 export function toWire(err: unknown): WireError {
   if (err instanceof ApiError) {
     const wire: WireError = { code: err.code, message: err.message, status: err.status };

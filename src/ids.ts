@@ -16,16 +16,17 @@ function head(ref: MessageRef): Buffer {
   return buf;
 }
 
-function invalid(kind: string, id: string): ApiError {
-  return new ApiError('InvalidId', `"${id.slice(0, 100)}" is not a valid ${kind} id`, [{ field: kind, reason: 'malformed id' }]);
+/** `field`: where the id was in the request, when not the path parameter named after its kind. */
+function invalid(kind: string, id: string, field = kind): ApiError {
+  return new ApiError('InvalidId', `"${id.slice(0, 100)}" is not a valid ${kind} id`, [{ field, reason: 'malformed id' }]);
 }
 
-function bytes(kind: string, id: string, min: number): Buffer {
-  if (!/^[A-Za-z0-9_-]+$/.test(id) || id.length > 1024) throw invalid(kind, id);
+function bytes(kind: string, id: string, min: number, field = kind): Buffer {
+  if (!/^[A-Za-z0-9_-]+$/.test(id) || id.length > 1024) throw invalid(kind, id, field);
   const buf = Buffer.from(id, 'base64url');
-  if (buf.length < min) throw invalid(kind, id);
+  if (buf.length < min) throw invalid(kind, id, field);
   const ref = { mailbox: buf.readUInt32BE(0), uid: buf.readUInt32BE(4) };
-  if (ref.mailbox === 0 || ref.uid === 0) throw invalid(kind, id);
+  if (ref.mailbox === 0 || ref.uid === 0) throw invalid(kind, id, field);
   return buf;
 }
 
@@ -36,9 +37,10 @@ export function encodeMessageId(ref: MessageRef): string {
   return head(ref).toString('base64url');
 }
 
-export function decodeMessageId(id: string): MessageRef {
-  const buf = bytes('message', id, 8);
-  if (buf.length !== 8) throw invalid('message', id);
+/** `field`: the request field a bad id is reported at (default "message", the path parameter). */
+export function decodeMessageId(id: string, field = 'message'): MessageRef {
+  const buf = bytes('message', id, 8, field);
+  if (buf.length !== 8) throw invalid('message', id, field);
   return refOf(buf);
 }
 

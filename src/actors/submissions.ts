@@ -1,6 +1,6 @@
 // The shard's side of sending: its outbox service wired to the accounts it owns (their SMTP
 // settings, their API connections for the Sent copy and the flags), and the ops that serve it.
-import { ApiError } from '../errors.js';
+import { accountNotFound, noSmtpSettings } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AccountHandler, ShardHandlers } from '../protocol/ops.js';
 import { OutboxService } from '../outbox/service.js';
@@ -63,8 +63,8 @@ export function submissionHandlers(outbox: OutboxService, deps: Pick<SubmissionD
   return {
     enqueueSubmission: async (account, submission, meta) => {
       const record = deps.record(account);
-      if (!record) throw new ApiError('AccountNotFound', `Account "${account}" does not exist`, { account });
-      if (!record.smtp) throw new ApiError('Conflict', `Account "${account}" has no SMTP settings; add them with PUT /v1/account/${account}`, { account });
+      if (!record) throw accountNotFound(account);
+      if (!record.smtp) throw noSmtpSettings(account);
       return outbox.enqueue(account, submission, meta.deadline);
     },
     listOutbox: async ({ account }) => ({ entries: outbox.list(account) }),

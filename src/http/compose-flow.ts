@@ -1,7 +1,7 @@
 // Composing a structured message for an upload or a submission: the checks no schema states,
 // the account's identity and the referenced original from its shard, then the parse pool's
 // composer, with the size limit applied to the files first and to the result last.
-import { ApiError, validationError } from '../errors.js';
+import { validationError } from '../errors.js';
 import { decodeMessageId } from '../ids.js';
 import { attachmentBytes, checkMessageFields } from '../messages/compose-check.js';
 import { composeTaskFor, fieldsOf } from '../messages/submission.js';
@@ -21,11 +21,7 @@ export interface Composed {
 function referenceOf(body: SubmitBody): { ref: ReturnType<typeof decodeMessageId>; id: string; action: ReferenceAction; inline: boolean } | undefined {
   if (!body.reference) return undefined;
   const id = body.reference.message;
-  try {
-    return { ref: decodeMessageId(id), id, action: body.reference.action ?? 'reply', inline: body.reference.inline ?? false };
-  } catch {
-    throw new ApiError('InvalidId', `"${id.slice(0, 100)}" is not a valid message id`, [{ field: 'reference.message', reason: 'malformed id' }]);
-  }
+  return { ref: decodeMessageId(id, 'reference.message'), id, action: body.reference.action ?? 'reply', inline: body.reference.inline ?? false };
 }
 
 /** Check, fetch what the message refers to, and compose it; nothing is stored or sent here. */

@@ -6,12 +6,10 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { validationError } from '../errors.js';
 import { parseHeaders } from '../parse/headers.js';
 import type { ComposeTask } from '../parse/types.js';
-import type { SubmitPrep } from '../protocol/ops.js';
+import type { ReferenceAction, SubmitPrep } from '../protocol/ops.js';
 import type { ComposeAddress, MessageFields } from '../schemas/compose.js';
 import type { SubmitBody } from '../schemas/submit.js';
 import { forwardSubject, quotedForward, referencesFor, replyRecipients, replySubject } from './reply.js';
-
-type Action = 'reply' | 'replyAll' | 'forward';
 
 /** The message fields of `body` (everything but raw, reference and sendAt). */
 export function fieldsOf(body: SubmitBody): MessageFields {
@@ -30,7 +28,7 @@ export function composeTaskFor(body: SubmitBody, prep: SubmitPrep, quoted?: { te
   const at = body.sendAt ? Date.parse(body.sendAt) : NaN;
   if (forSending && at > Date.now()) task.date = new Date(at).toISOString();
   const ref = prep.reference;
-  const action: Action = body.reference?.action ?? 'reply';
+  const action: ReferenceAction = body.reference?.action ?? 'reply';
   if (ref && action === 'forward') {
     task.fields.subject ??= forwardSubject(ref.subject);
     if (ref.attachments.length) task.extraAttachments = ref.attachments;

@@ -8,7 +8,7 @@ import type { NewEvent } from '../events/types.js';
 import type { Logger } from '../log.js';
 import type { Refused, SmtpOutcome } from '../smtp/send.js';
 import type { SecretBox } from '../store/crypto.js';
-import type { OutboxMeta, OutboxRecord, OutboxStore } from '../store/outbox.js';
+import { openMeta, sealMeta, type OutboxMeta, type OutboxRecord, type OutboxStore } from '../store/outbox.js';
 
 export interface OutboxPolicy {
   /** transient failures are retried this long after the submission was due, ms */
@@ -102,7 +102,7 @@ export class OutboxRunner {
   }
 
   #meta(r: OutboxRecord): OutboxMeta {
-    return JSON.parse(this.#deps.secrets.openBytes(r.meta).toString('utf8')) as OutboxMeta;
+    return openMeta(this.#deps.secrets, r);
   }
 
   async #run(account: string, r: OutboxRecord): Promise<Tried> {
@@ -169,7 +169,7 @@ export class OutboxRunner {
       await commit(() => { store.removeSync(r); return [tried, this.#ev(r, 'messageFailed', { ...failure, attempts })]; });
       return;
     }
-    const resealed = this.#deps.secrets.sealBytes(Buffer.from(JSON.stringify({ ...this.#meta(r), lastResponse: outcome.error })));
+    const resealed = sealMeta(this.#deps.secrets, { ...this.#meta(r), lastResponse: outcome.error });
     const next: OutboxRecord = { ...r, state: 'retrying', attempts, nextAttempt, meta: resealed, ...(unconfirmed ? { unconfirmed: true as const } : {}) };
     // removed meanwhile (its account was deleted): it stays removed
     await commit(() => { if (store.get(r.queueId)) store.putSync(next); return [tried]; });
@@ -189,7 +189,7 @@ export class OutboxRunner {
     const nextAttempt = Date.now() + backoffDelay(this.#deps.policy.backoff, r.attempts);
     if (!later.length || nextAttempt > this.#windowEnd(r)) return null;
     const envelope = { from: meta.envelope.from, to: later.map((x) => x.recipient) };
-    const sealedMeta = this.#deps.secrets.sealBytes(Buffer.from(JSON.stringify({ ...meta, envelope, lastResponse: later[0]!.error })));
+    const sealedMeta = sealMeta(this.#deps.secrets, { ...meta, envelope, lastResponse: later[0]!.error });
     const record: OutboxRecord = {
       ...r, queueId: newQueueId(), state: 'retrying', attempts: r.attempts + 1, nextAttempt, meta: sealedMeta, partial: true,
     };

@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import type { Submission } from '../protocol/ops.js';
 import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
-import type { OutboxMeta, OutboxRecord } from '../store/outbox.js';
+import { openMeta, sealMeta, type OutboxMeta, type OutboxRecord } from '../store/outbox.js';
 import { newQueueId, OutboxRunner, type OutboxDeps } from './runner.js';
 
 export interface OutboxServiceDeps extends OutboxDeps {
@@ -50,7 +50,7 @@ export class OutboxService {
     const record: OutboxRecord = {
       queueId: newQueueId(now), account, messageId: s.messageId, state: 'queued', attempts: 0,
       nextAttempt: s.sendAt ?? now, created: now, ...(s.sendAt ? { sendAt: s.sendAt } : {}),
-      meta: secrets.sealBytes(Buffer.from(JSON.stringify(meta))),
+      meta: sealMeta(secrets, meta),
     };
     const sealedRaw = secrets.sealBytes(s.raw);
     const answer: SubmitResult = { response: 'Queued for delivery', messageId: s.messageId, queueId: record.queueId, ...(s.sendAt ? { sendAt: new Date(s.sendAt).toISOString() } : {}) };
@@ -92,7 +92,7 @@ export class OutboxService {
   #view(r: OutboxRecord): OutboxEntry {
     let meta: OutboxMeta;
     try {
-      meta = JSON.parse(this.#deps.secrets.openBytes(r.meta).toString('utf8')) as OutboxMeta;
+      meta = openMeta(this.#deps.secrets, r);
     } catch {
       // sealed with another key (the data dir moved without its secret): listed, not readable
       meta = { subject: '', envelope: { from: '', to: [] } };

@@ -2,6 +2,7 @@
 // recipients, the server's last words) is sealed with the store key; only ids, state and times
 // are readable. A record is deleted in the transaction that records its end (sent or failed).
 import type { Database, RootDatabase } from 'lmdb';
+import type { SecretBox } from './crypto.js';
 
 export type OutboxState = 'queued' | 'sending' | 'retrying';
 
@@ -31,6 +32,16 @@ export interface OutboxRecord {
   partial?: true;
   /** SecretBox.sealBytes of JSON OutboxMeta */
   meta: Uint8Array;
+}
+
+/** OutboxRecord.meta for `meta`. */
+export function sealMeta(box: SecretBox, meta: OutboxMeta): Uint8Array {
+  return box.sealBytes(Buffer.from(JSON.stringify(meta)));
+}
+
+/** The OutboxMeta sealed in `record` (throws when it was sealed with another key). */
+export function openMeta(box: SecretBox, record: Pick<OutboxRecord, 'meta'>): OutboxMeta {
+  return JSON.parse(box.openBytes(record.meta).toString('utf8')) as OutboxMeta;
 }
 
 type IndexKey = [string, string];

@@ -59,6 +59,6 @@ export async function moveMessages(ctx: OpContext, { path, selection, destinatio
     return { moved: uids.length, uidMap: await moveUids(client, uids, destination, must) };
   }, { write: true, deadline: ctx.deadline });
   if (moved) ctx.touched([path, destination]);
-  const from = (await mailboxIdOf(ctx, path));
+  const from = await mailboxIdOf(ctx, path);
   return { path: destination, moved, idMap: await idPairs(ctx, from, destination, uidMap) };
 }

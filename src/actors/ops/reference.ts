@@ -2,7 +2,7 @@
 // the composer needs of the original (threading headers, addresses, subject; for a forward its
 // files, and for an inline one its text), fetched once over the API connection.
 import type { ImapFlow } from 'imapflow';
-import { ApiError, messageNotFound } from '../../errors.js';
+import { ApiError, messageNotFound, noSmtpSettings } from '../../errors.js';
 import { ENTRY_QUERY, toEntry } from '../../messages/entry.js';
 import { parseHeaders } from '../../parse/headers.js';
 import type { ExtraAttachment } from '../../parse/types.js';
@@ -55,7 +55,7 @@ async function original(client: ImapFlow, path: string, ref: MessageRef, id: str
 /** The account's From address and own addresses; the referenced message when there is one. */
 export async function prepareSubmit(ctx: OpContext, { reference, maxBytes, sending }: PrepareArgs): Promise<SubmitPrep> {
   if (sending && !ctx.identity.canSend) {
-    throw new ApiError('Conflict', `Account "${ctx.account}" has no SMTP settings; add them with PUT /v1/account/${ctx.account}`, { account: ctx.account });
+    throw noSmtpSettings(ctx.account);
   }
   const own = ctx.identity.addresses;
   const prep: SubmitPrep = { identity: own[0] ? { name: ctx.identity.name, address: own[0] } : null, own };

@@ -1,7 +1,7 @@
 // Write routes: flags, move, delete and upload of one message (the original IMAP API's paths
 // and answers), and the bulk forms over listed ids or a search in one folder.
 import Type from 'typebox';
-import { ApiError, validationError } from '../../errors.js';
+import { validationError } from '../../errors.js';
 import { decodeMessageId } from '../../ids.js';
 import type { Selection } from '../../protocol/ops.js';
 import { AccountId, AccountParams, closed, MessageIdParam } from '../../schemas/common.js';
@@ -26,13 +26,7 @@ function selectionOf(body: { messages?: string[]; search?: SearchCriteria }): Se
   }
   if (body.search) return { search: body.search };
   return {
-    refs: (body.messages ?? []).map((id, i) => {
-      try {
-        return { ref: decodeMessageId(id), id };
-      } catch {
-        throw new ApiError('InvalidId', `"${id.slice(0, 100)}" is not a valid message id`, [{ field: `messages.${i}`, reason: 'malformed id' }]);
-      }
-    }),
+    refs: (body.messages ?? []).map((id, i) => ({ ref: decodeMessageId(id, `messages.${i}`), id })),
   };
 }
 
