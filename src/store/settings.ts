@@ -1,6 +1,14 @@
 // The settings database: server-wide values by name (webhook URL, event filter, on/off, the
-// sealed signing secret, and where delivery starts in the event log).
+// sealed signing secret, where delivery starts in the event log, and the original IMAP API's
+// keys: notify options, auth server, IMAP logs, Gmail OAuth2 app).
 import type { Database, RootDatabase } from 'lmdb';
+
+/** Which accounts have their IMAP traffic kept (in memory only) for GET /v1/logs/:account. */
+export interface LogSettings {
+  all: boolean;
+  accounts: string[];
+  maxLogLines: number;
+}
 
 export interface WebhookSettings {
   webhooks: string | null;
@@ -11,10 +19,25 @@ export interface WebhookSettings {
   secret: string | null;
   /** log head when delivery last became active: nothing at or before it is ever sent */
   webhooksFrom: number;
+  /** header names (lower-case) whose values go into messageNew, fetched at delivery */
+  notifyHeaders: string[];
+  /** put the decoded text into messageNew, fetched at delivery, up to notifyTextSize bytes */
+  notifyText: boolean;
+  notifyTextSize: number;
+  /** URL asked for credentials of accounts with useAuthServer; null = none */
+  authServer: string | null;
+  logs: LogSettings;
+  gmailClientId: string | null;
+  /** sealed with the SecretBox */
+  gmailClientSecret: string | null;
+  gmailRedirectUrl: string | null;
 }
 
 export const DEFAULT_SETTINGS: WebhookSettings = {
   webhooks: null, webhookEvents: ['*'], webhooksEnabled: true, secret: null, webhooksFrom: 0,
+  notifyHeaders: [], notifyText: false, notifyTextSize: 0, authServer: null,
+  logs: { all: false, accounts: [], maxLogLines: 10_000 },
+  gmailClientId: null, gmailClientSecret: null, gmailRedirectUrl: null,
 };
 
 const NAMES = Object.keys(DEFAULT_SETTINGS) as (keyof WebhookSettings)[];
