@@ -20,6 +20,7 @@ import type { OutboxStore } from '../store/outbox.js';
 import type { OutboxPolicy } from '../outbox/runner.js';
 import type { OutboxService } from '../outbox/service.js';
 import { createOutbox, submissionHandlers } from './submissions.js';
+import type { SharedSettings } from './shared-settings.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -31,6 +32,8 @@ export interface ShardHostDeps {
   policy: ReconnectPolicy;
   sync: SyncDeps;
   submissions: { outbox: OutboxStore; idempotency: IdempotencyStore; policy: OutboxPolicy; smtpTimeout: number };
+  /** server-wide settings (auth server, logs, notify options), reloaded on settingsChanged */
+  settings: SharedSettings;
 }
 
 /** The account's own addresses (its `email`, then login names that are addresses), lower-cased. */
@@ -165,6 +168,11 @@ export class ShardHost {
           byState[s] = (byState[s] ?? 0) + 1;
         }
         return { shard: this.#deps.shard, accounts: this.#actors.size, byState };
+      },
+
+      settingsChanged: async () => {
+        this.#deps.settings.reload();
+        return {};
       },
     };
   }

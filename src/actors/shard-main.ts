@@ -16,6 +16,8 @@ import type { OutboxPolicy } from '../outbox/runner.js';
 import type { StrategySetting } from '../sync/strategy.js';
 import { DEFAULT_POLICY, type ReconnectPolicy } from './account-actor.js';
 import { ShardHost } from './shard-host.js';
+import { SharedSettings } from './shared-settings.js';
+import { SettingsStore } from '../store/settings.js';
 
 export interface ShardWorkerData {
   shard: number;
@@ -56,6 +58,7 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
       sweep: { interval: data.syncInterval, activeFor: 10 * 60_000, activeFactor: 6, ...COALESCE },
       published: (events) => post({ t: 'ctl', kind: 'events', head: events[events.length - 1]!.id }),
     },
+    settings: new SharedSettings(new SettingsStore(env.root)),
     submissions: {
       outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,
       policy: { retryWindow: data.outbox.retryWindow, backoff: data.outbox.backoff, concurrency: SMTP_CONCURRENCY },

@@ -130,6 +130,8 @@ export interface ShardOps {
   getOutbox: { args: { queueId: string }; result: { entry: OutboxEntry | null } };
   /** found: whether this shard owned it; a submission being sent is a 409 */
   cancelOutbox: { args: { queueId: string }; result: { found: boolean } };
+  /** the settings in LMDB changed (the front calls this after each settings write) */
+  settingsChanged: { args: NoArgs; result: Record<string, never> };
 }
 
 /** Ops served by the webhook worker: settings, dead letters, a test delivery, counters. */
@@ -162,7 +164,7 @@ export type ShardHandlers = { [K in ShardOp]: (args: Args<K>) => Promise<Result<
 export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
 
-const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true };
+const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true };
 
 export function isShardOp(op: Op): op is ShardOp {
   return op in SHARD_OP_NAMES;
