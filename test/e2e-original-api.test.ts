@@ -221,6 +221,13 @@ test('logs: the logged account\'s IMAP traffic as a text file, without its passw
   assert.ok(!res.text.includes(Buffer.from(`\0${login.user}\0${PASSWORD}`).toString('base64')), 'no AUTHENTICATE PLAIN payload in the log');
 });
 
+test('GET /swagger.json: a document with every path of the original', async () => {
+  const res = await fetch(`${server.url}/swagger.json`);
+  assert.equal(res.status, 200);
+  const doc = await res.json() as { paths: Record<string, Record<string, unknown>> };
+  for (const op of c.api.operations) assert.ok(doc.paths[op.path]?.[op.method.toLowerCase()], `${op.method} ${op.path} is in /swagger.json`);
+});
+
 test('delete the accounts; every operation and every declared field was exercised', async () => {
   for (const id of [A, VIA_AUTH_SERVER, WITH_TOKEN]) ok(await c.call('DELETE', '/v1/account/{account}', { params: { account: id } }), `DELETE ${id}`);
   assert.deepEqual(c.uncalled(), [], 'operations of the document never answered 200');

@@ -1,0 +1,70 @@
+// Builds the OpenAPI 3.1 document from the route table: every route's path, parameters, body,
+// answer and error codes, from the same TypeBox schemas the validators use (openapi3-ts).
+import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, type SchemaObject } from 'openapi3-ts/oas31';
+import type { TSchema } from 'typebox';
+import { CODES, type ErrorCode } from '../errors.js';
+import type { AnyRoute } from '../http/route.js';
+
+/** A TypeBox schema as plain JSON Schema (TypeBox's symbol keys dropped). */
+function plain(schema: TSchema): SchemaObject {
+  return JSON.parse(JSON.stringify(schema)) as SchemaObject;
+}
+
+const ERROR: SchemaObject = {
+  type: 'object',
+  required: ['error', 'message', 'statusCode', 'code'],
+  properties: {
+    error: { type: 'string', description: 'HTTP reason phrase' },
+    message: { type: 'string' },
+    statusCode: { type: 'integer' },
+    code: { type: 'string', enum: Object.keys(CODES) },
+    details: { description: 'The failing fields ({field, reason}) or facts about the error', oneOf: [{ type: 'array', items: { type: 'object' } }, { type: 'object' }] },
+  },
+};
+
+function parameters(route: AnyRoute): ParameterObject[] {
+  const out: ParameterObject[] = [];
+  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+    const props = (schema ? plain(schema).properties : undefined) ?? {};
+    const required = new Set((schema ? plain(schema).required : undefined) ?? []);
+    for (const [name, s] of Object.entries(props)) {
+      out.push({ name, in: where, required: where === 'path' || required.has(name), schema: s as SchemaObject });
+    }
+  }
+  return out;
+}
+
+function operation(route: AnyRoute): OperationObject {
+  const responses: NonNullable<OperationObject['responses']> = {
+    [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: plain(route.response) } } },
+  };
+  const op: OperationObject = {
+    summary: route.summary, tags: route.tags,
+    operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, '_$1').split(/[^A-Za-z0-9_]+/).map((w) => w && w[0]!.toUpperCase() + w.slice(1)).join('')}`,
+    parameters: parameters(route),
+    responses,
+  };
+  if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: plain(route.body) } } };
+  const codes: ErrorCode[] = [...new Set<ErrorCode>([...(route.body || route.query || route.params ? ['ValidationError' as const] : []), ...route.errors])];
+  for (const status of new Set(codes.map((c) => CODES[c]))) {
+    const which = codes.filter((c) => CODES[c] === status);
+    responses[String(status)] = { description: which.join(', '), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
+  return op;
+}
+
+/** The document for `routes`, as served at /openapi.json. */
+export function buildOpenApi(routes: readonly AnyRoute[], version: string): OpenAPIObject {
+  const builder = OpenApiBuilder.create()
+    .addOpenApiVersion('3.1.0')
+    .addInfo({ title: 'IMAP API', version, description: 'REST API, webhooks and change stream for IMAP accounts' })
+    .addSchema('Error', ERROR);
+  const byPath = new Map<string, Record<string, OperationObject>>();
+  for (const route of routes) {
+    const item = byPath.get(route.path) ?? {};
+    item[route.method] = operation(route);
+    byPath.set(route.path, item);
+  }
+  for (const [path, item] of byPath) builder.addPath(path, item);
+  return builder.getSpec();
+}
