@@ -112,6 +112,10 @@ describe('connection states', () => {
     assert.deepEqual(after.imap, before.imap);
     assert.equal(after.counters.connects, before.counters.connects);
     assert.equal(after.state, 'connected');
+    // the original's body: `reconnect: false` does nothing, no body or true reconnects
+    assert.deepEqual((await api(server.url, 'PUT', '/v1/account/example/reconnect', { reconnect: false })).body, { account: 'example', reconnect: false });
+    assert.equal((await get('/v1/account/example')).body.counters.connects, before.counters.connects);
+    assert.equal((await api(server.url, 'PUT', '/v1/account/ghost/reconnect', { reconnect: false })).status, 404);
     assert.deepEqual((await api(server.url, 'PUT', '/v1/account/example/reconnect')).body, { account: 'example', reconnect: true });
     await eventually(async () => (await get('/v1/account/example')).body.counters.connects === before.counters.connects + 1, 10_000, 'a new login');
     await reaches('example', 'connected');

@@ -38,7 +38,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
     const input = {
       params: params.check(raw.params),
       query: query.check(parseQuery(raw.query)),
-      body: body ? body.check(raw.body) : undefined,
+      body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
       headers: raw.headers,
     };
     const result = await route.handle(input, ctx);

@@ -44,6 +44,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   response: R;
   /** request headers the handler reads (lower-case names) */
   headers?: readonly string[];
+  /** an empty body counts as `{}` (e.g. the original's optional `{ reconnect: true }`) */
+  optionalBody?: true;
   /** the body may be as large as a whole message upload, not just `--max-body` */
   largeBody?: true;
   /** success status, 200 unless said otherwise */

@@ -44,7 +44,7 @@ function operation(route: AnyRoute): OperationObject {
     parameters: parameters(route),
     responses,
   };
-  if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: plain(route.body) } } };
+  if (route.body) op.requestBody = { required: !route.optionalBody, content: { 'application/json': { schema: plain(route.body) } } };
   const codes: ErrorCode[] = [...new Set<ErrorCode>([...(route.body || route.query || route.params ? ['ValidationError' as const] : []), ...route.errors])];
   for (const status of new Set(codes.map((c) => CODES[c]))) {
     const which = codes.filter((c) => CODES[c] === status);

@@ -3,6 +3,7 @@ import {
   AccountAck, AccountInput, AccountList, AccountListQuery, AccountPatch, AccountView, PutAccountResult,
 } from '../../schemas/account.js';
 import { AccountParams, pageBounds } from '../../schemas/common.js';
+import { ReconnectBody } from '../../schemas/account-actions.js';
 import { defineRoute } from '../route.js';
 
 const tags = ['Account'];
@@ -40,8 +41,12 @@ export const accountRoutes = [
     handle: ({ params }, { shards }) => shards.callAccount(params.account, 'deleteAccount', {}),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/reconnect', tags, summary: 'Drop the IMAP connection and connect again now',
-    params: AccountParams, response: AccountAck, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
-    handle: ({ params }, { shards }) => shards.callAccount(params.account, 'reconnectAccount', {}),
+    method: 'put', path: '/v1/account/{account}/reconnect', tags, summary: 'Drop the IMAP connection and connect again now (the body is optional; `reconnect: false` does nothing)',
+    params: AccountParams, body: ReconnectBody, optionalBody: true, response: AccountAck, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
+    handle: async ({ params, body }, { shards }) => {
+      if (body.reconnect !== false) return shards.callAccount(params.account, 'reconnectAccount', {});
+      await shards.callAccount(params.account, 'getAccount', {}); // still a 404 for an unknown account
+      return { account: params.account, reconnect: false };
+    },
   }),
 ];
