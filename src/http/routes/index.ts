@@ -9,7 +9,8 @@ import { submitRoutes } from './submit.js';
 import { settingsRoutes } from './settings.js';
 import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
+import { verifyRoutes } from './verify.js';
 
 export const routes: readonly AnyRoute[] = [
-  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes,
+  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes,
 ];
