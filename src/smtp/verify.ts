@@ -17,10 +17,22 @@ function credentials(auth: ServerSettings['auth']): Login {
   return { user: auth.user, pass: auth.pass };
 }
 
+/** nodemailer replaces a socket error's own code (ECONNREFUSED, ERR_SSL_…) by ESOCKET; the
+ *  message still carries it, in the words Node and OpenSSL build it from. */
+function codeOf(err: SMTPConnection.SMTPError | undefined): string | undefined {
+  if (err?.code !== 'ESOCKET' && err?.code !== 'ECONNECTION') return err?.code;
+  const message = err.message ?? '';
+  const errno = /\b(E[A-Z]{3,})\b/.exec(message);
+  if (errno) return errno[1];
+  const ssl = /SSL routines:[^:]*:([a-z0-9 ]+)/i.exec(message);
+  return ssl ? `ERR_SSL_${ssl[1]!.trim().toUpperCase().replace(/ /g, '_')}` : err.code;
+}
+
 function outcomeOf(err: SMTPConnection.SMTPError | undefined, secret: string): VerifyOutcome {
   const said = err?.response ?? err?.message ?? 'SMTP failure';
   const outcome: VerifyOutcome = { success: false, error: withoutSecret(said, secret) };
-  if (err?.code) outcome.code = err.code;
+  const code = codeOf(err);
+  if (code) outcome.code = code;
   return outcome;
 }
 
