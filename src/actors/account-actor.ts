@@ -15,6 +15,7 @@ import type { SyncStores } from '../store/commit.js';
 import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
 import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
 import { ApiSession } from './api-session.js';
+import type { Connection, ImapLogger } from './traffic-logs.js';
 
 export interface ReconnectPolicy {
   connect: BackoffPolicy;
@@ -48,6 +49,8 @@ export interface ActorDeps {
   secrets: SecretBox;
   policy: ReconnectPolicy;
   sync: SyncDeps;
+  /** the traffic logger of one of the account's connections (traffic-logs.ts) */
+  imapLogger(conn: Connection, secrets: readonly string[], next?: ImapLogger): ImapLogger;
 }
 
 export class AccountActor {
@@ -115,7 +118,10 @@ export class AccountActor {
     if (!this.#session) {
       const imap = this.#record.imap;
       this.#session = new ApiSession({
-        open: (logger) => createImapClient(imap, this.#deps.secrets.open(imap.auth.pass), { idle: false, logger }),
+        open: (logger) => {
+          const pass = this.#deps.secrets.open(imap.auth.pass);
+          return createImapClient(imap, pass, { idle: false, logger: this.#deps.imapLogger('api', [pass], logger) });
+        },
         log: this.#log,
         idleClose: this.#deps.policy.readIdleClose,
       });
@@ -203,7 +209,7 @@ export class AccountActor {
     } catch {
       return this.#keyMismatch();
     }
-    const client = createImapClient(settings, pass, { idle: true, qresync: sync.setting === 'auto' });
+    const client = createImapClient(settings, pass, { idle: true, qresync: sync.setting === 'auto', logger: this.#deps.imapLogger('sync', [pass]) });
     this.#client = client;
     client.on('error', (err: Error) => this.#log.debug({ err: err.message }, 'imap client error'));
     client.on('close', () => {

@@ -21,6 +21,8 @@ import type { OutboxPolicy } from '../outbox/runner.js';
 import type { OutboxService } from '../outbox/service.js';
 import { createOutbox, submissionHandlers } from './submissions.js';
 import type { SharedSettings } from './shared-settings.js';
+import { TrafficLogs } from './traffic-logs.js';
+import { verifyAccount } from './ops/verify-account.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -48,11 +50,14 @@ export class ShardHost {
   readonly #chains = new Map<string, Fifo>();
   readonly #deps: ShardHostDeps;
   readonly #outbox: OutboxService;
+  /** IMAP traffic of the accounts settings `logs` names, in memory only */
+  readonly #traffic: TrafficLogs;
   /** the op table the shard serves (protocol/server.ts dispatches into it) */
   readonly handlers: Handlers;
 
   constructor(deps: ShardHostDeps) {
     this.#deps = deps;
+    this.#traffic = new TrafficLogs(deps.settings);
     const { shard, shards } = deps;
     this.#outbox = createOutbox({
       ...deps.submissions, secrets: deps.secrets, log: deps.log, commit: (fn) => this.#commit(fn),
@@ -82,7 +87,8 @@ export class ShardHost {
     const record = this.#deps.store.get(account);
     if (!record) throw accountNotFound(account);
     const { log, secrets, policy, sync } = this.#deps;
-    const actor = new AccountActor(record, { log, secrets, policy, sync });
+    const imapLogger = this.#traffic.logger.bind(this.#traffic, account);
+    const actor = new AccountActor(record, { log, secrets, policy, sync, imapLogger });
     this.#actors.set(account, actor);
     return actor;
   }
@@ -127,7 +133,7 @@ export class ShardHost {
       commit: (fn) => this.#commit(fn),
       actor: (account) => this.#actors.get(account),
       activate: (account) => this.#activate(account),
-      forget: (account) => { this.#actors.delete(account); },
+      forget: (account) => { this.#actors.delete(account); this.#traffic.drop(account); },
       clearSync: (account) => { sync.stores.uids.clearAccountSync(account); submissions.outbox.removeAccountSync(account); },
     };
   }
@@ -169,6 +175,13 @@ export class ShardHost {
         }
         return { shard: this.#deps.shard, accounts: this.#actors.size, byState };
       },
+
+      getLogs: async (account) => {
+        this.#actor(account);
+        return this.#traffic.read(account);
+      },
+
+      verifyAccount: (input, meta) => verifyAccount(input, meta),
 
       settingsChanged: async () => {
         this.#deps.settings.reload();

@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseJson, readBody } from './body.js';
-import { Exchange } from './reply.js';
+import { Exchange, TextReply } from './reply.js';
 import { StreamReply, writeStream } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
@@ -47,6 +47,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       else ex.stream((res, onAbort) => writeStream(res, result, onAbort));
       return;
     }
+    if (result instanceof TextReply) return ex.text(success, result);
     ex.json(route.statusOf ? route.statusOf(result) : success, result);
   };
 

@@ -12,6 +12,11 @@ function statusLine(status: number): string {
 // BigInt (IMAP mod-sequences) cannot be JSON-encoded natively; it goes out as a string.
 const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
+/** A route result written as is instead of as JSON. */
+export class TextReply {
+  constructor(readonly text: string, readonly headers: Record<string, string> = {}, readonly contentType = 'text/plain; charset=utf-8') {}
+}
+
 /** One HTTP exchange: remembers an abort so nothing is written to a closed socket. */
 export class Exchange {
   aborted = false;
@@ -34,10 +39,19 @@ export class Exchange {
 
   json(status: number, body: unknown, headers?: Record<string, string>): void {
     if (this.aborted) return;
+    this.#send(status, 'application/json; charset=utf-8', JSON.stringify(body, replacer), headers);
+  }
+
+  /** A body that is text, not JSON (a log file). */
+  text(status: number, reply: TextReply): void {
+    if (this.aborted) return;
+    this.#send(status, reply.contentType, reply.text, reply.headers);
+  }
+
+  #send(status: number, contentType: string, text: string, headers?: Record<string, string>): void {
     this.aborted = true;
-    const text = JSON.stringify(body, replacer);
     this.#res.cork(() => {
-      this.#res.writeStatus(statusLine(status)).writeHeader('content-type', 'application/json; charset=utf-8');
+      this.#res.writeStatus(statusLine(status)).writeHeader('content-type', contentType);
       if (headers) for (const [k, v] of Object.entries(headers)) this.#res.writeHeader(k, v);
       this.#res.end(text);
     });

@@ -18,6 +18,8 @@ export interface ShardCaller {
   callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, transfer?: readonly TransferListItem[]): Promise<Result<K>>;
   /** Call `op` on every shard; fails if any shard cannot answer. */
   callAll<K extends ShardOp>(op: K, args: Args<K>): Promise<Result<K>[]>;
+  /** Call `op` on one shard, picked by `key` (work that belongs to no account). */
+  callOne<K extends ShardOp>(key: string, op: K, args: Args<K>): Promise<Result<K>>;
   status(): ShardStatus[];
 }
 

@@ -11,6 +11,7 @@ import type { ExtraAttachment, TextPartInput } from '../parse/types.js';
 import type { Address } from '../schemas/message.js';
 import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
+import type { VerifyInput, VerifyResult } from '../schemas/verify.js';
 import type {
   BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
 } from '../schemas/write.js';
@@ -114,6 +115,8 @@ export interface AccountOps {
   uploadMessage: { args: { path: string; flags: string[]; raw: Uint8Array; date?: string }; result: MessageUploadResult };
   prepareSubmit: { args: { reference?: One & { action: ReferenceAction; inline: boolean }; maxBytes: number; sending: boolean }; result: SubmitPrep };
   enqueueSubmission: { args: Submission; result: SubmitResult };
+  /** the kept IMAP traffic (settings `logs`), redacted; logged: whether it is kept now */
+  getLogs: { args: NoArgs; result: { logged: boolean; text: string } };
 }
 
 export interface ShardStats {
@@ -132,6 +135,8 @@ export interface ShardOps {
   cancelOutbox: { args: { queueId: string }; result: { found: boolean } };
   /** the settings in LMDB changed (the front calls this after each settings write) */
   settingsChanged: { args: NoArgs; result: Record<string, never> };
+  /** try IMAP and SMTP logins with settings stored nowhere; sent to one shard (callOne) */
+  verifyAccount: { args: VerifyInput; result: VerifyResult };
 }
 
 /** Ops served by the webhook worker: settings, dead letters, a test delivery, counters. */
@@ -160,11 +165,11 @@ export interface CallMeta {
 
 export type AccountHandler<K extends AccountOp> = (account: string, args: Args<K>, meta: CallMeta) => Promise<Result<K>>;
 export type AccountHandlers = { [K in AccountOp]: AccountHandler<K> };
-export type ShardHandlers = { [K in ShardOp]: (args: Args<K>) => Promise<Result<K>> };
+export type ShardHandlers = { [K in ShardOp]: (args: Args<K>, meta: CallMeta) => Promise<Result<K>> };
 export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
 
-const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true };
+const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true, verifyAccount: true };
 
 export function isShardOp(op: Op): op is ShardOp {
   return op in SHARD_OP_NAMES;

@@ -12,8 +12,8 @@ type Post = (msg: ReplyMsg, transfer: ArrayBuffer[]) => void;
 function dispatcher(handlers: Handlers): Dispatch<RequestMsg> {
   return (msg) => {
     if (msg.account === null || isShardOp(msg.op)) {
-      const h = handlers[msg.op as keyof Handlers] as (args: unknown) => Promise<unknown>;
-      return h(msg.args);
+      const h = handlers[msg.op as keyof Handlers] as (args: unknown, meta: { deadline: number }) => Promise<unknown>;
+      return h(msg.args, { deadline: msg.deadline });
     }
     const h = handlers[msg.op] as (account: string, args: unknown, meta: { deadline: number }) => Promise<unknown>;
     return h(msg.account, msg.args, { deadline: msg.deadline });

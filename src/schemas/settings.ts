@@ -19,6 +19,11 @@ export const SettingsPatch = Type.Object({
   secret: Type.Optional(Type.Union([Type.String({ minLength: 16, maxLength: 512, writeOnly: true }), Type.Null()], {
     description: 'Signing secret for x-imapapi-signature (at least 16 characters); null removes it',
   })),
+  logs: Type.Optional(Type.Object({
+    all: Type.Optional(Type.Boolean({ description: 'Keep the IMAP traffic of every account' })),
+    accounts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 10_000, description: 'Accounts whose IMAP traffic is kept' })),
+    maxLogLines: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Lines kept per account (default 10000)' })),
+  }, { additionalProperties: false, description: 'IMAP traffic logs (GET /v1/logs/:account), kept in memory only' })),
 }, { additionalProperties: false, minProperties: 1 });
 export type SettingsPatch = Static<typeof SettingsPatch>;
 

@@ -53,6 +53,10 @@ export class ShardPool implements ShardCaller {
     return Promise.all(this.#slots.map((_, i) => this.#slot(i).client.callShard(op, args, this.#timeout)));
   }
 
+  callOne<K extends ShardOp>(key: string, op: K, args: Args<K>): Promise<Result<K>> {
+    return this.#slot(shardOf(key, this.#slots.length)).client.callShard(op, args, this.#timeout);
+  }
+
   status(): ShardStatus[] {
     return this.#slots.map((s) => s.status());
   }

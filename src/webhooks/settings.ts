@@ -68,6 +68,7 @@ export class Settings {
     if (patch.webhooks !== undefined) next.webhooks = patch.webhooks;
     if (patch.webhookEvents !== undefined) next.webhookEvents = [...new Set(patch.webhookEvents)];
     if (patch.webhooksEnabled !== undefined) next.webhooksEnabled = patch.webhooksEnabled;
+    if (patch.logs !== undefined) next.logs = { ...next.logs, ...patch.logs };
     if (patch.secret !== undefined) next.secret = patch.secret === null ? null : this.#box.seal(patch.secret);
     // switched on: what happened while it was off is not sent (that backlog may be huge)
     if (!before && next.webhooksEnabled && next.webhooks) next.webhooksFrom = this.#head();

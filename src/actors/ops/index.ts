@@ -13,7 +13,7 @@ import { uploadMessage } from './upload.js';
 import { prepareSubmit } from './reference.js';
 
 /** Ops about the account's settings, connection and outbox, served by the shard host itself. */
-export type HostOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission';
+export type HostOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission' | 'getLogs';
 export type MailOp = Exclude<AccountOp, HostOp>;
 
 export type MailHandler<K extends MailOp> = (ctx: OpContext, args: Args<K>) => Promise<Result<K>>;

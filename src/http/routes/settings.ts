@@ -14,6 +14,11 @@ export const settingsRoutes = [
   defineRoute({
     method: 'put', path: '/v1/settings', tags, summary: 'Change some settings; switching webhooks on delivers events from that moment on',
     body: SettingsPatch, response: SettingsView, errors: [...errors],
-    handle: ({ body }, { webhooks }) => webhooks.call('updateSettings', { patch: body }),
+    handle: async ({ body }, { webhooks, shards }) => {
+      const view = await webhooks.call('updateSettings', { patch: body });
+      // the shards read some settings too (logs): they reload them now
+      await shards.callAll('settingsChanged', {});
+      return view;
+    },
   }),
 ];
