@@ -28,6 +28,27 @@ export interface FetchedMessage {
 }
 export interface FetchedText { parts: TextPartInput[]; hasMore: boolean }
 
+/** What messageNew carries besides the logged event, fetched when it is delivered or read (never stored). */
+export interface NotifyOptions {
+  text: boolean;
+  /** bytes each of plain and html is cut to */
+  textSize: number;
+  /** lower-case header names, or ['*'] */
+  headers: string[];
+}
+
+/** The raw content of a messageNew's message, or why there is none (it is gone). */
+export type NotifyContent =
+  | { found: true; headers?: Uint8Array; parts: TextPartInput[]; hasMore: boolean }
+  | { found: false; reason: string };
+
+/** Fields added to a messageNew's data: decoded text and headers, or why they are missing. */
+export interface NotifyExtra {
+  text?: { plain?: string; html?: string; hasMore: boolean };
+  headers?: Record<string, string[]>;
+  contentUnavailable?: string;
+}
+
 /** First answer of a download; the bytes follow on the stream port. */
 export interface StreamMeta {
   contentType: string;
@@ -114,6 +135,8 @@ export interface AccountOps {
   uploadMessage: { args: { path: string; flags: string[]; raw: Uint8Array; date?: string }; result: MessageUploadResult };
   prepareSubmit: { args: { reference?: One & { action: ReferenceAction; inline: boolean }; maxBytes: number; sending: boolean }; result: SubmitPrep };
   enqueueSubmission: { args: Submission; result: SubmitResult };
+  /** `expect`: what the event said of the message, so a reused UID (folder reset) is not taken for it */
+  notifyContent: { args: { ref: MessageRef; id: string; maxBytes: number; text: boolean; headers: string[]; expect: { size?: number; messageId?: string } }; result: NotifyContent };
 }
 
 export interface ShardStats {
@@ -131,7 +154,7 @@ export interface ShardOps {
   /** found: whether this shard owned it; a submission being sent is a 409 */
   cancelOutbox: { args: { queueId: string }; result: { found: boolean } };
   /** the settings in LMDB changed (the front calls this after each settings write) */
-  settingsChanged: { args: NoArgs; result: Record<string, never> };
+  settingsChanged: { args: { resetLoggedAccounts?: boolean }; result: Record<string, never> };
 }
 
 /** Ops served by the webhook worker: settings, dead letters, a test delivery, counters. */
@@ -144,10 +167,16 @@ export interface WebhookOps {
   webhookStats: { args: NoArgs; result: WebhookCounters };
 }
 
-export type Ops = AccountOps & ShardOps & WebhookOps;
+/** Ops the front serves to the webhook worker: what needs shards and the parser pool. */
+export interface FrontOps {
+  eventContent: { args: { account: string; data: Record<string, unknown>; options: NotifyOptions }; result: NotifyExtra };
+}
+
+export type Ops = AccountOps & ShardOps & WebhookOps & FrontOps;
 export type AccountOp = keyof AccountOps;
 export type ShardOp = keyof ShardOps;
 export type WebhookOp = keyof WebhookOps;
+export type FrontOp = keyof FrontOps;
 export type Op = keyof Ops;
 export type Args<K extends Op> = Ops[K]['args'];
 export type Result<K extends Op> = Ops[K]['result'];
@@ -163,6 +192,7 @@ export type AccountHandlers = { [K in AccountOp]: AccountHandler<K> };
 export type ShardHandlers = { [K in ShardOp]: (args: Args<K>) => Promise<Result<K>> };
 export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
+export type FrontHandlers = { [K in FrontOp]: (args: Args<K>) => Promise<Result<K>> };
 
 const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true };
 
