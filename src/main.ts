@@ -62,7 +62,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
   const late: { shards?: ShardPool } = {};
   const content = new EventContent({ shards: { callAccount: (...a) => late.shards!.callAccount(...a) }, parser });
   const webhooks = new WebhookWorker({
-    front: { eventContent: ({ account, data, options }) => content.extra(account, data, options) },
+    front: { eventContent: async ({ account, data, options }) => ({ data: await content.complete(account, data, options) }) },
     requestTimeout: config.requestTimeout,
     log,
     workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, retention: config.eventRetention, requestTimeout: config.requestTimeout },

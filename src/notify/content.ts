@@ -28,6 +28,14 @@ function fetchBytes(textSize: number): number {
   return textSize > 0 ? Math.min(MAX_NOTIFY_TEXT, Math.ceil(textSize * 4 / 3) + 4) : MAX_NOTIFY_TEXT;
 }
 
+/** `data` with `extra` added; the text joins the entry's own `text` (its id and sizes). */
+function merge(data: Record<string, unknown>, extra: NotifyExtra): Record<string, unknown> {
+  const out = { ...data, ...extra };
+  const own = data.text;
+  if (extra.text && own && typeof own === 'object') out.text = { ...own, ...extra.text };
+  return out;
+}
+
 export class EventContent {
   readonly #deps: ContentDeps;
   #options: NotifyOptions | null = null;
@@ -45,6 +53,11 @@ export class EventContent {
 
   get options(): NotifyOptions | null {
     return this.#options;
+  }
+
+  /** One messageNew's data with its content added; throws as extra() does. */
+  async complete(account: string, data: Record<string, unknown>, options: NotifyOptions): Promise<Record<string, unknown>> {
+    return merge(data, await this.extra(account, data, options));
   }
 
   /**
@@ -98,7 +111,7 @@ export class EventContent {
       const extra = await this.extra(e.account, e.data, options).catch((err: unknown): NotifyExtra => ({
         contentUnavailable: `content could not be fetched now (${err instanceof ApiError ? err.message : 'internal error'}); read the event again later`,
       }));
-      return { ...payload, data: { ...payload.data, ...extra } };
+      return { ...payload, data: merge(payload.data, extra) };
     });
   }
 }

@@ -169,7 +169,8 @@ export interface WebhookOps {
 
 /** Ops the front serves to the webhook worker: what needs shards and the parser pool. */
 export interface FrontOps {
-  eventContent: { args: { account: string; data: Record<string, unknown>; options: NotifyOptions }; result: NotifyExtra };
+  /** the messageNew's data with its text and headers (or the reason they are missing) added */
+  eventContent: { args: { account: string; data: Record<string, unknown>; options: NotifyOptions }; result: { data: Record<string, unknown> } };
 }
 
 export type Ops = AccountOps & ShardOps & WebhookOps & FrontOps;

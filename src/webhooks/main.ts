@@ -42,8 +42,8 @@ interface Parts { env: StoreEnv; events: EventLog; settings: Settings; dispatche
  */
 function contentFrom(front: RpcClient<FrontRequestMsg>, timeout: number): NonNullable<DispatcherDeps['content']> {
   return async (e, options) => {
-    const extra = await front.callFront('eventContent', { account: e.account, data: e.data, options }, timeout);
-    return { ...e, data: { ...e.data, ...extra } };
+    const { data } = await front.callFront('eventContent', { account: e.account, data: e.data, options }, timeout);
+    return { ...e, data };
   };
 }
 
