@@ -135,7 +135,8 @@ test('text and headers reach the webhook, the pull API and the stream, and never
 test('a message expunged before its delivery arrives marked gone', async () => {
   await eventually(async () => (await call('GET', `/v1/account/${ACCOUNT}`)).body.state === 'connected', 10_000, 'connected again');
   let refusing = true;
-  receiver.respond = (req) => (refusing && req.json?.account === ACCOUNT ? 500 : 200);
+  // only this message's event: refusing others would hold it behind their growing backoff
+  receiver.respond = (req) => (refusing && req.json?.data?.subject === 'soon gone' ? 500 : 200);
   const marker = `GONE-${randomBytes(8).toString('hex')}`;
   const uid = await append(message(marker, 'soon gone'));
   await receiver.waitFor((r) => r.some((q) => isNew(uid)(q.json) && q.status === 500), 10_000, 'a refused delivery');
@@ -158,4 +159,26 @@ test('a message expunged before its delivery arrives marked gone', async () => {
   assert.equal(delivered.contentUnavailable, 'message is gone');
   assert.ok(!('headers' in delivered) && !('plain' in delivered.text));
   assert.equal(delivered.subject, 'soon gone', 'the logged event itself is delivered as logged');
+});
+
+test('while the IMAP server is down a delivery waits (in order), then arrives with its content', async () => {
+  let refusing = true;
+  receiver.respond = (req) => (refusing && req.json?.data?.subject === 'delivered later' ? 500 : 200);
+  const marker = `LATER-${randomBytes(8).toString('hex')}`;
+  const uid = await append(message(marker, 'delivered later'));
+  await receiver.waitFor((r) => r.some((q) => isNew(uid)(q.json) && q.status === 500), 10_000, 'a refused delivery');
+  await dovecot.stop();
+  try {
+    refusing = false;
+    const pulled = await fromLog(uid);
+    assert.match(String(pulled?.data.contentUnavailable), /could not be fetched now/, 'a reader is told to come back');
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.ok(!receiver.requests.some((q) => isNew(uid)(q.json) && q.status === 200), 'not delivered without its content');
+  } finally {
+    await dovecot.start();
+  }
+  await receiver.waitFor((r) => r.some((q) => isNew(uid)(q.json) && q.status === 200), 30_000, 'the delivery once IMAP is back');
+  const delivered = receiver.requests.find((q) => isNew(uid)(q.json) && q.status === 200)!.json.data;
+  assert.ok(delivered.text.plain.includes(marker));
+  assert.ok(!('contentUnavailable' in delivered));
 });
