@@ -11,6 +11,8 @@ import { deriveKey } from './store/crypto.js';
 import { loadOrCreateSecret } from './store/secret.js';
 import { ParsePool } from './parse/pool.js';
 import { EventFeed } from './events/feed.js';
+import { EventContent } from './notify/content.js';
+import type { SettingsView } from './schemas/settings.js';
 import { EventLog } from './store/events.js';
 import { openEnv, type StoreEnv } from './store/env.js';
 import { InstanceLock } from './store/instance-lock.js';
@@ -47,6 +49,7 @@ interface Parts {
   webhooks: WebhookWorker;
   shards: ShardPool;
   parser: ParsePool;
+  content: EventContent;
 }
 
 /** The secret, the store and the threads over it, not yet started. */
@@ -54,7 +57,12 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
   const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
   const env = openEnv(config.dataDir);
   const feed = new EventFeed(new EventLog(env.root));
+  const parser = new ParsePool({ log });
+  // the shard pool is made below; the content calls it only once both are running
+  const late: { shards?: ShardPool } = {};
+  const content = new EventContent({ shards: { callAccount: (...a) => late.shards!.callAccount(...a) }, parser });
   const webhooks = new WebhookWorker({
+    front: { eventContent: async ({ account, data, options }) => ({ data: await content.complete(account, data, options) }) },
     requestTimeout: config.requestTimeout,
     log,
     workerData: { dataDir: config.dataDir, key, logLevel: config.logLevel, retention: config.eventRetention, requestTimeout: config.requestTimeout },
@@ -70,7 +78,19 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
       ...(opts.policy ? { policy: opts.policy } : {}),
     },
   });
-  return { env, feed, webhooks, shards, parser: new ParsePool({ log }) };
+  late.shards = shards;
+  return { env, feed, webhooks, shards, parser, content };
+}
+
+/** A settings write is done: the front and every shard take the new values (a shard that is
+ *  restarting reads them when it boots, so its failure is only logged). */
+async function settingsChanged(p: Parts, log: Logger, view: SettingsView, resetLoggedAccounts: boolean): Promise<void> {
+  p.content.configure(view);
+  try {
+    await p.shards.callAll('settingsChanged', resetLoggedAccounts ? { resetLoggedAccounts } : {});
+  } catch (err) {
+    log.warn({ err }, 'a shard did not take the new settings now; it reads them when it starts');
+  }
 }
 
 async function stopParts(p: Parts): Promise<void> {
@@ -92,11 +112,15 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   let http: HttpServer | undefined;
   try {
     parts = createParts(config, opts, log);
-    const { shards, webhooks, parser, feed } = parts;
+    const { shards, webhooks, parser, feed, content } = parts;
     await Promise.all([shards.start(), webhooks.start()]);
+    content.configure(await webhooks.call('getSettings', {}));
     http = await startHttp({
       host: config.host, port: config.port, maxBody: config.maxBody, maxUpload: uploadLimit(config), log, routes,
-      ctx: { shards, webhooks, parser, events: feed, startedAt, maxMessageSize: config.maxMessageSize },
+      ctx: {
+        shards, webhooks, parser, events: feed, content, startedAt, maxMessageSize: config.maxMessageSize,
+        settingsChanged: (view, o) => settingsChanged(parts!, log, view, o.resetLoggedAccounts),
+      },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
     });
     lock.listening(http.port);

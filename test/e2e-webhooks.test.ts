@@ -43,15 +43,22 @@ after(async () => {
   if (server) await removeDir(server.dataDir);
 });
 
+/** The webhook keys of a settings answer (it has the other settings beside them). */
+const ours = (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).filter(([k]) => ['webhooks', 'webhookEvents', 'webhooksEnabled', 'secretSet'].includes(k)));
+
 describe('settings', () => {
   test('round trip; partial updates; the secret is never shown', async () => {
-    assert.deepEqual((await call('GET', '/v1/settings')).body, { webhooks: null, webhookEvents: ['*'], webhooksEnabled: true, secretSet: false });
+    const initial = (await call('GET', '/v1/settings')).body;
+    assert.deepEqual(ours(initial), { webhookEvents: ['*'], webhooksEnabled: true, secretSet: false });
+    assert.ok(!('webhooks' in initial), 'an unset URL is absent, never null');
     const put = await call('PUT', '/v1/settings', { webhooks: receiver.url, secret: SECRET, webhookEvents: ['accountAdded', 'messageNew'] });
     assert.equal(put.status, 200);
-    assert.deepEqual(put.body, { webhooks: receiver.url, webhookEvents: ['accountAdded', 'messageNew'], webhooksEnabled: true, secretSet: true });
+    assert.deepEqual(ours(put.body), { webhooks: receiver.url, webhookEvents: ['accountAdded', 'messageNew'], webhooksEnabled: true, secretSet: true });
     const partial = await call('PUT', '/v1/settings', { webhookEvents: ['*'] });
-    assert.deepEqual(partial.body, { webhooks: receiver.url, webhookEvents: ['*'], webhooksEnabled: true, secretSet: true });
-    assert.deepEqual((await call('GET', '/v1/settings')).body, partial.body);
+    assert.deepEqual(ours(partial.body), { webhooks: receiver.url, webhookEvents: ['*'], webhooksEnabled: true, secretSet: true });
+    const { eventTypes, ...got } = (await call('GET', '/v1/settings')).body;
+    assert.ok(eventTypes.includes('messageNew'));
+    assert.deepEqual(got, partial.body);
     for (const res of [put, partial]) assert.ok(!JSON.stringify(res.body).includes(SECRET));
     assert.equal((await call('PUT', '/v1/settings', { secret: null })).body.secretSet, false);
     assert.equal((await call('PUT', '/v1/settings', { secret: SECRET })).body.secretSet, true);

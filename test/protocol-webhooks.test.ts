@@ -16,7 +16,10 @@ function channel(handlers: Partial<WebhookHandlers>) {
   return { client, close: () => { port1.close(); port2.close(); } };
 }
 
-const view = { webhooks: null, webhookEvents: ['*'], webhooksEnabled: true, secretSet: false };
+const view = {
+  webhookEvents: ['*'], webhooksEnabled: true, secretSet: false, notifyHeaders: [], notifyText: false, notifyTextSize: 0,
+  gmailClientSecretSet: false, logs: { all: false, accounts: [], maxLogLines: 10_000, resetLoggedAccounts: false },
+};
 
 test('webhook ops cross a real MessagePort; errors keep their code', async () => {
   const { client, close } = channel({
@@ -43,6 +46,8 @@ test('each channel takes only its own ops (checked by the compiler)', () => {
     void webhookClient.callWebhooks('nope', {}, 1);
     // @ts-expect-error arguments are typed per op
     void webhookClient.callWebhooks('listDeadLetters', { page: 'x' }, 1);
+    // @ts-expect-error the front's ops are called only by the webhook worker, on its own channel
+    void webhookClient.callFront('eventContent', { account: 'a', data: {}, options: { text: true, textSize: 0, headers: [] } }, 1);
   };
   assert.equal(typeof never, 'function');
 });

@@ -151,7 +151,19 @@ export class ShardHost {
       openSource: this.#bind('openSource'), updateFlags: this.#bind('updateFlags'), updateFlagsBulk: this.#bind('updateFlagsBulk'),
       moveMessage: this.#bind('moveMessage'), moveMessages: this.#bind('moveMessages'), deleteMessage: this.#bind('deleteMessage'),
       deleteMessages: this.#bind('deleteMessages'), uploadMessage: this.#bind('uploadMessage'), prepareSubmit: this.#bind('prepareSubmit'),
+      notifyContent: this.#bind('notifyContent'),
     };
+  }
+
+  /** logs.resetLoggedAccounts: the logged accounts reconnect, so their logs start with a login. */
+  #reconnectLogged(): void {
+    const { all, accounts } = this.#deps.settings.current.logs;
+    const listed = new Set(accounts);
+    for (const [account, actor] of this.#actors) {
+      if (!all && !listed.has(account)) continue;
+      // in the account's settings turn, like reconnectAccount; the caller does not wait for it
+      void this.#serial(account, () => actor.reconnect()).catch((err: unknown) => this.#deps.log.warn({ err, account }, 'reconnect of a logged account failed'));
+    }
   }
 
   #handlers(): Handlers {
@@ -183,8 +195,9 @@ export class ShardHost {
 
       verifyAccount: (input, meta) => verifyAccount(input, meta),
 
-      settingsChanged: async () => {
+      settingsChanged: async ({ resetLoggedAccounts }) => {
         this.#deps.settings.reload();
+        if (resetLoggedAccounts) this.#reconnectLogged();
         return {};
       },
     };

@@ -5,6 +5,8 @@ import type { ErrorCode } from '../errors.js';
 import type { ShardCaller, WebhookCaller } from '../protocol/caller.js';
 import type { ParsePool } from '../parse/pool.js';
 import type { EventReader } from '../events/feed.js';
+import type { EventContent } from '../notify/content.js';
+import type { SettingsView } from '../schemas/settings.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -16,6 +18,10 @@ export interface RouteContext {
   parser: Pick<ParsePool, 'run'>;
   /** the event log as committed so far */
   events: EventReader;
+  /** what readers of the log get: messageNew completed with text and headers when the settings say so */
+  content: Pick<EventContent, 'payloads'>;
+  /** after a settings write: the front and every shard take the new values */
+  settingsChanged(view: SettingsView, opts: { resetLoggedAccounts: boolean }): Promise<void>;
   /** process start, ms since epoch */
   startedAt: number;
   /** largest message (decoded bytes) a route may upload or send */

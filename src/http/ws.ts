@@ -1,9 +1,12 @@
 // The WebSocket change stream (/v1/stream): replays retained events after `since` from the
 // log, then switches to live events at exactly the point the replay reached (no gap, no
 // duplicate). A consumer that falls too far behind is closed with 1008 and resumes by `since`.
+// With notifyText/notifyHeaders on, messageNew payloads are completed asynchronously; each
+// consumer then gets its frames through a promise chain, so their order never changes.
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import type { EventReader } from '../events/feed.js';
-import { toPayload, type StoredEvent } from '../events/types.js';
+import type { EventPayload, StoredEvent } from '../events/types.js';
+import type { EventContent } from '../notify/content.js';
 import { ApiError, reasonPhrase, toWire } from '../errors.js';
 import { StreamQuery } from '../schemas/events.js';
 import { compileValidator, queryParser } from './validate.js';
@@ -15,55 +18,101 @@ export interface StreamOptions {
 
 interface Consumer {
   accounts: Set<string> | null;
-  /** last event id sent (or skipped by the filter) */
+  /** last event id taken on (sent, queued to send, or skipped by the filter) */
   cursor: number;
+  /** last event id actually sent (or skipped): where a reconnect resumes */
+  sent: number;
   live: boolean;
   closed: boolean;
+  /** a replay batch is being completed with message content */
+  replaying: boolean;
+  /** live frames waiting for message content, in order */
+  chain: Promise<void> | null;
 }
+
+type Ready = EventPayload[] | Promise<EventPayload[]>;
 
 const REPLAY_BATCH = 500;
 /** replay pauses above this many queued bytes and goes on when the socket drains */
 const REPLAY_PAUSE = 256 * 1024;
 
 /** Mounts /v1/stream; the returned function says goodbye (1001) to every consumer on shutdown. */
-export function mountStream(app: TemplatedApp, events: EventReader, opts: StreamOptions): () => void {
+export function mountStream(app: TemplatedApp, events: EventReader, opts: StreamOptions, content: Pick<EventContent, 'payloads'>): () => void {
   const check = compileValidator(StreamQuery, 'query');
   const parse = queryParser(StreamQuery);
   const open = new Set<WebSocket<Consumer>>();
 
-  const send = (ws: WebSocket<Consumer>, e: StoredEvent) => ws.send(JSON.stringify(toPayload(e)), false);
+  const send = (ws: WebSocket<Consumer>, p: EventPayload) => ws.send(JSON.stringify(p), false);
   const wanted = (c: Consumer, e: StoredEvent) => !c.accounts || c.accounts.has(e.account);
+  const tooSlow = (ws: WebSocket<Consumer>) => {
+    const c = ws.getUserData();
+    if (c.closed || ws.getBufferedAmount() <= opts.maxQueued) return;
+    c.closed = true;
+    ws.end(1008, `Consumer too slow; reconnect with since=${c.sent}`.slice(0, 120));
+  };
 
-  /** Send the log from the cursor up to the feed's head, then go live (all in one turn). */
-  const replay = (ws: WebSocket<Consumer>) => {
+  /** Send the log from the cursor up to the feed's head, then go live (in one turn, so no gap). */
+  const replay = (ws: WebSocket<Consumer>): void => {
     const c = ws.getUserData();
     for (;;) {
       const head = events.head;
       const batch = events.read(c.cursor, REPLAY_BATCH, c.accounts, head);
-      for (const e of batch) send(ws, e);
+      const ready = content.payloads(batch);
+      if (ready instanceof Promise) return replayLater(ws, batch, ready);
+      for (const p of ready) send(ws, p);
       if (batch.length < REPLAY_BATCH) {
-        c.cursor = head;
+        c.cursor = c.sent = head;
         c.live = true;
         return;
       }
-      c.cursor = batch[batch.length - 1]!.id;
+      c.cursor = c.sent = batch[batch.length - 1]!.id;
       if (ws.getBufferedAmount() > REPLAY_PAUSE) return; // drain() continues
     }
   };
+  // events that came meanwhile are read by the next round: going live waits for a round that
+  // completes in one turn
+  const replayLater = (ws: WebSocket<Consumer>, batch: StoredEvent[], ready: Promise<EventPayload[]>) => {
+    const c = ws.getUserData();
+    c.replaying = true;
+    void ready.then((payloads) => {
+      c.replaying = false;
+      if (c.closed) return;
+      for (const p of payloads) send(ws, p);
+      c.cursor = c.sent = batch[batch.length - 1]!.id;
+      if (ws.getBufferedAmount() <= REPLAY_PAUSE) replay(ws);
+    }, () => { if (!c.closed) { c.closed = true; ws.end(1011, `Server error; reconnect with since=${c.sent}`); } });
+  };
+
+  /** Live: the consumer's share of `batch`, now or after the frames it is waiting for. */
+  const deliver = (ws: WebSocket<Consumer>, batch: StoredEvent[], ready: () => Ready) => {
+    const c = ws.getUserData();
+    const picked: number[] = [];
+    batch.forEach((e, i) => { if (e.id > c.cursor && wanted(c, e)) picked.push(i); });
+    const last = batch[batch.length - 1]!.id;
+    if (last <= c.cursor) return;
+    c.cursor = last;
+    const flush = (all: EventPayload[]) => {
+      if (c.closed) return;
+      for (const i of picked) send(ws, all[i]!);
+      c.sent = last;
+      tooSlow(ws);
+    };
+    const now = picked.length ? ready() : [];
+    if (!(now instanceof Promise) && !c.chain) return flush(now);
+    const chained: Promise<void> = (c.chain ?? Promise.resolve()).then(() => now).then(flush, () => {
+      if (!c.closed) { c.closed = true; ws.end(1011, `Server error; reconnect with since=${c.sent}`); }
+    });
+    c.chain = chained;
+    void chained.finally(() => { if (c.chain === chained) c.chain = null; });
+  };
 
   events.subscribe((batch) => {
+    // completed once for every consumer, and only when one wants some of it
+    let ready: Ready | undefined;
+    const once = () => (ready ??= content.payloads(batch));
     for (const ws of open) {
       const c = ws.getUserData();
-      if (!c.live || c.closed) continue;
-      for (const e of batch) {
-        if (e.id <= c.cursor) continue;
-        c.cursor = e.id;
-        if (wanted(c, e)) send(ws, e);
-      }
-      if (ws.getBufferedAmount() > opts.maxQueued) {
-        c.closed = true;
-        ws.end(1008, `Consumer too slow; reconnect with since=${c.cursor}`.slice(0, 120));
-      }
+      if (c.live && !c.closed) deliver(ws, batch, once);
     }
   });
 
@@ -78,7 +127,7 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
       try {
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[] };
         const since = q.since === undefined ? events.head : Math.min(Number(q.since), events.head);
-        consumer = { accounts: q.account?.length ? new Set(q.account) : null, cursor: since, live: false, closed: false };
+        consumer = { accounts: q.account?.length ? new Set(q.account) : null, cursor: since, sent: since, live: false, closed: false, replaying: false, chain: null };
       } catch (err) {
         const wire = toWire(err instanceof ApiError ? err : new ApiError('ValidationError', 'Invalid stream request'));
         res.writeStatus(`${wire.status} ${reasonPhrase(wire.status)}`).writeHeader('content-type', 'application/json')
@@ -93,7 +142,7 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
     },
     drain: (ws) => {
       const c = ws.getUserData();
-      if (!c.live && !c.closed && ws.getBufferedAmount() < REPLAY_PAUSE) replay(ws);
+      if (!c.live && !c.closed && !c.replaying && ws.getBufferedAmount() < REPLAY_PAUSE) replay(ws);
     },
     close: (ws) => {
       ws.getUserData().closed = true;
@@ -109,7 +158,7 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
     for (const ws of [...open]) {
       const c = ws.getUserData();
       c.closed = true;
-      ws.end(1001, `Server shutting down; reconnect with since=${c.cursor}`);
+      ws.end(1001, `Server shutting down; reconnect with since=${c.sent}`);
     }
   };
 }

@@ -2,8 +2,8 @@
 // when the other side dies so no caller waits forever.
 import type { TransferListItem } from 'node:worker_threads';
 import { ApiError, fromWire } from '../errors.js';
-import type { AccountOp, Args, Result, ShardOp, WebhookOp } from './ops.js';
-import type { ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
+import type { AccountOp, Args, FrontOp, Result, ShardOp, WebhookOp } from './ops.js';
+import type { FrontRequestMsg, ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -12,7 +12,7 @@ interface Pending {
   op: string;
 }
 
-type AnyRequest = RequestMsg | WebhookRequestMsg;
+type AnyRequest = RequestMsg | WebhookRequestMsg | FrontRequestMsg;
 /** What a caller fills in; the client adds `t`, `id` and `deadline`. */
 type Body<R> = R extends unknown ? Omit<R, 't' | 'id' | 'deadline'> : never;
 
@@ -46,6 +46,10 @@ export class RpcClient<R extends AnyRequest = RequestMsg> {
 
   callWebhooks<K extends WebhookOp>(this: RpcClient<WebhookRequestMsg>, op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
     return this.#send({ account: null, op, args } as Body<WebhookRequestMsg>, timeoutMs, []) as Promise<Result<K>>;
+  }
+
+  callFront<K extends FrontOp>(this: RpcClient<FrontRequestMsg>, op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {
+    return this.#send({ account: null, op, args } as Body<FrontRequestMsg>, timeoutMs, []) as Promise<Result<K>>;
   }
 
   #send(body: Body<R>, timeoutMs: number, transfer: readonly TransferListItem[]): Promise<unknown> {

@@ -29,6 +29,27 @@ export interface FetchedMessage {
 }
 export interface FetchedText { parts: TextPartInput[]; hasMore: boolean }
 
+/** What messageNew carries besides the logged event, fetched when it is delivered or read (never stored). */
+export interface NotifyOptions {
+  text: boolean;
+  /** bytes each of plain and html is cut to */
+  textSize: number;
+  /** lower-case header names, or ['*'] */
+  headers: string[];
+}
+
+/** The raw content of a messageNew's message, or why there is none (it is gone). */
+export type NotifyContent =
+  | { found: true; headers?: Uint8Array; parts: TextPartInput[]; hasMore: boolean }
+  | { found: false; reason: string };
+
+/** Fields added to a messageNew's data: decoded text and headers, or why they are missing. */
+export interface NotifyExtra {
+  text?: { plain?: string; html?: string; hasMore: boolean };
+  headers?: Record<string, string[]>;
+  contentUnavailable?: string;
+}
+
 /** First answer of a download; the bytes follow on the stream port. */
 export interface StreamMeta {
   contentType: string;
@@ -117,6 +138,8 @@ export interface AccountOps {
   enqueueSubmission: { args: Submission; result: SubmitResult };
   /** the kept IMAP traffic (settings `logs`), redacted; logged: whether it is kept now */
   getLogs: { args: NoArgs; result: { logged: boolean; text: string } };
+  /** `expect`: what the event said of the message, so a reused UID (folder reset) is not taken for it */
+  notifyContent: { args: { ref: MessageRef; id: string; maxBytes: number; text: boolean; headers: string[]; expect: { size?: number; messageId?: string } }; result: NotifyContent };
 }
 
 export interface ShardStats {
@@ -134,7 +157,7 @@ export interface ShardOps {
   /** found: whether this shard owned it; a submission being sent is a 409 */
   cancelOutbox: { args: { queueId: string }; result: { found: boolean } };
   /** the settings in LMDB changed (the front calls this after each settings write) */
-  settingsChanged: { args: NoArgs; result: Record<string, never> };
+  settingsChanged: { args: { resetLoggedAccounts?: boolean }; result: Record<string, never> };
   /** try IMAP and SMTP logins with settings stored nowhere; sent to one shard (callOne) */
   verifyAccount: { args: VerifyInput; result: VerifyResult };
 }
@@ -149,10 +172,17 @@ export interface WebhookOps {
   webhookStats: { args: NoArgs; result: WebhookCounters };
 }
 
-export type Ops = AccountOps & ShardOps & WebhookOps;
+/** Ops the front serves to the webhook worker: what needs shards and the parser pool. */
+export interface FrontOps {
+  /** the messageNew's data with its text and headers (or the reason they are missing) added */
+  eventContent: { args: { account: string; data: Record<string, unknown>; options: NotifyOptions }; result: { data: Record<string, unknown> } };
+}
+
+export type Ops = AccountOps & ShardOps & WebhookOps & FrontOps;
 export type AccountOp = keyof AccountOps;
 export type ShardOp = keyof ShardOps;
 export type WebhookOp = keyof WebhookOps;
+export type FrontOp = keyof FrontOps;
 export type Op = keyof Ops;
 export type Args<K extends Op> = Ops[K]['args'];
 export type Result<K extends Op> = Ops[K]['result'];
@@ -168,6 +198,7 @@ export type AccountHandlers = { [K in AccountOp]: AccountHandler<K> };
 export type ShardHandlers = { [K in ShardOp]: (args: Args<K>, meta: CallMeta) => Promise<Result<K>> };
 export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
+export type FrontHandlers = { [K in FrontOp]: (args: Args<K>) => Promise<Result<K>> };
 
 const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true, verifyAccount: true };
 

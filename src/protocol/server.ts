@@ -1,10 +1,10 @@
 // The serving side of a channel: dispatches requests to a handler table typed by Ops and
 // replies; a request whose caller has given up is dropped before any work is done.
 import { toWire } from '../errors.js';
-import type { Handlers, WebhookHandlers } from './ops.js';
+import type { FrontHandlers, Handlers, WebhookHandlers } from './ops.js';
 import { isShardOp } from './ops.js';
 import { transferables } from './transfer.js';
-import type { ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
+import type { FrontRequestMsg, ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
 
 type Dispatch<R> = (msg: R) => Promise<unknown>;
 type Post = (msg: ReplyMsg, transfer: ArrayBuffer[]) => void;
@@ -30,7 +30,12 @@ export function serveWebhooks(handlers: WebhookHandlers, post: Post, onError: (e
   return serveWith((msg) => (handlers[msg.op] as (args: unknown) => Promise<unknown>)(msg.args), post, onError);
 }
 
-function serveWith<R extends RequestMsg | WebhookRequestMsg>(dispatch: Dispatch<R>, post: Post, onError: (err: unknown, msg: R) => void): (msg: R) => void {
+/** The front's table for the webhook worker's calls. */
+export function serveFront(handlers: FrontHandlers, post: Post, onError: (err: unknown, msg: FrontRequestMsg) => void): (msg: FrontRequestMsg) => void {
+  return serveWith((msg) => (handlers[msg.op] as (args: unknown) => Promise<unknown>)(msg.args), post, onError);
+}
+
+function serveWith<R extends RequestMsg | WebhookRequestMsg | FrontRequestMsg>(dispatch: Dispatch<R>, post: Post, onError: (err: unknown, msg: R) => void): (msg: R) => void {
   return (msg) => {
     if (Date.now() > msg.deadline) return;
     // a handler that throws synchronously must fail its request, never the whole thread

@@ -1,6 +1,6 @@
 // Envelopes for everything that crosses a thread boundary: one discriminated union on `t`.
 import type { WireError } from '../errors.js';
-import type { AccountOp, Args, Op, ShardOp, WebhookOp } from './ops.js';
+import type { AccountOp, Args, FrontOp, Op, ShardOp, WebhookOp } from './ops.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -11,6 +11,9 @@ type ShardRequest = { [K in ShardOp]: { t: 'req'; id: number; account: null; op:
 export type RequestMsg = AccountRequest | ShardRequest;
 /** A call to the webhook worker: same envelope, its own ops, never addressed to an account. */
 export type WebhookRequestMsg = { [K in WebhookOp]: { t: 'req'; id: number; account: null; op: K; args: Args<K>; deadline: number } }[WebhookOp];
+
+/** A call from the webhook worker to the front (content for messageNew). */
+export type FrontRequestMsg = { [K in FrontOp]: { t: 'req'; id: number; account: null; op: K; args: Args<K>; deadline: number } }[FrontOp];
 
 export type ReplyMsg =
   | { t: 'res'; id: number; ok: true; result: unknown }
@@ -28,7 +31,8 @@ export type ControlMsg =
 export type ToShard = RequestMsg | ControlMsg;
 export type FromShard = ReplyMsg | ControlMsg;
 /** The webhook worker is woken with `events` (it reads the log itself) and stopped like a shard. */
-export type ToWebhooks = WebhookRequestMsg | Extract<ControlMsg, { kind: 'events' | 'shutdown' }>;
-export type FromWebhooks = ReplyMsg | { t: 'ctl'; kind: 'ready'; version: number } | Extract<ControlMsg, { kind: 'stopped' }>;
+/** Replies travel both ways on this channel: the worker also calls the front (FrontOps). */
+export type ToWebhooks = WebhookRequestMsg | ReplyMsg | Extract<ControlMsg, { kind: 'events' | 'shutdown' }>;
+export type FromWebhooks = ReplyMsg | FrontRequestMsg | { t: 'ctl'; kind: 'ready'; version: number } | Extract<ControlMsg, { kind: 'stopped' }>;
 
 export type { Op };

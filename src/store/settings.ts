@@ -53,6 +53,8 @@ export class SettingsStore {
 
   /** Stored values over the defaults. */
   read(): WebhookSettings {
+    // another thread may have written since this thread's read snapshot was taken
+    this.#root.resetReadTxn();
     const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
     for (const name of NAMES) {
       const value = this.#db.get(name);

@@ -1,13 +1,15 @@
 // Spawns and supervises the webhook worker thread: typed calls, wake-ups when shards commit,
 // pending calls failed at once when it dies, respawn with backoff and a give-up after too
-// many restarts. Delivery state is in LMDB, so a restart loses only the retry timers.
+// many restarts. Delivery state is in LMDB, so a restart loses only the retry timers. It also
+// serves the worker's calls to the front (FrontOps: messageNew content).
 import { Worker } from 'node:worker_threads';
 import { SupervisedThread } from './supervised-thread.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ShardState, WebhookCaller } from '../protocol/caller.js';
 import { RpcClient } from '../protocol/client.js';
-import type { Args, Result, WebhookOp } from '../protocol/ops.js';
+import type { Args, FrontHandlers, Result, WebhookOp } from '../protocol/ops.js';
+import { serveFront } from '../protocol/server.js';
 import type { FromWebhooks, ToWebhooks, WebhookRequestMsg } from '../protocol/wire.js';
 import type { WebhookWorkerData } from '../webhooks/main.js';
 
@@ -16,6 +18,8 @@ export interface WebhookWorkerOptions {
   log: Logger;
   workerData: WebhookWorkerData;
   workerUrl?: URL;
+  /** what the worker may ask the front */
+  front: FrontHandlers;
 }
 
 const WORKER_URL = new URL('../../workers/webhooks.js', import.meta.url);
@@ -31,6 +35,9 @@ export class WebhookWorker implements WebhookCaller {
   constructor(opts: WebhookWorkerOptions) {
     this.#opts = opts;
     const log = opts.log.child({ worker: 'webhooks' });
+    // a reply to a thread that died meanwhile has nobody to go to
+    const reply = (msg: ToWebhooks, transfer: ArrayBuffer[]) => { try { this.#thread.post(msg, transfer); } catch { /* gone */ } };
+    const serve = serveFront(opts.front, reply, (err, msg) => log.error({ err, op: msg.op }, 'front request failed'));
     this.#client = new RpcClient<WebhookRequestMsg>(
       (msg) => this.#thread.post(msg),
       (id) => log.warn({ id }, 'reply for an unknown or expired request'),
@@ -39,7 +46,10 @@ export class WebhookWorker implements WebhookCaller {
       name: 'webhook worker',
       log,
       spawn: () => new Worker(opts.workerUrl ?? WORKER_URL, { workerData: opts.workerData }),
-      onMessage: (msg) => { if (msg.t === 'res') this.#client.handle(msg); },
+      onMessage: (msg) => {
+        if (msg.t === 'res') this.#client.handle(msg);
+        else if (msg.t === 'req') serve(msg);
+      },
       // a fresh thread has seen no wake-up yet
       onReady: () => { this.#woken = 0; },
       onExit: () => this.#client.rejectAll(unavailable),

@@ -2,15 +2,16 @@
 // URL, enforces the retention window, and serves the webhook ops until told to shut down.
 import type { MessagePort } from 'node:worker_threads';
 import { createLogger, type Logger } from '../log.js';
+import { RpcClient } from '../protocol/client.js';
 import { serveWebhooks } from '../protocol/server.js';
-import { PROTOCOL_VERSION, type FromWebhooks, type ToWebhooks } from '../protocol/wire.js';
+import { PROTOCOL_VERSION, type FrontRequestMsg, type FromWebhooks, type ToWebhooks } from '../protocol/wire.js';
 import { SecretBox } from '../store/crypto.js';
 import { CursorStore } from '../store/cursors.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
 import { openEnv, type StoreEnv } from '../store/env.js';
 import { EventLog } from '../store/events.js';
 import { SettingsStore } from '../store/settings.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type DispatcherDeps } from './dispatcher.js';
 import { webhookHandlers } from './handlers.js';
 import { enforceRetention, pruneInterval } from './retention.js';
 import { Sender } from './sender.js';
@@ -35,7 +36,18 @@ const SHUTDOWN_DRAIN_MS = 2000;
 
 interface Parts { env: StoreEnv; events: EventLog; settings: Settings; dispatcher: Dispatcher; sender: Sender; cursors: CursorStore; dead: DeadLetterStore }
 
-function open(data: WebhookWorkerData, log: Logger): Parts {
+/**
+ * messageNew content comes from the front, which owns the shards and the parser pool: one extra
+ * hop for enriched events only, and no ports to re-plumb when a shard or this worker restarts.
+ */
+function contentFrom(front: RpcClient<FrontRequestMsg>, timeout: number): NonNullable<DispatcherDeps['content']> {
+  return async (e, options) => {
+    const { data } = await front.callFront('eventContent', { account: e.account, data: e.data, options }, timeout);
+    return { ...e, data };
+  };
+}
+
+function open(data: WebhookWorkerData, log: Logger, front: RpcClient<FrontRequestMsg>): Parts {
   const env = openEnv(data.dataDir);
   const events = new EventLog(env.root);
   const cursors = new CursorStore(env.root, 'webhook');
@@ -43,15 +55,18 @@ function open(data: WebhookWorkerData, log: Logger): Parts {
   const sender = new Sender({ timeout: TIMEOUT_MS, connections: CONCURRENCY });
   const head = () => { events.refresh(); return events.head(); };
   const settings = new Settings(new SettingsStore(env.root), new SecretBox(data.key), head);
-  const dispatcher = new Dispatcher({ events, cursors, dead, sender, log, retention: data.retention, concurrency: CONCURRENCY, backoff: BACKOFF });
+  const dispatcher = new Dispatcher({
+    events, cursors, dead, sender, log, retention: data.retention, concurrency: CONCURRENCY, backoff: BACKOFF, content: contentFrom(front, data.requestTimeout),
+  });
   return { env, events, settings, dispatcher, sender, cursors, dead };
 }
 
 /** Run the webhook worker on `port` (the worker's parentPort). */
 export function runWebhooks(port: MessagePort, data: WebhookWorkerData): void {
   const log = createLogger(data.logLevel, 'webhooks');
-  const { env, events, settings, dispatcher, sender, cursors, dead } = open(data, log);
   const post = (msg: FromWebhooks) => port.postMessage(msg);
+  const front = new RpcClient<FrontRequestMsg>(post, (id) => log.warn({ id }, 'reply from the front for an unknown or expired request'));
+  const { env, events, settings, dispatcher, sender, cursors, dead } = open(data, log, front);
   const handle = serveWebhooks(
     webhookHandlers({ settings, dispatcher, dead, sender, budgetMs: Math.floor(data.requestTimeout / 2), concurrency: CONCURRENCY }),
     post, (err, msg) => log.error({ err, op: msg.op }, 'request failed'),
@@ -64,6 +79,7 @@ export function runWebhooks(port: MessagePort, data: WebhookWorkerData): void {
 
   port.on('message', (msg: ToWebhooks) => {
     if (msg.t === 'req') return handle(msg);
+    if (msg.t === 'res') return front.handle(msg);
     if (msg.kind === 'events') return dispatcher.wake();
     if (msg.kind !== 'shutdown') return;
     for (const t of timers) clearInterval(t);

@@ -1,6 +1,7 @@
 // Pure decisions of webhook delivery, kept apart so they are unit-tested: which events go
 // out, what a request carries, how long to wait before the next try and when to give up.
 import { toPayload, type StoredEvent } from '../events/types.js';
+import type { NotifyOptions } from '../protocol/ops.js';
 import { VERSION } from '../version.js';
 
 /** Where and how events go while delivery is active. */
@@ -10,6 +11,8 @@ export interface Target {
   secret: string | null;
   /** event names to send, null = all */
   events: ReadonlySet<string> | null;
+  /** what messageNew carries besides the logged event (fetched at delivery); absent = nothing */
+  content?: NotifyOptions;
 }
 
 /** One request to make: the body and the headers that describe it. */

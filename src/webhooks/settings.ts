@@ -1,10 +1,10 @@
 // The webhook settings as the worker holds them: read once at start, changed only through
 // update(), which also records where delivery starts whenever it is switched on.
-import { validationError } from '../errors.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import type { SecretBox } from '../store/crypto.js';
 import type { SettingsStore, WebhookSettings } from '../store/settings.js';
 import { eventFilter, type Target } from './policy.js';
+import { applyPatch, viewOf } from './settings-patch.js';
 
 export interface SettingsChange {
   view: SettingsView;
@@ -33,8 +33,7 @@ export class Settings {
   }
 
   view(): SettingsView {
-    const { webhooks, webhookEvents, webhooksEnabled, secret } = this.#current;
-    return { webhooks, webhookEvents, webhooksEnabled, secretSet: secret !== null };
+    return viewOf(this.#current);
   }
 
   /** The stored secret cannot be opened (the data dir's key changed): nothing is sent then. */
@@ -58,31 +57,20 @@ export class Settings {
   /** Where events go now; null while delivery is off or has no URL. */
   target(): Target | null {
     const endpoint = this.#current.webhooksEnabled ? this.endpoint() : null;
-    return endpoint && { ...endpoint, events: eventFilter(this.#current.webhookEvents) };
+    if (!endpoint) return null;
+    const { notifyText, notifyTextSize, notifyHeaders } = this.#current;
+    const target: Target = { ...endpoint, events: eventFilter(this.#current.webhookEvents) };
+    if (notifyText || notifyHeaders.length) target.content = { text: notifyText, textSize: notifyTextSize, headers: notifyHeaders };
+    return target;
   }
 
   async update(patch: SettingsPatch): Promise<SettingsChange> {
-    if (typeof patch.webhooks === 'string') checkUrl(patch.webhooks);
     const before = this.target();
-    const next: WebhookSettings = { ...this.#current };
-    if (patch.webhooks !== undefined) next.webhooks = patch.webhooks;
-    if (patch.webhookEvents !== undefined) next.webhookEvents = [...new Set(patch.webhookEvents)];
-    if (patch.webhooksEnabled !== undefined) next.webhooksEnabled = patch.webhooksEnabled;
-    if (patch.logs !== undefined) next.logs = { ...next.logs, ...patch.logs };
-    if (patch.secret !== undefined) next.secret = patch.secret === null ? null : this.#box.seal(patch.secret);
+    const next = applyPatch(this.#current, patch, (plain) => this.#box.seal(plain));
     // switched on: what happened while it was off is not sent (that backlog may be huge)
     if (!before && next.webhooksEnabled && next.webhooks) next.webhooksFrom = this.#head();
     await this.#store.write(next);
     this.#current = next;
     return { view: this.view(), before, after: this.target() };
-  }
-}
-
-/** The schema checks the shape; this checks that it parses as an http(s) URL with a host. */
-function checkUrl(raw: string): void {
-  let url: URL | null = null;
-  try { url = new URL(raw); } catch { /* reported below */ }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw validationError([{ field: 'webhooks', reason: 'must be an http or https URL' }], 'Invalid body');
   }
 }

@@ -11,6 +11,7 @@ import { updateFlags, updateFlagsBulk } from './flags.js';
 import { moveMessage, moveMessages } from './move.js';
 import { uploadMessage } from './upload.js';
 import { prepareSubmit } from './reference.js';
+import { notifyContent } from './notify-content.js';
 
 /** Ops about the account's settings, connection and outbox, served by the shard host itself. */
 export type HostOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission' | 'getLogs';
@@ -37,4 +38,5 @@ export const mailOps: { [K in MailOp]: MailHandler<K> } = {
   deleteMessages,
   uploadMessage,
   prepareSubmit,
+  notifyContent,
 };

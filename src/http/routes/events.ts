@@ -1,13 +1,12 @@
 // The pull API: the event log read from a position, for consumers that cannot take webhooks.
-import { toPayload } from '../../events/types.js';
 import { EventsPage, EventsQuery } from '../../schemas/events.js';
 import { defineRoute } from '../route.js';
 
 export const eventRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/events', tags: ['Events'], summary: 'Events after `since`, in order, paged by `limit`',
+    method: 'get', path: '/v1/events', tags: ['Events'], summary: 'Events after `since`, in order, paged by `limit`; messageNew carries text and headers as the notify settings say',
     query: EventsQuery, response: EventsPage, errors: [],
-    handle: async ({ query }, { events }) => {
+    handle: async ({ query }, { events, content }) => {
       const head = events.head;
       const since = Math.min(Number(query.since ?? 0), head);
       const limit = query.limit ?? 100;
@@ -15,7 +14,7 @@ export const eventRoutes = [
       const page = events.read(since, limit, accounts, head);
       // a short page means everything up to head was scanned, even what the filter left out
       const next = page.length < limit ? head : page[page.length - 1]!.id;
-      return { events: page.map(toPayload), next: String(next), head: String(head) };
+      return { events: await content.payloads(page), next: String(next), head: String(head) };
     },
   }),
 ];
