@@ -96,6 +96,20 @@ test('list entries: unseen/flagged/draft, attachments always, inReplyTo, message
   assert.deepEqual(searched.map((m: { subject: string; messageSpecialUse: string }) => [m.subject, m.messageSpecialUse]), [['flagged draft', '\\Inbox']]);
 });
 
+test('messageNew carries the same entry fields', async () => {
+  const client = await imapClient(login);
+  await client.append('INBOX', await compose({ subject: 'arrives later', text: 'new' }), ['\\Flagged']);
+  await client.logout();
+  const event = await eventually(async () => {
+    const events = (await api(server.url, 'GET', `/v1/events?account=${A}`)).body.events;
+    return events.find((e: { event: string; data: { subject: string } }) => e.event === 'messageNew' && e.data.subject === 'arrives later');
+  }, 15_000, 'messageNew');
+  assert.deepEqual(
+    { unseen: event.data.unseen, flagged: event.data.flagged, draft: event.data.draft, attachments: event.data.attachments, messageSpecialUse: event.data.messageSpecialUse },
+    { unseen: true, flagged: true, draft: false, attachments: [], messageSpecialUse: '\\Inbox' },
+  );
+});
+
 test('an inline image referenced by cid: is embedded, with its contentId; a plain file is not', async () => {
   const m = (await inbox()).get('embedded');
   const logo = m.attachments.find((a: { filename: string }) => a.filename === 'logo.gif');
