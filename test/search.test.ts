@@ -36,6 +36,7 @@ test('flags, the original\'s unseen, texts, sets and sizes', () => {
   assert.equal(imapLine({ seq: '1:10,*', uid: '5:*' }), 'A1 UID SEARCH 1:10,* UID 5:*');
   assert.equal(imapLine({ from: 'ann', subject: 'a b' }), 'A1 UID SEARCH FROM ann SUBJECT "a b"');
   assert.equal(imapLine({ larger: 100, smaller: 2000 }), 'A1 UID SEARCH LARGER 100 SMALLER 2000');
+  assert.equal(imapLine({ larger: 99.5, smaller: 1999.5, modseq: 7.5 }), 'A1 UID SEARCH LARGER 99 SMALLER 2000 MODSEQ 8', 'fractions, as the original\'s numbers allow');
   assert.equal(imapLine({ header: { 'X-Tag': 'blue', 'List-Id': true } }), 'A1 UID SEARCH HEADER X-TAG blue HEADER LIST-ID ""');
   assert.equal(imapLine({ sentSince: '2024-01-15' }), 'A1 UID SEARCH SENTSINCE 15-Jan-2024');
 });
@@ -44,6 +45,8 @@ test('zero sizes keep their meaning where imapflow would drop a falsy value', ()
   assert.equal(imapLine({ larger: 0 }), 'A1 UID SEARCH ALL');
   assert.equal(imapLine({ not: { larger: 0 } }), 'A1 UID SEARCH NOT ALL');
   assert.equal(imapLine({ smaller: 0 }), 'A1 UID SEARCH SMALLER 1');
+  assert.equal(imapLine({ header: {} }), 'A1 UID SEARCH ALL', 'an empty header object, which the original allows, adds nothing');
+  assert.equal(imapLine({ seen: true, not: { header: {} } }), 'A1 UID SEARCH SEEN NOT ALL');
 });
 
 test('modseq means strictly higher, and needs CONDSTORE', () => {

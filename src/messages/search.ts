@@ -26,13 +26,14 @@ function level(s: SearchCriteria, field: string, w: Walk): Query {
   for (const key of TEXTS) if (s[key] !== undefined) q[key] = s[key];
   for (const key of DATES) if (s[key] !== undefined) q[key] = new Date(s[key]);
   // imapflow drops a 0 (falsy): LARGER 0 is every message, ALL says so and survives under NOT
-  if (s.larger !== undefined) { if (s.larger > 0) q.larger = s.larger; else q.all = true; }
+  const larger = s.larger === undefined ? undefined : Math.floor(s.larger);
+  if (larger !== undefined) { if (larger > 0) q.larger = larger; else q.all = true; }
   // nothing is smaller than 0 bytes, and no message has 0 bytes either
-  if (s.smaller !== undefined) q.smaller = Math.max(s.smaller, 1);
+  if (s.smaller !== undefined) q.smaller = Math.max(Math.ceil(s.smaller), 1);
   if (s.modseq !== undefined) {
     needs(w, `${field}.modseq`, w.caps.has('CONDSTORE') || w.caps.has('QRESYNC'), 'CONDSTORE (RFC 7162), needed to search by modseq');
     // the SEARCH key matches "equal or greater" (RFC 7162 §3.1.5); the API promises "higher"
-    q.modseq = BigInt(s.modseq) + 1n;
+    q.modseq = BigInt(Math.floor(s.modseq)) + 1n;
   }
   const objectIds = w.caps.has('OBJECTID') || w.caps.has('X-GM-EXT-1');
   for (const key of ['emailId', 'threadId'] as const) {
@@ -40,10 +41,12 @@ function level(s: SearchCriteria, field: string, w: Walk): Query {
     needs(w, `${field}.${key}`, objectIds, `${key} (OBJECTID, RFC 8474, or Gmail's X-GM-EXT-1)`);
     q[key] = s[key];
   }
-  if (s.header) q.header = s.header;
+  if (s.header && Object.keys(s.header).length) q.header = s.header;
   w.terms += Object.keys(s).length + (s.header ? Object.keys(s.header).length - 1 : 0);
   if (s.or) q.or = s.or.map((sub, i) => level(sub, `${field}.or.${i}`, w));
   if (s.not) q.not = level(s.not, `${field}.not`, w);
+  // a level of only `header: {}` asks for nothing: every message, as an empty AND is
+  if (!Object.keys(q).length) q.all = true;
   return q;
 }
 

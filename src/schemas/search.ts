@@ -14,7 +14,8 @@ const Text = (description: string) => Type.String({ minLength: 1, maxLength: 102
 const NumberSet = (description: string) => Type.String({
   pattern: '^(\\d+|\\*)(:(\\d+|\\*))?(,(\\d+|\\*)(:(\\d+|\\*))?)*$', maxLength: 4096, description, 'x-reason': 'must be a set like "1:100,200,300:*"',
 });
-const Size = (description: string) => Type.Integer({ minimum: 0, maximum: 1073741824, description });
+// numbers, as the original declares them; a fraction is rounded to the same set of messages
+const Size = (description: string) => Type.Number({ minimum: 0, maximum: 1073741824, description });
 const ObjectId = (description: string) => Type.String({ minLength: 1, maxLength: 256, pattern: '^[!-~]+$', description, 'x-reason': 'must be printable ASCII without spaces' });
 
 const Criteria = {
@@ -34,7 +35,7 @@ const Criteria = {
   body: Type.Optional(Text('Substring of the body')),
   // true: the field is present; false would be dropped silently by imapflow and widen the search
   header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$' }), Type.Union([Type.String({ maxLength: 1024 }), Type.Literal(true)]), {
-    minProperties: 1, maxProperties: 10, description: 'Header name → substring of its value, or true for "has this header"',
+    maxProperties: 10, description: 'Header name → substring of its value, or true for "has this header"; {} (the original allows it) adds nothing',
   })),
   since: Type.Optional(DateOrTime),
   before: Type.Optional(DateOrTime),
@@ -42,7 +43,7 @@ const Criteria = {
   sentBefore: Type.Optional(DateOrTime),
   larger: Type.Optional(Size('Larger than this many bytes')),
   smaller: Type.Optional(Size('Smaller than this many bytes')),
-  modseq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Changed after this mod-sequence (MODSEQ higher than the value; needs CONDSTORE, RFC 7162)' })),
+  modseq: Type.Optional(Type.Number({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Changed after this mod-sequence (MODSEQ higher than the value; needs CONDSTORE, RFC 7162)' })),
   emailId: Type.Optional(ObjectId('Unique message id (needs OBJECTID, RFC 8474, or Gmail)')),
   threadId: Type.Optional(ObjectId('Thread id (needs OBJECTID, RFC 8474, or Gmail)')),
 };
