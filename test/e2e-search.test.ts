@@ -90,12 +90,14 @@ test('criteria the server cannot search for are a 400 naming the field, not a wi
   assert.equal(noCondstore.status, 400);
   assert.equal(noCondstore.body.details[0].field, 'search.or.1.modseq');
   assert.match(noCondstore.body.details[0].reason, /CONDSTORE/);
-  const byId = await refused({ emailId: 'abc' });
-  if (objectId) assert.equal(byId.status, 200);
-  else {
-    assert.equal(byId.status, 400);
-    assert.equal(byId.body.details[0].field, 'search.emailId');
-  }
+});
+
+test('emailId and threadId: a server without message ids has no message with one', async () => {
+  if (objectId) return assert.equal((await search({ emailId: 'no-such-id' })).length, 0);
+  assert.deepEqual(await search({ emailId: '1694937972638499881' }), []);
+  assert.deepEqual(await search({ threadId: '1694936993596975454', seen: true }), []);
+  assert.deepEqual(indexes(await search({ not: { threadId: 'x' }, seq: '1:3' })), [0, 1, 2]);
+  assert.deepEqual(indexes(await search({ or: [{ emailId: 'x' }, { seq: '2' }] })), [1]);
 });
 
 test('bad criteria: unknown key, or with one item, nesting too deep → 400 with the field', async () => {

@@ -55,10 +55,12 @@ test('modseq means strictly higher, and needs CONDSTORE', () => {
   assert.deepEqual(refused({ or: [{ seen: true }, { modseq: 5 }] }, ['IMAP4rev1']).map((p) => p.field), ['search.or.1.modseq']);
 });
 
-test('emailId and threadId need OBJECTID or Gmail, and use whichever the server has', () => {
+test('emailId and threadId use OBJECTID or Gmail\'s ids; without either no message has one', () => {
   assert.equal(imapLine({ emailId: 'M6d99ac3275bb4e', threadId: 'T64b478a75b7ea9' }, [...DOVECOT, 'OBJECTID']), 'A1 UID SEARCH EMAILID M6d99ac3275bb4e THREADID T64b478a75b7ea9');
   assert.equal(imapLine({ emailId: '1694937972638499881' }, ['IMAP4rev1', 'X-GM-EXT-1']), 'A1 UID SEARCH X-GM-MSGID 1694937972638499881');
-  assert.deepEqual(refused({ emailId: 'x', not: { threadId: 'y' } }).map((p) => p.field), ['search.emailId', 'search.not.threadId']);
+  assert.equal(imapLine({ emailId: 'x', seen: true }), 'A1 UID SEARCH NOT ALL', 'matches nothing, never a wider search');
+  assert.equal(imapLine({ seen: true, not: { threadId: 'y' } }), 'A1 UID SEARCH SEEN NOT NOT ALL');
+  assert.equal(imapLine({ or: [{ threadId: 'y' }, { flagged: true }] }), 'A1 UID SEARCH OR NOT ALL FLAGGED');
 });
 
 test('or of 2..N criteria and not, nested, with parentheses around multi-key operands', () => {

@@ -35,11 +35,14 @@ function level(s: SearchCriteria, field: string, w: Walk): Query {
     // the SEARCH key matches "equal or greater" (RFC 7162 §3.1.5); the API promises "higher"
     q.modseq = BigInt(Math.floor(s.modseq)) + 1n;
   }
+  // a server without message ids (OBJECTID, RFC 8474, or Gmail) has no message with this one:
+  // the level matches nothing, the honest answer, where dropping the key would widen the search
   const objectIds = w.caps.has('OBJECTID') || w.caps.has('X-GM-EXT-1');
+  let none = false;
   for (const key of ['emailId', 'threadId'] as const) {
     if (s[key] === undefined) continue;
-    needs(w, `${field}.${key}`, objectIds, `${key} (OBJECTID, RFC 8474, or Gmail's X-GM-EXT-1)`);
-    q[key] = s[key];
+    if (objectIds) q[key] = s[key];
+    else none = true;
   }
   if (s.header && Object.keys(s.header).length) q.header = s.header;
   w.terms += Object.keys(s).length + (s.header ? Object.keys(s.header).length - 1 : 0);
@@ -47,7 +50,7 @@ function level(s: SearchCriteria, field: string, w: Walk): Query {
   if (s.not) q.not = level(s.not, `${field}.not`, w);
   // a level of only `header: {}` asks for nothing: every message, as an empty AND is
   if (!Object.keys(q).length) q.all = true;
-  return q;
+  return none ? { not: { all: true } } : q;
 }
 
 /** The imapflow query for `criteria`; a 400 naming the field for what this server cannot search. */

@@ -44,8 +44,8 @@ const Criteria = {
   larger: Type.Optional(Size('Larger than this many bytes')),
   smaller: Type.Optional(Size('Smaller than this many bytes')),
   modseq: Type.Optional(Type.Number({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Changed after this mod-sequence (MODSEQ higher than the value; needs CONDSTORE, RFC 7162)' })),
-  emailId: Type.Optional(ObjectId('Unique message id (needs OBJECTID, RFC 8474, or Gmail)')),
-  threadId: Type.Optional(ObjectId('Thread id (needs OBJECTID, RFC 8474, or Gmail)')),
+  emailId: Type.Optional(ObjectId('Unique message id (OBJECTID, RFC 8474, or Gmail); matches nothing on a server without such ids')),
+  threadId: Type.Optional(ObjectId('Thread id (OBJECTID, RFC 8474, or Gmail); matches nothing on a server without such ids')),
 };
 
 const tooDeep = Type.Optional(Type.Never({ 'x-reason': `nests too deep (at most ${SEARCH_DEPTH} levels of or/not)` }));
