@@ -11,7 +11,7 @@ let dovecot: Dovecot;
 let server: RunningServer;
 let login: ImapLogin;
 const call = (method: string, path: string, body?: unknown) => api(server.url, method, path, body);
-type Mailbox = { path: string; mailboxId: number; specialUse: string | null; messages: number; uidNext: number; unseen?: number; parentPath: string | null; delimiter: string };
+type Mailbox = { path: string; mailboxId: number; specialUse?: string; messages: number; uidNext: number; unseen?: number; parentPath: string; delimiter: string };
 const folders = async (): Promise<Mailbox[]> => (await call('GET', '/v1/account/mb/mailboxes')).body.mailboxes;
 const byPath = async (path: string) => (await folders()).find((m) => m.path === path);
 
@@ -48,11 +48,11 @@ test('create nested, rename keeping the id, delete', async () => {
   assert.equal(created.body.created, true);
   const child = await byPath('Projects.2024');
   assert.equal(child?.parentPath, 'Projects');
-  assert.equal(child?.mailboxId, created.body.mailboxId);
+  assert.equal(String(child?.mailboxId), created.body.mailboxId);
 
   const renamed = await call('PUT', '/v1/account/mb/mailbox', { path: 'Projects', newPath: 'Work' });
   assert.deepEqual(renamed.body, { path: 'Projects', newPath: 'Work', renamed: true });
-  assert.equal((await byPath('Work.2024'))?.mailboxId, created.body.mailboxId, 'subfolder keeps its id');
+  assert.equal(String((await byPath('Work.2024'))?.mailboxId), created.body.mailboxId, 'subfolder keeps its id');
   assert.equal(await byPath('Projects.2024'), undefined);
 
   const deleted = await call('DELETE', '/v1/account/mb/mailbox?path=Work.2024');

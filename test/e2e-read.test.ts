@@ -94,7 +94,9 @@ test('maxBytes cuts the text and says so', async () => {
   assert.ok(cut.body.text.plain.length > 0 && cut.body.text.plain.length < spec.text.length);
   const text = await get(`/v1/account/reader/text/${m.text.id}?maxBytes=20`);
   assert.equal(text.body.hasMore, true);
-  assert.equal((await get(`/v1/account/reader/text/${m.text.id}?maxBytes=0`)).status, 400);
+  assert.equal((await get(`/v1/account/reader/text/${m.text.id}?maxBytes=-1`)).status, 400);
+  // the original IMAP API declares 0 as a valid value: here it means the default cap
+  assert.deepEqual((await get(`/v1/account/reader/text/${m.text.id}?maxBytes=0`)).body, { plain: spec.text, html: spec.html, hasMore: false });
 });
 
 test('missing and malformed ids: 404 and 400', async () => {

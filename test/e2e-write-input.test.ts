@@ -120,7 +120,7 @@ test('a GET never writes: listing folders that do not exist allocates no folder 
   }
   const created = await call('POST', '/mailbox', { path: 'Real' });
   assert.equal(created.status, 200, JSON.stringify(created.body));
-  assert.equal(created.body.mailboxId, Math.max(...ids0) + 1, 'the next id is the next free one: no id was spent on missing folders');
+  assert.equal(created.body.mailboxId, String(Math.max(...ids0) + 1), 'the next id is the next free one: no id was spent on missing folders');
 });
 
 test('a write that waited past its deadline for the connection is not carried out', async () => {

@@ -56,7 +56,9 @@ export interface ActorDeps {
 export class AccountActor {
   #record: AccountRecord;
   #state: AccountState = 'init';
-  #lastError: LastError = null;
+  #lastError: Failure | null = null;
+  /** end of the last completed sync, kept in memory only */
+  #syncTime: string | null = null;
   readonly #counters: Counters = { connects: 0, disconnects: 0, connectErrors: 0, authErrors: 0, lastConnected: null };
   #client: ImapFlow | null = null;
   #session: ApiSession | null = null;
@@ -91,7 +93,10 @@ export class AccountActor {
   }
 
   summary(): AccountSummary {
-    return { account: this.#record.account, name: this.#record.name ?? '', state: this.#state, lastError: this.#lastError };
+    const summary: AccountSummary = { account: this.#record.account, name: this.#record.name ?? '', state: this.#state };
+    if (this.#lastError) summary.lastError = lastErrorView(this.#lastError);
+    if (this.#syncTime) summary.syncTime = this.#syncTime;
+    return summary;
   }
 
   view(): AccountView {
@@ -99,7 +104,7 @@ export class AccountActor {
     return {
       ...this.summary(),
       imap: publicServer(r.imap),
-      smtp: r.smtp ? publicServer(r.smtp) : null,
+      ...(r.smtp ? { smtp: publicServer(r.smtp) } : {}),
       disabled: r.disabled ?? false,
       ...(r.email !== undefined ? { email: r.email } : {}),
       ...(r.copy !== undefined ? { copy: r.copy } : {}),
@@ -230,7 +235,7 @@ export class AccountActor {
     this.#announced = null;
     this.#transition('syncing');
     const ctx = { account: this.#record.account, stores: sync.stores, strategy: pickStrategy(client, sync.setting), log: this.#log, published: sync.published };
-    this.#sync = new AccountSync(ctx, client, sync.sweep);
+    this.#sync = new AccountSync(ctx, client, sync.sweep, (at) => { this.#syncTime = at.toISOString(); });
     // reports what changed while we were away, then leaves the connection IDLE on INBOX
     await this.#sync.start();
     if (gen !== this.#gen || !client.usable) return;
@@ -300,6 +305,13 @@ export class AccountActor {
     if (client.usable) await settleWithin(client.logout(), this.#deps.policy.logoutTimeout);
     client.close();
   }
+}
+
+/** What the actor remembers of a failure; shown with the original IMAP API's names beside ours. */
+interface Failure { message: string; code?: string; time: string }
+
+function lastErrorView(f: Failure): LastError {
+  return { ...f, response: f.message, ...(f.code ? { serverResponseCode: f.code } : {}) };
 }
 
 function publicServer(s: ServerSettings): PublicServer {

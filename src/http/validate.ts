@@ -37,7 +37,7 @@ function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[
     } else if (e.keyword === 'required') {
       fields = ((e.params.requiredProperties as string[] | undefined) ?? []).map((k) => join(base, k));
       reason = 'is required';
-    } else if (e.keyword === 'pattern') {
+    } else if (e.keyword === 'pattern' || e.keyword === 'not') {
       // a regular expression tells a caller little: a schema may say in words what it wants
       const said = schemaAt(root, e.schemaPath)?.['x-reason'];
       if (typeof said === 'string') reason = said;

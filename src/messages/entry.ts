@@ -5,8 +5,14 @@ import { encodeAttachmentId, encodeMessageId, encodeTextId } from '../ids.js';
 import type { Address, MessageEntry } from '../schemas/message.js';
 import { readStructure, type Structure } from './structure.js';
 
-/** What list/get/search fetch for each message. */
-export const ENTRY_QUERY = { uid: true, flags: true, envelope: true, internalDate: true, size: true, bodyStructure: true } as const;
+/** What list/get/search fetch for each message. imapflow asks for EMAILID/THREADID (OBJECTID,
+ *  RFC 8474) or X-GM-MSGID/THRID/LABELS only when the server offers them: no extra round trip. */
+export const ENTRY_QUERY = { uid: true, flags: true, envelope: true, internalDate: true, size: true, bodyStructure: true, threadId: true, labels: true } as const;
+
+export interface EntryOptions {
+  /** special use of the folder the message is listed in (e.g. \Sent), when it has one */
+  specialUse?: string | null;
+}
 
 const address = (a: MessageAddressObject): Address => ({ name: a.name ?? '', address: a.address ?? '' });
 const addresses = (list: MessageAddressObject[] | undefined): Address[] | undefined =>
@@ -22,7 +28,7 @@ function isoDate(...candidates: (Date | string | undefined)[]): string {
 }
 
 /** The list entry of `msg` in mailbox `mailbox`; also returns the parsed structure for reuse. */
-export function toEntry(msg: FetchMessageObject, mailbox: number): { entry: MessageEntry; structure: Structure } {
+export function toEntry(msg: FetchMessageObject, mailbox: number, opts: EntryOptions = {}): { entry: MessageEntry; structure: Structure } {
   const env = msg.envelope;
   // \Recent is per session (RFC 3501 2.3.2): meaningless to anyone reading it later
   const flags = [...(msg.flags ?? [])].filter((f) => f !== '\\Recent');
@@ -35,8 +41,23 @@ export function toEntry(msg: FetchMessageObject, mailbox: number): { entry: Mess
     size: msg.size ?? 0,
     flags,
     unseen: !flags.includes('\\Seen'),
+    flagged: flags.includes('\\Flagged'),
+    draft: flags.includes('\\Draft'),
     subject: env?.subject ?? '',
+    attachments: structure.attachments.map((a) => ({
+      id: encodeAttachmentId({ ...ref, part: a.part }),
+      contentType: a.contentType,
+      encodedSize: a.size,
+      inline: a.inline,
+      embedded: a.embedded,
+      ...(a.filename ? { filename: a.filename } : {}),
+      ...(a.contentId ? { contentId: a.contentId } : {}),
+    })),
   };
+  if (msg.emailId) entry.emailId = msg.emailId;
+  if (msg.threadId) entry.threadId = msg.threadId;
+  if (msg.labels) entry.labels = [...msg.labels];
+  if (opts.specialUse) entry.messageSpecialUse = opts.specialUse;
   const from = env?.from?.[0];
   if (from) entry.from = address(from);
   const sender = env?.sender?.[0];
@@ -53,16 +74,6 @@ export function toEntry(msg: FetchMessageObject, mailbox: number): { entry: Mess
       id: encodeTextId({ ...ref, plain: structure.plain.map((p) => p.part), html: structure.html.map((p) => p.part) }),
       encodedSize: { plain: sum(structure.plain), html: sum(structure.html) },
     };
-  }
-  if (structure.attachments.length) {
-    entry.attachments = structure.attachments.map((a) => ({
-      id: encodeAttachmentId({ ...ref, part: a.part }),
-      contentType: a.contentType,
-      encodedSize: a.size,
-      inline: a.inline,
-      ...(a.filename ? { filename: a.filename } : {}),
-      ...(a.contentId ? { contentId: a.contentId } : {}),
-    }));
   }
   return { entry, structure };
 }

@@ -18,6 +18,9 @@ export interface AttachmentPart {
   size: number;
   filename?: string;
   inline: boolean;
+  /** shown inside the HTML: a part with a Content-ID within multipart/related (RFC 2387), which
+   *  the HTML refers to by cid: (RFC 2392) */
+  embedded: boolean;
   contentId?: string;
   encoding?: string;
 }
@@ -47,6 +50,7 @@ function attachment(node: MessageStructureObject, inlineContext: boolean): Attac
     contentType: node.type.toLowerCase(),
     size: node.size ?? 0,
     inline: node.disposition ? node.disposition.toLowerCase() === 'inline' : inlineContext,
+    embedded: inlineContext && !!node.id,
   };
   const filename = filenameOf(node);
   if (filename) a.filename = filename;

@@ -5,7 +5,7 @@ import type {
   AccountAck, AccountInput, AccountPatch, AccountState, AccountSummary, AccountView, PutAccountResult,
 } from '../schemas/account.js';
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../schemas/mailbox.js';
-import type { MessageEntry, MessageList, SearchCriteria } from '../schemas/message.js';
+import type { MessageEntry, MessageList, SearchCriteria, TextType } from '../schemas/message.js';
 import type { AttachmentRef, MessageRef, TextRef } from '../ids.js';
 import type { ExtraAttachment, TextPartInput } from '../parse/types.js';
 import type { Address } from '../schemas/message.js';
@@ -117,13 +117,13 @@ export interface AccountOps {
   deleteAccount: { args: NoArgs; result: AccountAck };
   reconnectAccount: { args: NoArgs; result: AccountAck };
   listMailboxes: { args: NoArgs; result: { mailboxes: MailboxEntry[] } };
-  createMailbox: { args: { path: string }; result: MailboxCreated };
+  createMailbox: { args: { path: string | string[] }; result: MailboxCreated };
   renameMailbox: { args: { path: string; newPath: string }; result: MailboxRenamed };
   deleteMailbox: { args: { path: string }; result: MailboxDeleted };
   listMessages: { args: Paging; result: MessageList };
   searchMessages: { args: Paging & { search: SearchCriteria }; result: MessageList };
-  getMessage: { args: { ref: MessageRef; id: string; maxBytes: number }; result: FetchedMessage };
-  getText: { args: { ref: TextRef; id: string; maxBytes: number }; result: FetchedText };
+  getMessage: { args: { ref: MessageRef; id: string; maxBytes: number; textType: TextType }; result: FetchedMessage };
+  getText: { args: { ref: TextRef; id: string; maxBytes: number; textType: TextType }; result: FetchedText };
   openAttachment: { args: { ref: AttachmentRef; id: string; port: MessagePort }; result: StreamMeta };
   openSource: { args: { ref: MessageRef; id: string; port: MessagePort }; result: StreamMeta };
   updateFlags: { args: One & { flags: FlagUpdate }; result: MessageUpdateResult };

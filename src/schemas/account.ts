@@ -71,11 +71,14 @@ const PublicServer = Type.Object({
 });
 export type PublicServer = Static<typeof PublicServer>;
 
-export const LastError = Type.Union([Type.Null(), Type.Object({
+/** Why the account last failed; absent (never null) once it connects again. */
+export const LastError = Type.Object({
   message: Type.String(),
   code: Type.Optional(Type.String()),
   time: Type.String({ format: 'date-time' }),
-})]);
+  response: Type.String({ description: 'The same as message, under the original IMAP API\'s name' }),
+  serverResponseCode: Type.Optional(Type.String({ description: 'The same as code, under the original IMAP API\'s name' })),
+});
 export type LastError = Static<typeof LastError>;
 
 export const Counters = Type.Object({
@@ -91,9 +94,10 @@ export const AccountView = Type.Object({
   account: Type.String(),
   name: Type.String(),
   state: AccountStateSchema,
-  lastError: LastError,
+  lastError: Type.Optional(LastError),
+  syncTime: Type.Optional(Type.String({ format: 'date-time', description: 'End of the last completed sync since start-up; absent before the first' })),
   imap: PublicServer,
-  smtp: Type.Union([PublicServer, Type.Null()]),
+  smtp: Type.Optional(PublicServer),
   disabled: Type.Boolean(),
   email: Type.Optional(Type.String()),
   copy: Type.Optional(Type.Boolean()),
@@ -107,7 +111,8 @@ export const AccountSummary = Type.Object({
   account: Type.String(),
   name: Type.String(),
   state: AccountStateSchema,
-  lastError: LastError,
+  lastError: Type.Optional(LastError),
+  syncTime: AccountView.properties.syncTime,
 });
 export type AccountSummary = Static<typeof AccountSummary>;
 

@@ -7,9 +7,9 @@ export const MailboxPath = Type.String({ minLength: 1, maxLength: 1024, pattern:
 export const MailboxEntry = Type.Object({
   path: Type.String(),
   name: Type.String(),
-  delimiter: Type.Union([Type.String(), Type.Null()]),
-  parentPath: Type.Union([Type.String(), Type.Null()]),
-  specialUse: Type.Union([Type.String({ description: 'e.g. \\Sent, \\Trash; \\Inbox for INBOX' }), Type.Null()]),
+  delimiter: Type.Optional(Type.String({ description: 'Hierarchy delimiter; absent on a server without folder hierarchy' })),
+  parentPath: Type.String({ description: "Path of the parent folder, '' at the top level" }),
+  specialUse: Type.Optional(Type.String({ description: 'e.g. \\Sent, \\Trash; \\Inbox for INBOX; absent for an ordinary folder' })),
   subscribed: Type.Boolean(),
   listed: Type.Boolean(),
   messages: Type.Integer(),
@@ -20,11 +20,18 @@ export const MailboxEntry = Type.Object({
 export type MailboxEntry = Static<typeof MailboxEntry>;
 
 export const MailboxList = Type.Object({ mailboxes: Type.Array(MailboxEntry) });
-export const MailboxCreate = Type.Object({ path: MailboxPath }, closed);
+const PathSegment = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+export const MailboxCreate = Type.Object({
+  path: Type.Union([MailboxPath, Type.Array(PathSegment, { minItems: 1, maxItems: 32, description: 'As in the original IMAP API: ["Parent", "Child"], joined with the server\'s delimiter' })]),
+}, closed);
 export const MailboxRename = Type.Object({ path: MailboxPath, newPath: MailboxPath }, closed);
 export const MailboxQuery = Type.Object({ path: MailboxPath }, closed);
 
-export const MailboxCreated = Type.Object({ path: Type.String(), mailboxId: Type.Integer(), created: Type.Boolean() });
+export const MailboxCreated = Type.Object({
+  path: Type.String(),
+  mailboxId: Type.String({ description: 'The folder id of the listing (mailboxId there), as a string as in the original IMAP API' }),
+  created: Type.Boolean(),
+});
 export type MailboxCreated = Static<typeof MailboxCreated>;
 export const MailboxRenamed = Type.Object({ path: Type.String(), newPath: Type.String(), renamed: Type.Boolean() });
 export type MailboxRenamed = Static<typeof MailboxRenamed>;

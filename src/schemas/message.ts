@@ -2,6 +2,9 @@
 import Type, { type Static } from 'typebox';
 import { Page, PageSize, Paged, closed } from './common.js';
 import { MailboxPath } from './mailbox.js';
+import { SearchCriteria } from './search.js';
+
+export { SearchCriteria };
 
 export const Address = Type.Object({ name: Type.String(), address: Type.String() });
 export type Address = Static<typeof Address>;
@@ -11,8 +14,9 @@ export const AttachmentEntry = Type.Object({
   contentType: Type.String(),
   encodedSize: Type.Integer({ description: 'Size as stored on the server (e.g. base64), bytes' }),
   filename: Type.Optional(Type.String()),
-  inline: Type.Boolean(),
-  contentId: Type.Optional(Type.String()),
+  inline: Type.Boolean({ description: 'Shown with the message (Content-Disposition: inline, or part of multipart/related)' }),
+  embedded: Type.Boolean({ description: 'Referenced from the HTML by cid: (a part with a Content-ID inside multipart/related)' }),
+  contentId: Type.Optional(Type.String({ description: 'Content-ID with angle brackets, e.g. "<logo@example>"' })),
 });
 export type AttachmentEntry = Static<typeof AttachmentEntry>;
 
@@ -28,6 +32,12 @@ export const MessageEntry = Type.Object({
   size: Type.Integer(),
   flags: Type.Array(Type.String()),
   unseen: Type.Boolean(),
+  flagged: Type.Boolean(),
+  draft: Type.Boolean(),
+  labels: Type.Optional(Type.Array(Type.String(), { description: 'Gmail labels (servers with X-GM-EXT-1 only)' })),
+  emailId: Type.Optional(Type.String({ description: 'Unique message id, when the server has one (OBJECTID, RFC 8474, or Gmail)' })),
+  threadId: Type.Optional(Type.String({ description: 'Thread id, when the server has one (OBJECTID, RFC 8474, or Gmail)' })),
+  messageSpecialUse: Type.Optional(Type.String({ description: 'Special use of the folder the message is in, e.g. \\Inbox, \\Sent' })),
   subject: Type.String(),
   from: Type.Optional(Address),
   sender: Type.Optional(Address),
@@ -38,7 +48,7 @@ export const MessageEntry = Type.Object({
   messageId: Type.Optional(Type.String()),
   inReplyTo: Type.Optional(Type.String()),
   text: Type.Optional(TextInfo),
-  attachments: Type.Optional(Type.Array(AttachmentEntry)),
+  attachments: Type.Array(AttachmentEntry),
 });
 export type MessageEntry = Static<typeof MessageEntry>;
 
@@ -47,12 +57,30 @@ export type MessageList = Static<typeof MessageList>;
 
 export const ListQuery = Type.Object({ path: MailboxPath, page: Type.Optional(Page), pageSize: Type.Optional(PageSize) }, closed);
 
-const MaxBytes = Type.Integer({ minimum: 1, maximum: 50 * 1024 * 1024, default: 5 * 1024 * 1024, description: 'Largest text returned per type, bytes of the stored (encoded) part' });
-export const TextQuery = Type.Object({ maxBytes: Type.Optional(MaxBytes) }, closed);
+export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_TEXT_BYTES = 5 * 1024 * 1024;
+const MaxBytes = Type.Integer({
+  minimum: 0, maximum: 1073741824,
+  description: `Largest text returned per type, bytes of the stored (encoded) part; 0 or absent: ${DEFAULT_TEXT_BYTES} bytes, more than ${MAX_TEXT_BYTES} counts as ${MAX_TEXT_BYTES}`,
+});
+const TextType = Type.String({
+  pattern: '^([Pp][Ll][Aa][Ii][Nn]|[Hh][Tt][Mm][Ll]|\\*)$', 'x-reason': 'must be one of: plain, html, *',
+  description: 'Which text to fetch and return: plain, html or * (both, the default)',
+});
+export type TextType = 'plain' | 'html' | '*';
+export const TextQuery = Type.Object({ maxBytes: Type.Optional(MaxBytes), textType: Type.Optional(TextType) }, closed);
 
+/** The text byte cap and the text kinds a TextQuery asks for. */
+export function textOptions(query: { maxBytes?: number; textType?: string }): { maxBytes: number; textType: TextType } {
+  const bytes = query.maxBytes || DEFAULT_TEXT_BYTES;
+  const type = (query.textType ?? '*').toLowerCase();
+  return { maxBytes: Math.min(bytes, MAX_TEXT_BYTES), textType: type === 'plain' || type === 'html' ? type : '*' };
+}
+
+// absent, never null, when the message has no such part or it was not asked for
 export const TextContent = Type.Object({
-  plain: Type.Union([Type.String(), Type.Null()]),
-  html: Type.Union([Type.String(), Type.Null()]),
+  plain: Type.Optional(Type.String()),
+  html: Type.Optional(Type.String()),
   hasMore: Type.Boolean({ description: 'A part was longer than maxBytes and was cut' }),
 });
 
@@ -61,30 +89,5 @@ export const MessageDetail = Type.Object({
   headers: Type.Record(Type.String(), Type.Array(Type.String())),
   text: Type.Object({ ...TextInfo.properties, ...TextContent.properties }),
 });
-
-const DateOrTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}:?\\d{2})?)?$', description: 'ISO 8601 date or date-time' });
-export const SearchCriteria = Type.Object({
-  seen: Type.Optional(Type.Boolean()),
-  flagged: Type.Optional(Type.Boolean()),
-  answered: Type.Optional(Type.Boolean()),
-  deleted: Type.Optional(Type.Boolean()),
-  draft: Type.Optional(Type.Boolean()),
-  from: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  to: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  cc: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  bcc: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  subject: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  body: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-  // true: the field is present; false would be dropped silently by imapflow and widen the search
-  header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$' }), Type.Union([Type.String({ maxLength: 1024 }), Type.Literal(true)]), { minProperties: 1, maxProperties: 10 })),
-  since: Type.Optional(DateOrTime),
-  before: Type.Optional(DateOrTime),
-  sentSince: Type.Optional(DateOrTime),
-  sentBefore: Type.Optional(DateOrTime),
-  larger: Type.Optional(Type.Integer({ minimum: 0 })),
-  smaller: Type.Optional(Type.Integer({ minimum: 1 })),
-  uid: Type.Optional(Type.String({ pattern: '^(\\d+|\\*)(:(\\d+|\\*))?(,(\\d+|\\*)(:(\\d+|\\*))?)*$', maxLength: 4096, description: 'UID set, e.g. "1:100,200"' })),
-}, { ...closed, minProperties: 1 });
-export type SearchCriteria = Static<typeof SearchCriteria>;
 
 export const SearchBody = Type.Object({ search: SearchCriteria }, closed);

@@ -1,5 +1,7 @@
 // Health and statistics shapes.
 import Type from 'typebox';
+import { ACCOUNT_STATES } from './account.js';
+import { closed } from './common.js';
 import { WebhookStats } from './webhooks.js';
 
 const ShardStatus = Type.Object({
@@ -16,14 +18,27 @@ export const Health = Type.Object({
   webhooks: Type.Object({ state: ShardStatus.properties.state, restarts: Type.Integer() }),
 });
 
+// the original IMAP API's states ('unset' never occurs here: an account without valid IMAP
+// settings is refused) and ours, each counted, 0 included
+const CONNECTION_STATES = [...ACCOUNT_STATES, 'unset'] as const;
+const Connections = Type.Object(
+  Object.fromEntries(CONNECTION_STATES.map((s) => [s, Type.Integer({ minimum: 0 })])) as Record<(typeof CONNECTION_STATES)[number], ReturnType<typeof Type.Integer>>,
+  { description: 'Accounts in each connection state' },
+);
+export const emptyConnections = (): Record<string, number> => Object.fromEntries(CONNECTION_STATES.map((s) => [s, 0]));
+
+export const StatsQuery = Type.Object({
+  seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 604800, description: 'Accepted for the original IMAP API and ignored: no counter here is time-windowed' })),
+}, closed);
+
 export const Stats = Type.Object({
   version: Type.String(),
+  license: Type.String({ description: 'License of this server (SPDX)' }),
+  accounts: Type.Integer({ description: 'Registered accounts' }),
+  connections: Connections,
+  counters: Type.Object({}, { description: 'As in the original IMAP API; always empty here (see webhooks for delivery counters)' }),
   node: Type.String(),
   uptime: Type.Number({ description: 'seconds' }),
   shards: Type.Array(ShardStatus),
-  accounts: Type.Object({
-    total: Type.Integer(),
-    byState: Type.Record(Type.String(), Type.Integer(), { description: 'count per state' }),
-  }),
   webhooks: WebhookStats,
 });

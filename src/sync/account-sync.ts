@@ -36,11 +36,15 @@ export class AccountSync {
   readonly #checkedAt = new Map<string, number>();
   #sweepTimer: NodeJS.Timeout | null = null;
   #stopped = false;
+  /** the full pass after connecting is done: from then on every finished check counts as a sync */
+  #started = false;
+  readonly #synced: (at: Date) => void;
 
-  constructor(ctx: SyncContext, client: ImapFlow, opts: SweepOptions) {
+  constructor(ctx: SyncContext, client: ImapFlow, opts: SweepOptions, synced: (at: Date) => void = () => {}) {
     this.#ctx = ctx;
     this.#client = client;
     this.#opts = opts;
+    this.#synced = synced;
     this.#inbox = new Coalescer(() => this.#turn(() => this.#syncPath(INBOX)), { delay: opts.delay, maxWait: opts.maxWait });
     client.on('exists', (e: { path: string }) => this.#notice(e.path));
     client.on('flags', (e: { path: string }) => this.#notice(e.path));
@@ -59,6 +63,8 @@ export class AccountSync {
         if (path !== INBOX) await this.#syncPath(path).catch((err: Error) => this.#ctx.log.warn({ path, err: err.message }, 'folder sync failed'));
       }
       await this.#syncPath(INBOX);
+      this.#started = true;
+      this.#synced(new Date());
     });
     this.#scheduleSweep();
   }
@@ -128,6 +134,7 @@ export class AccountSync {
     try {
       await syncFolder(this.#ctx, this.#client, path, this.#hintsFor(path));
       this.#checkedAt.set(path, Date.now());
+      if (this.#started) this.#synced(new Date());
     } finally {
       lock.release();
     }

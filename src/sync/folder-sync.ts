@@ -4,6 +4,7 @@
 import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
 import { encodeMessageId } from '../ids.js';
 import { ENTRY_QUERY, toEntry } from '../messages/entry.js';
+import { folderSpecialUse } from '../imap/special-use.js';
 import type { NewEvent } from '../events/types.js';
 import type { FolderState } from '../store/mailboxes.js';
 import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
@@ -97,7 +98,9 @@ async function entries(client: ImapFlow, uids: number[], mailbox: number): Promi
   const out = new Map<number, Record<string, unknown>>();
   const fetched: FetchMessageObject[] = [];
   for await (const m of client.fetch(uids.join(','), ENTRY_QUERY, { uid: true })) fetched.push(m);
-  for (const m of fetched) out.set(m.uid, toEntry(m, mailbox).entry as unknown as Record<string, unknown>);
+  // messageNew carries the folder's special use as the list entries do
+  const opts = { specialUse: client.mailbox ? folderSpecialUse(client.mailbox) : null };
+  for (const m of fetched) out.set(m.uid, toEntry(m, mailbox, opts).entry as unknown as Record<string, unknown>);
   return out;
 }
 

@@ -4,7 +4,9 @@ import type { ImapFlow } from 'imapflow';
 import { messageNotFound } from '../../errors.js';
 import type { MessageRef, TextRef } from '../../ids.js';
 import { ENTRY_QUERY, toEntry } from '../../messages/entry.js';
-import type { TextPartRef } from '../../messages/structure.js';
+import type { Structure, TextPartRef } from '../../messages/structure.js';
+import type { TextType } from '../../schemas/message.js';
+import { folderSpecialUse } from '../../imap/special-use.js';
 import type { FetchedMessage, FetchedText } from '../../protocol/ops.js';
 import { owned } from '../../protocol/transfer.js';
 import type { TextPartInput } from '../../parse/types.js';
@@ -30,26 +32,32 @@ export async function fetchParts(client: ImapFlow, uid: number, refs: TextPartRe
   return { parts, hasMore };
 }
 
-export async function getMessage(ctx: OpContext, { ref, id, maxBytes }: { ref: MessageRef; id: string; maxBytes: number }): Promise<FetchedMessage> {
+export interface TextArgs { id: string; maxBytes: number; textType: TextType }
+
+/** The text parts of `structure` that a textType asks for. */
+const wantedParts = (structure: Structure, textType: TextType): TextPartRef[] =>
+  [...(textType === 'html' ? [] : structure.plain), ...(textType === 'plain' ? [] : structure.html)];
+
+export async function getMessage(ctx: OpContext, { ref, id, maxBytes, textType }: TextArgs & { ref: MessageRef }): Promise<FetchedMessage> {
   const path = pathOf(ctx, ref.mailbox, id);
-  return ctx.session.inMailbox(path, async (client) => {
+  return ctx.session.inMailbox(path, async (client, mailbox) => {
     const msg = await client.fetchOne(String(ref.uid), { ...ENTRY_QUERY, headers: true }, { uid: true });
     if (!msg) throw messageNotFound(id);
-    const { entry, structure } = toEntry(msg, ref.mailbox);
-    const { parts, hasMore } = await fetchParts(client, ref.uid, [...structure.plain, ...structure.html], maxBytes);
+    const { entry, structure } = toEntry(msg, ref.mailbox, { specialUse: folderSpecialUse(mailbox) });
+    const { parts, hasMore } = await fetchParts(client, ref.uid, wantedParts(structure, textType), maxBytes);
     return { entry, path, headers: owned(msg.headers ?? new Uint8Array(0)), parts, hasMore };
   }, { deadline: ctx.deadline });
 }
 
-export async function getText(ctx: OpContext, { ref, id, maxBytes }: { ref: TextRef; id: string; maxBytes: number }): Promise<FetchedText> {
+export async function getText(ctx: OpContext, { ref, id, maxBytes, textType }: TextArgs & { ref: TextRef }): Promise<FetchedText> {
   const path = pathOf(ctx, ref.mailbox, id);
   return ctx.session.inMailbox(path, async (client) => {
     const msg = await client.fetchOne(String(ref.uid), { uid: true, bodyStructure: true }, { uid: true });
     if (!msg) throw messageNotFound(id);
     // part metadata (charset, encoding) comes from the current structure, never from the id
     const { structure } = toEntry(msg, ref.mailbox);
-    const wanted = new Set([...ref.plain, ...ref.html]);
-    const refs = [...structure.plain, ...structure.html].filter((p) => wanted.has(p.part));
+    const wanted = new Set([...(textType === 'html' ? [] : ref.plain), ...(textType === 'plain' ? [] : ref.html)]);
+    const refs = wantedParts(structure, textType).filter((p) => wanted.has(p.part));
     return fetchParts(client, ref.uid, refs, maxBytes);
   }, { deadline: ctx.deadline });
 }

@@ -2,6 +2,7 @@
 // the sync engine announces changes made elsewhere (mailboxNew, mailboxDeleted).
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../../schemas/mailbox.js';
 import { isSelectable, specialUseOf } from '../../imap/special-use.js';
+import { validationError } from '../../errors.js';
 import type { OpContext } from './context.js';
 
 export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: MailboxEntry[] }> {
@@ -12,26 +13,34 @@ export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: Mailbo
     const entry: MailboxEntry = {
       path: m.path,
       name: m.name,
-      delimiter: m.delimiter ?? null,
-      parentPath: m.parentPath || null,
-      specialUse: specialUseOf(m),
+      parentPath: m.parentPath ?? '',
       subscribed: !!m.subscribed,
       listed: m.listed !== false,
       messages: m.status?.messages ?? 0,
       uidNext: m.status?.uidNext ?? 0,
       mailboxId: ids.get(m.path)!,
     };
+    if (m.delimiter) entry.delimiter = m.delimiter;
+    const specialUse = specialUseOf(m);
+    if (specialUse) entry.specialUse = specialUse;
     if (m.status?.unseen !== undefined) entry.unseen = m.status.unseen;
     return entry;
   });
   return { mailboxes };
 }
 
-export async function createMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxCreated> {
-  const res = await ctx.session.withClient((c) => c.mailboxCreate(path), { deadline: ctx.deadline });
+/** An array path (the original IMAP API's form) joins with the server's delimiter, as imapflow
+ *  does, and gets the personal namespace prefix (RFC 2342) as a string path does. */
+export async function createMailbox(ctx: OpContext, { path }: { path: string | string[] }): Promise<MailboxCreated> {
+  const res = await ctx.session.withClient((c) => {
+    if (Array.isArray(path) && path.length > 1 && !c.namespace?.delimiter) {
+      throw validationError([{ field: 'path', reason: 'has several parts, but the server has no folder hierarchy' }]);
+    }
+    return c.mailboxCreate(path);
+  }, { deadline: ctx.deadline });
   const ids = await ctx.mailboxes.ensure(ctx.account, [res.path]);
   ctx.foldersChanged();
-  return { path: res.path, mailboxId: ids.get(res.path)!, created: res.created };
+  return { path: res.path, mailboxId: String(ids.get(res.path)!), created: res.created };
 }
 
 export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: string; newPath: string }): Promise<MailboxRenamed> {

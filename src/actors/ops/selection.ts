@@ -21,7 +21,7 @@ export function checkSameFolder(ctx: OpContext, path: string, selection: Selecti
 
 /** The selected folder's UIDs that `selection` names and that exist, ascending. */
 export async function selectUids(client: ImapFlow, selection: Selection, must: Must): Promise<number[]> {
-  const query = 'refs' in selection ? { uid: uidSet(selection.refs.map((r) => r.ref.uid)) } : toImapSearch(selection.search);
+  const query = 'refs' in selection ? { uid: uidSet(selection.refs.map((r) => r.ref.uid)) } : toImapSearch(selection.search, client.capabilities);
   const found = must(await client.search(query, { uid: true }), 'search the folder') ?? [];
   return found.sort((a, b) => a - b);
 }

@@ -15,7 +15,7 @@ export const mailboxRoutes = [
     handle: ({ params }, { shards }) => shards.callAccount(params.account, 'listMailboxes', {}),
   }),
   defineRoute({
-    method: 'post', path: '/v1/account/{account}/mailbox', tags, summary: 'Create a folder (parents are created as needed)',
+    method: 'post', path: '/v1/account/{account}/mailbox', tags, summary: 'Create a folder (parents are created as needed); path is a string or, as in the original, an array of names',
     params: AccountParams, body: MailboxCreate, response: MailboxCreated, errors: [...common, 'Conflict'],
     handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'createMailbox', { path: body.path }),
   }),

@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import Type, { type Static } from 'typebox';
 import { decodeAttachmentId, decodeMessageId, decodeTextId } from '../../ids.js';
 import { AccountId, closed, MessageIdParam as Id } from '../../schemas/common.js';
-import { ListQuery, MessageDetail, MessageList, SearchBody, TextContent, TextQuery } from '../../schemas/message.js';
+import { ListQuery, MessageDetail, MessageList, SearchBody, TextContent, TextQuery, textOptions } from '../../schemas/message.js';
 import type { ShardCaller } from '../../protocol/caller.js';
 import type { MessageRef } from '../../ids.js';
 import type { StreamMeta } from '../../protocol/ops.js';
@@ -18,6 +18,11 @@ const AttachmentParams = Type.Object({ account: AccountId, attachment: Id }, clo
 const Binary = Type.Unsafe<StreamReply>({ type: 'string', format: 'binary' });
 
 type StreamOp = 'openAttachment' | 'openSource';
+
+/** Decoded text without the kinds the message lacks or the caller did not ask for (absent, not null). */
+function present(parsed: { plain: string | null; html: string | null }): { plain?: string; html?: string } {
+  return { ...(parsed.plain !== null ? { plain: parsed.plain } : {}), ...(parsed.html !== null ? { html: parsed.html } : {}) };
+}
 
 /** Open a download on the owning shard; the bytes arrive on a port of their own. */
 async function download<R extends MessageRef>(shards: ShardCaller, account: string, op: StreamOp, ref: R, id: string): Promise<StreamReply> {
@@ -47,30 +52,30 @@ export const messageRoutes = [
     }),
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/message/{message}', tags, summary: 'One message: list fields, headers, text and attachments',
+    method: 'get', path: '/v1/account/{account}/message/{message}', tags, summary: 'One message: list fields, headers, text (textType: plain, html or *, the default) and attachments',
     params: MessageParams, query: TextQuery, response: MessageDetail, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: async ({ params, query }, { shards, parser }) => {
       const ref = decodeMessageId(params.message);
-      const fetched = await shards.callAccount(params.account, 'getMessage', { ref, id: params.message, maxBytes: query.maxBytes ?? 5 << 20 });
+      const fetched = await shards.callAccount(params.account, 'getMessage', { ref, id: params.message, ...textOptions(query) });
       const parsed = await parser.run({ kind: 'text', parts: fetched.parts, headers: fetched.headers });
       const { entry } = fetched;
       const text = entry.text ?? { id: '', encodedSize: { plain: 0, html: 0 } };
       const detail: Static<typeof MessageDetail> = {
         ...entry,
         headers: parsed.headers ?? {},
-        text: { ...text, plain: parsed.plain, html: parsed.html, hasMore: fetched.hasMore },
+        text: { ...text, ...present(parsed), hasMore: fetched.hasMore },
       };
       return detail;
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/text/{text}', tags, summary: 'The plain and html text of a message, fetching only those parts',
+    method: 'get', path: '/v1/account/{account}/text/{text}', tags, summary: 'The plain and/or html text of a message (textType), fetching only those parts',
     params: TextParams, query: TextQuery, response: TextContent, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: async ({ params, query }, { shards, parser }) => {
       const ref = decodeTextId(params.text);
-      const fetched = await shards.callAccount(params.account, 'getText', { ref, id: params.text, maxBytes: query.maxBytes ?? 5 << 20 });
+      const fetched = await shards.callAccount(params.account, 'getText', { ref, id: params.text, ...textOptions(query) });
       const parsed = await parser.run({ kind: 'text', parts: fetched.parts });
-      return { plain: parsed.plain, html: parsed.html, hasMore: fetched.hasMore };
+      return { ...present(parsed), hasMore: fetched.hasMore };
     },
   }),
   defineRoute({

@@ -1,7 +1,7 @@
 // Liveness and statistics.
 import type { Static } from 'typebox';
-import { Health, Stats } from '../../schemas/system.js';
-import { VERSION } from '../../version.js';
+import { Health, Stats, StatsQuery, emptyConnections } from '../../schemas/system.js';
+import { LICENSE, VERSION } from '../../version.js';
 import { defineRoute } from '../route.js';
 
 const tags = ['System'];
@@ -21,19 +21,22 @@ export const systemRoutes = [
     statusOf: (h: Static<typeof Health>) => (h.status === 'failed' ? 503 : 200),
   }),
   defineRoute({
-    method: 'get', path: '/v1/stats', tags, summary: 'Accounts by state, shards, webhook delivery, uptime and versions',
-    response: Stats, errors: ['ShardUnavailable', 'DeadlineExceeded'],
+    method: 'get', path: '/v1/stats', tags, summary: 'Account count and accounts by connection state (as the original), shards, webhook delivery, uptime',
+    query: StatsQuery, response: Stats, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     handle: async (_input, { shards, webhooks, startedAt }) => {
       // stats answer even while the webhook worker restarts: its counters are null then
       const [parts, counters] = await Promise.all([shards.callAll('shardStats', {}), webhooks.call('webhookStats', {}).catch(() => null)]);
-      const byState: Record<string, number> = {};
-      for (const p of parts) for (const [s, n] of Object.entries(p.byState)) byState[s] = (byState[s] ?? 0) + n;
+      const connections = emptyConnections();
+      for (const p of parts) for (const [s, n] of Object.entries(p.byState)) connections[s] = (connections[s] ?? 0) + n;
       return {
         version: VERSION,
+        license: LICENSE,
+        accounts: parts.reduce((n, p) => n + p.accounts, 0),
+        connections: connections as Static<typeof Stats>['connections'],
+        counters: {},
         node: process.version,
         uptime: uptime(startedAt),
         shards: shards.status(),
-        accounts: { total: parts.reduce((n, p) => n + p.accounts, 0), byState },
         webhooks: { ...webhooks.status(), counters },
       };
     },
