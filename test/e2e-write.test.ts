@@ -68,6 +68,15 @@ test('flags: add, delete and set on one message, seen by IMAP and announced as m
   const after = (await call('GET', `/message/${m.id}`)).body;
   assert.deepEqual([...after.flags].sort(), ['\\Answered', '\\Seen']);
   assert.equal(after.unseen, false);
+
+  // the original's labels: Dovecot has no X-GM-EXT-1, so they are accepted, said not applied, and change nothing
+  const labels = await call('PUT', `/message/${m.id}`, { flags: { add: ['$Later'] }, labels: { add: ['Work'], delete: ['Old'] } });
+  assert.deepEqual(labels.body, { flags: { add: true }, labels: { add: false, delete: false } });
+  assert.deepEqual(await flagsOf('Work', m.uid), ['$Later', '\\Answered', '\\Seen']);
+  assert.equal((await call('PUT', `/message/${m.id}`, {})).status, 400, 'an update with nothing to change');
+  const bad = await call('PUT', `/message/${m.id}`, { labels: { add: ['two\nlines'] } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.details[0].field, 'labels.add.0');
 });
 
 test('bulk flags by ids and by search: one folder, the count of messages changed', async () => {

@@ -13,7 +13,7 @@ import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import type { VerifyInput, VerifyResult } from '../schemas/verify.js';
 import type {
-  BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
+  BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, LabelUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
 } from '../schemas/write.js';
 import type { DeadLetterPage, ReplayInput, ReplayResult, WebhookCounters, WebhookTestResult } from '../schemas/webhooks.js';
 
@@ -126,7 +126,7 @@ export interface AccountOps {
   getText: { args: { ref: TextRef; id: string; maxBytes: number; textType: TextType }; result: FetchedText };
   openAttachment: { args: { ref: AttachmentRef; id: string; port: MessagePort }; result: StreamMeta };
   openSource: { args: { ref: MessageRef; id: string; port: MessagePort }; result: StreamMeta };
-  updateFlags: { args: One & { flags: FlagUpdate }; result: MessageUpdateResult };
+  updateFlags: { args: One & { flags?: FlagUpdate; labels?: LabelUpdate }; result: MessageUpdateResult };
   updateFlagsBulk: { args: { path: string; selection: Selection; flags: FlagUpdate }; result: BulkUpdateResult };
   moveMessage: { args: One & { destination: string }; result: MessageMoveResult };
   moveMessages: { args: { path: string; selection: Selection; destination: string }; result: BulkMoveResult };

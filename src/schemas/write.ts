@@ -23,13 +23,24 @@ export const FlagUpdate = Type.Object({
 }, { ...closed, minProperties: 1, description: 'Applied in the order set, add, delete' });
 export type FlagUpdate = Static<typeof FlagUpdate>;
 
-export const MessageUpdate = Type.Object({ flags: FlagUpdate }, closed);
+/** A Gmail label (X-GM-LABELS): any text on one line, or a system label like \\Important. */
+const Label = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\r\\n]+$', 'x-reason': 'must be one line of text' });
+const LabelList = Type.Array(Label, { maxItems: 100 });
+export const LabelUpdate = Type.Object({
+  add: Type.Optional(LabelList), delete: Type.Optional(LabelList), set: Type.Optional(LabelList),
+}, { ...closed, minProperties: 1, description: 'Gmail labels (X-GM-EXT-1), applied in the order set, add, delete; accepted and not applied on other servers' });
+export type LabelUpdate = Static<typeof LabelUpdate>;
+
+export const MessageUpdate = Type.Object({ flags: Type.Optional(FlagUpdate), labels: Type.Optional(LabelUpdate) }, { ...closed, minProperties: 1 });
 
 export const FlagResult = Type.Object({
   add: Type.Optional(Type.Boolean()), delete: Type.Optional(Type.Boolean()), set: Type.Optional(Type.Boolean()),
 }, { description: 'true for each part that was applied' });
 export type FlagResult = Static<typeof FlagResult>;
-export const MessageUpdateResult = Type.Object({ flags: FlagResult });
+export const MessageUpdateResult = Type.Object({
+  flags: Type.Optional(FlagResult),
+  labels: Type.Optional(Type.Object(FlagResult.properties, { description: 'true for each part applied; false where the server has no labels' })),
+});
 export type MessageUpdateResult = Static<typeof MessageUpdateResult>;
 
 /** Which messages a bulk call is about: listed ids of the folder, or a search in it. */

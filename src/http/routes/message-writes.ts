@@ -32,9 +32,11 @@ function selectionOf(body: { messages?: string[]; search?: SearchCriteria }): Se
 
 export const messageWriteRoutes = [
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/message/{message}', tags, summary: 'Change the flags of a message (set, then add, then delete)',
+    method: 'put', path: '/v1/account/{account}/message/{message}', tags, summary: 'Change the flags (and Gmail labels) of a message: set, then add, then delete',
     params: MessageParams, body: MessageUpdate, response: MessageUpdateResult, errors: [...common, 'InvalidId', 'MessageNotFound'],
-    handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'updateFlags', { ref: decodeMessageId(params.message), id: params.message, flags: body.flags }),
+    handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'updateFlags', {
+      ref: decodeMessageId(params.message), id: params.message, ...(body.flags ? { flags: body.flags } : {}), ...(body.labels ? { labels: body.labels } : {}),
+    }),
   }),
   defineRoute({
     method: 'put', path: '/v1/account/{account}/message/{message}/move', tags, summary: 'Move a message to another folder',
