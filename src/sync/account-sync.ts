@@ -204,7 +204,8 @@ export class AccountSync {
       this.#checkedAt.set(path, now);
       // INBOX is selected and IDLE reports it; the periodic pass is a safety net only
       if (path === INBOX) { await this.#syncPath(INBOX); continue; }
-      const status: StatusObject | false = await this.#client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: strategy !== 'full' });
+      // a folder gone meanwhile (Dovecot: NO for STATUS) must not end the sweep of the others
+      const status: StatusObject | false = await this.#client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: strategy !== 'full' }).catch(() => false as const);
       if (!status) continue; // gone: the next folder-list pass reports it
       const s = record.sync;
       const moved = status.messages !== s.messages || status.uidNext !== s.uidNext || Number(status.uidValidity) !== s.uidValidity

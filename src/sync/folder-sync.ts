@@ -36,10 +36,12 @@ function stateOf(mb: MailboxObject, changedAt: number, seen: bigint | null = nul
 }
 
 /** Store every message as known without announcing any (first sight, or after a reset), but
- *  those in `hold`: their UIDs and flags come back for the caller to announce. */
+ *  those in `hold` and those that arrived after SELECT (UID ≥ its UIDNEXT, RFC 3501 §2.3.1.1):
+ *  their UIDs and flags come back for the caller to announce. */
 async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previous: number, reset: NewEvent | null, hold = new Set<number>()): Promise<{ id: number; held: UidFlags[] }> {
   const { account, stores } = ctx;
   const mb = client.mailbox as MailboxObject;
+  const arrived = mb.uidNext;
   let id = previous;
   await commit(ctx, () => {
     stores.uids.clearFolderSync(account, previous);
@@ -56,7 +58,7 @@ async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previo
     return [];
   });
   for await (const m of serverList(client, true)) {
-    if (hold.has(m.uid)) { held.push(m); continue; }
+    if (hold.has(m.uid) || m.uid >= arrived) { held.push(m); continue; }
     batch.push(m);
     if (batch.length >= BASELINE_CHUNK) { await flush(); batch = []; }
   }
@@ -75,7 +77,11 @@ async function firstLook(ctx: SyncContext, client: ImapFlow, path: string, id: n
   const mb = client.mailbox as MailboxObject;
   const recent = mb.exists ? await client.search({ since: searchSince(ctx.notifyFrom()) }, { uid: true }) : [];
   const { held } = await baseline(ctx, client, path, id, null, new Set(recent || []));
-  await apply(ctx, client, path, id, { added: held.map((m) => ({ uid: m.uid, flags: m.flags ?? 0 })), removed: [], changed: [] }, null);
+  await announce(ctx, client, path, id, held);
+}
+
+async function announce(ctx: SyncContext, client: ImapFlow, path: string, id: number, held: UidFlags[]): Promise<void> {
+  if (held.length) await apply(ctx, client, path, id, { added: held.map((m) => ({ uid: m.uid, flags: m.flags ?? 0 })), removed: [], changed: [] }, null);
 }
 
 /**
@@ -170,13 +176,13 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
   const state = record?.sync;
   if (!state) {
     if (record?.foundLater) return firstLook(ctx, client, path, id);
-    await baseline(ctx, client, path, id, null);
-    return;
+    const { held } = await baseline(ctx, client, path, id, null);
+    return announce(ctx, client, path, id, held);
   }
   if (state.uidValidity !== Number(mb.uidValidity)) {
     const reset: NewEvent = { account, path, event: 'mailboxReset', data: { uidValidity: String(mb.uidValidity), previousUidValidity: String(state.uidValidity) } };
-    await baseline(ctx, client, path, id, reset);
-    return;
+    const { id: renumbered, held } = await baseline(ctx, client, path, id, reset);
+    return announce(ctx, client, path, renumbered, held);
   }
   const useModseq = ctx.strategy !== 'full' && state.highestModseq !== null && mb.highestModseq !== undefined;
   const { diff, seen } = useModseq
