@@ -12,7 +12,7 @@ export function checkCredentials(s: ServerSettings, field: string): void {
   if (!s.auth) throw validationError([{ field: `${field}.auth`, reason: 'required unless useAuthServer is true' }]);
   const { pass, accessToken } = s.auth;
   if (pass === undefined && accessToken === undefined) {
-    throw validationError([{ field: `${field}.auth.pass`, reason: 'give pass or accessToken (or set useAuthServer)' }]);
+    throw validationError([{ field: `${field}.auth.pass`, reason: 'required: pass or accessToken (or set useAuthServer)' }]);
   }
   if (pass !== undefined && accessToken !== undefined) {
     throw validationError([{ field: `${field}.auth.accessToken`, reason: 'give pass or accessToken, not both' }]);

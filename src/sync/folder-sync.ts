@@ -19,6 +19,9 @@ const BASELINE_CHUNK = 5000;
 export interface FolderHints {
   /** UIDs the server reported as expunged (QRESYNC VANISHED) since the last sync */
   vanished: Set<number>;
+  /** the API wrote here (move, copy to Trash, upload): what it put there is announced whatever
+   *  its internal date (a moved message keeps its old one, RFC 6851 §3.3) */
+  ownWrite?: boolean;
 }
 
 async function* serverList(client: ImapFlow, withFlags: boolean): AsyncIterable<UidFlags> {
@@ -126,11 +129,10 @@ async function entries(client: ImapFlow, uids: number[], mailbox: number): Promi
 }
 
 /** Record `diff` as state changes and events: new messages first, in committed chunks. */
-async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null): Promise<void> {
+async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null, from = ctx.notifyFrom()): Promise<void> {
   const { account, stores } = ctx;
   const ev = (event: NewEvent['event'], data: Record<string, unknown>): NewEvent => ({ account, path, event, data });
   const added = diff.added.sort((a, b) => a.uid - b.uid);
-  const from = ctx.notifyFrom();
   for (let i = 0; i < added.length; i += NEW_CHUNK) {
     const chunk = added.slice(i, i + NEW_CHUNK);
     const details = await entries(client, chunk.map((m) => m.uid), id);
@@ -189,6 +191,8 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
     ? await changesSince(ctx, client, id, state, hints)
     : { diff: await diffSorted(serverList(client, true), stores.uids.entries(account, id)), seen: null };
   hints.vanished.clear();
+  const from = hints.ownWrite ? -Infinity : ctx.notifyFrom();
+  hints.ownWrite = false;
   ctx.log.debug({ path, strategy: useModseq ? ctx.strategy : 'full', added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length }, 'folder synced');
-  await apply(ctx, client, path, id, diff, seen);
+  await apply(ctx, client, path, id, diff, seen, from);
 }
