@@ -7,7 +7,7 @@ export type { Logger };
 const REDACT = [
   'pass', 'password', 'secret', 'token', 'accessToken', 'authorization',
   '*.pass', '*.password', '*.secret', '*.token', '*.accessToken', '*.authorization',
-  '*.auth.pass', '*.*.auth.pass', 'auth.pass', 'headers.authorization',
+  '*.auth.pass', '*.*.auth.pass', 'auth.pass', '*.auth.accessToken', '*.*.auth.accessToken', 'auth.accessToken', 'headers.authorization',
 ];
 
 /** Root logger of one thread; children add {account} or {reqId}. */

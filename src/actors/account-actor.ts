@@ -2,7 +2,7 @@
 // reconnects with jittered backoff (longer after a refused login, so no retry storm).
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from '../log.js';
-import type { AccountState, AccountSummary, AccountView, Counters, LastError, PublicServer, ServerSettings } from '../schemas/account.js';
+import type { AccountState, AccountSummary, AccountView, Counters, Credentials, LastError, PublicServer, ServerSettings } from '../schemas/account.js';
 import type { AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 import { classifyConnectError } from '../imap/classify.js';
@@ -16,6 +16,8 @@ import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
 import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
 import { ApiSession } from './api-session.js';
 import type { Connection, ImapLogger } from './traffic-logs.js';
+import { notifyFromOf, sweepInterval, watchedPath } from './account-settings.js';
+import { CredentialsError, credentialsFor, type CredentialSource } from './credentials.js';
 
 export interface ReconnectPolicy {
   connect: BackoffPolicy;
@@ -47,6 +49,8 @@ export interface SyncDeps {
 export interface ActorDeps {
   log: Logger;
   secrets: SecretBox;
+  /** where credentials come from when the account uses the auth server */
+  credentials: Omit<CredentialSource, 'secrets'>;
   policy: ReconnectPolicy;
   sync: SyncDeps;
   /** the traffic logger of one of the account's connections (traffic-logs.ts) */
@@ -108,6 +112,9 @@ export class AccountActor {
       disabled: r.disabled ?? false,
       ...(r.email !== undefined ? { email: r.email } : {}),
       ...(r.copy !== undefined ? { copy: r.copy } : {}),
+      ...(r.path !== undefined ? { path: r.path } : {}),
+      notifyFrom: new Date(notifyFromOf(r)).toISOString(),
+      ...(r.oauth2 ? { oauth2: r.oauth2 } : {}),
       created: r.created,
       updated: r.updated,
       counters: { ...this.#counters },
@@ -121,11 +128,11 @@ export class AccountActor {
       throw new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state });
     }
     if (!this.#session) {
-      const imap = this.#record.imap;
       this.#session = new ApiSession({
-        open: (logger) => {
-          const pass = this.#deps.secrets.open(imap.auth.pass);
-          return createImapClient(imap, pass, { idle: false, logger: this.#deps.imapLogger('api', [pass], logger) });
+        // the settings as they are at each login: a new access token applies to the next one
+        open: async (logger) => {
+          const creds = await this.#credentials('imap');
+          return createImapClient(this.#record.imap, creds, { idle: false, logger: this.#deps.imapLogger('api', secretsOf(creds), logger) });
         },
         log: this.#log,
         idleClose: this.#deps.policy.readIdleClose,
@@ -192,29 +199,38 @@ export class AccountActor {
     });
   }
 
-  /** The password was sealed with another key (data dir moved, secret changed): nothing a
-   *  retry can fix, so the account waits in authenticationError for new credentials. */
-  #keyMismatch(): void {
-    const message = 'The stored password cannot be decrypted (the server key changed); set it again with PUT /v1/account/:account';
-    this.#lastError = { message, code: 'KeyMismatch', time: new Date().toISOString() };
-    if (this.#announced !== 'authenticationError') this.#emit('authenticationError', { message, code: 'KeyMismatch' });
+  /** The credentials of one login (fetched from the auth server each time when so set). */
+  #credentials(proto: 'imap'): Promise<Credentials> {
+    return credentialsFor({ ...this.#deps.credentials, secrets: this.#deps.secrets }, this.#record.account, proto, this.#record.imap);
+  }
+
+  /** No login could be tried: a password sealed with another key (nothing a retry can fix, so
+   *  it waits for new credentials) or an auth server that failed (tried again with backoff). */
+  #noCredentials(err: CredentialsError): void {
+    const { message, code } = err;
+    this.#lastError = { message, code, time: new Date().toISOString() };
+    this.#counters.authErrors++;
+    if (this.#announced !== 'authenticationError') this.#emit('authenticationError', { message, code });
     this.#announced = 'authenticationError';
     this.#authOk = false;
     this.#transition('authenticationError');
+    if (code !== 'KeyMismatch') this.#scheduleRetry(this.#authBackoff.next());
   }
 
   async #connect(): Promise<void> {
     const gen = ++this.#gen;
     this.#transition('connecting');
-    const settings = this.#record.imap;
     const { sync } = this.#deps;
-    let pass: string;
+    let creds: Credentials;
     try {
-      pass = this.#deps.secrets.open(settings.auth.pass);
-    } catch {
-      return this.#keyMismatch();
+      creds = await this.#credentials('imap');
+    } catch (err) {
+      if (gen !== this.#gen) return;
+      if (err instanceof CredentialsError) return this.#noCredentials(err);
+      throw err;
     }
-    const client = createImapClient(settings, pass, { idle: true, qresync: sync.setting === 'auto', logger: this.#deps.imapLogger('sync', [pass]) });
+    if (gen !== this.#gen) return;
+    const client = createImapClient(this.#record.imap, creds, { idle: true, qresync: sync.setting === 'auto', logger: this.#deps.imapLogger('sync', secretsOf(creds)) });
     this.#client = client;
     client.on('error', (err: Error) => this.#log.debug({ err: err.message }, 'imap client error'));
     client.on('close', () => {
@@ -230,12 +246,16 @@ export class AccountActor {
     this.#lastError = null;
     this.#counters.connects++;
     this.#counters.lastConnected = new Date().toISOString();
-    if (!this.#authOk) this.#emit('authenticationSuccess', { user: settings.auth.user });
+    if (!this.#authOk) this.#emit('authenticationSuccess', { user: creds.user });
     this.#authOk = true;
     this.#announced = null;
     this.#transition('syncing');
-    const ctx = { account: this.#record.account, stores: sync.stores, strategy: pickStrategy(client, sync.setting), log: this.#log, published: sync.published };
-    this.#sync = new AccountSync(ctx, client, sync.sweep, (at) => { this.#syncTime = at.toISOString(); });
+    const ctx = {
+      account: this.#record.account, stores: sync.stores, strategy: pickStrategy(client, sync.setting), log: this.#log, published: sync.published,
+      notifyFrom: () => notifyFromOf(this.#record), watched: watchedPath(this.#record),
+    };
+    const sweep = { ...sync.sweep, interval: sweepInterval(this.#record, sync.sweep.interval) };
+    this.#sync = new AccountSync(ctx, client, sweep, (at) => { this.#syncTime = at.toISOString(); });
     // reports what changed while we were away, then leaves the connection IDLE on INBOX
     await this.#sync.start();
     if (gen !== this.#gen || !client.usable) return;
@@ -314,6 +334,17 @@ function lastErrorView(f: Failure): LastError {
   return { ...f, response: f.message, ...(f.code ? { serverResponseCode: f.code } : {}) };
 }
 
+/** What a traffic log must never show of these credentials. */
+function secretsOf(creds: Credentials): string[] {
+  return ['pass' in creds ? creds.pass : creds.accessToken];
+}
+
+/** The settings without anything secret (not even sealed). */
 function publicServer(s: ServerSettings): PublicServer {
-  return { host: s.host, port: s.port, secure: s.secure ?? false, auth: { user: s.auth.user }, ...(s.tls ? { tls: s.tls } : {}) };
+  const view: PublicServer = { host: s.host, port: s.port, secure: s.secure ?? false };
+  if (s.auth) view.auth = { user: s.auth.user };
+  if (s.useAuthServer !== undefined) view.useAuthServer = s.useAuthServer;
+  if (s.tls) view.tls = s.tls;
+  if (s.resyncDelay !== undefined) view.resyncDelay = s.resyncDelay;
+  return view;
 }

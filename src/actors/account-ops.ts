@@ -55,7 +55,9 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
       const actor = known(host, account);
       const record = applyPatch(actor.record, patch, host.secrets, new Date().toISOString());
       await host.store.put(record);
-      await actor.replace(record, needsReconnect(actor.record, record, host.secrets));
+      // new credentials for an account that cannot log in are tried now, not after its backoff
+      const retry = patch.imap?.auth !== undefined && actor.state !== 'connected' && actor.state !== 'syncing';
+      await actor.replace(record, retry || needsReconnect(actor.record, record, host.secrets));
       return { account, updated: true };
     }),
 

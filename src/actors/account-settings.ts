@@ -1,33 +1,89 @@
-// Pure rules for account settings: sealing passwords, applying a partial update, and
-// deciding whether a change needs a new IMAP connection.
+// Pure rules for account settings: which credentials a server's settings need, sealing
+// passwords and tokens, applying a partial update, the defaults (notifyFrom, path, resync
+// delay), and deciding whether a change needs a new IMAP connection.
 import { validationError } from '../errors.js';
 import type { AccountInput, AccountPatch, ServerPatch, ServerSettings } from '../schemas/account.js';
-import { mapPass, type AccountRecord } from '../store/accounts.js';
+import { mapSecrets, type AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
+
+/** A login needs `pass` or `accessToken` unless the auth server hands them out; a 400 names the field. */
+export function checkCredentials(s: ServerSettings, field: string): void {
+  if (s.useAuthServer) return;
+  if (!s.auth) throw validationError([{ field: `${field}.auth`, reason: 'required unless useAuthServer is true' }]);
+  const { pass, accessToken } = s.auth;
+  if (pass === undefined && accessToken === undefined) {
+    throw validationError([{ field: `${field}.auth.pass`, reason: 'required: pass or accessToken (or set useAuthServer)' }]);
+  }
+  if (pass !== undefined && accessToken !== undefined) {
+    throw validationError([{ field: `${field}.auth.accessToken`, reason: 'give pass or accessToken, not both' }]);
+  }
+}
+
+/** With useAuthServer nothing secret is kept: only the user name, if one was given. */
+function withoutStoredSecrets<T extends ServerSettings>(s: T): T {
+  if (!s.useAuthServer || !s.auth) return s;
+  const { auth, ...rest } = s;
+  return { ...rest, auth: { user: auth.user } } as T;
+}
+
+/** Checked and sealed settings of one server. */
+function sealServer<T extends ServerSettings>(s: T, box: SecretBox, field: string): T {
+  checkCredentials(s, field);
+  return mapSecrets(withoutStoredSecrets(s), (secret) => box.seal(secret));
+}
 
 /** Stored record for API input; `created` is kept from the record it replaces. */
 export function toRecord(input: AccountInput, box: SecretBox, created: string | undefined, now: string): AccountRecord {
-  const seal = (p: string) => box.seal(p);
-  const record: AccountRecord = { ...input, imap: mapPass(input.imap, seal), created: created ?? now, updated: now };
-  if (input.smtp) record.smtp = mapPass(input.smtp, seal);
+  const { smtp, ...rest } = input;
+  const record: AccountRecord = { ...rest, imap: sealServer(input.imap, box, 'imap'), created: created ?? now, updated: now };
+  if (smtp) record.smtp = sealServer(smtp, box, 'smtp');
   return record;
 }
 
+/** The stored auth after a patch: a new pass replaces a token and the other way round. */
+function mergeAuth(base: ServerSettings['auth'], patch: ServerPatch['auth'], box: SecretBox): Partial<NonNullable<ServerSettings['auth']>> {
+  const auth: Partial<NonNullable<ServerSettings['auth']>> = { ...base };
+  if (patch?.user !== undefined) auth.user = patch.user;
+  if (patch?.pass !== undefined) {
+    auth.pass = box.seal(patch.pass);
+    delete auth.accessToken;
+  } else if (patch?.accessToken !== undefined) {
+    auth.accessToken = box.seal(patch.accessToken);
+    delete auth.pass;
+  }
+  return auth;
+}
+
 function mergeServer(base: ServerSettings | undefined, patch: ServerPatch, box: SecretBox, field: string): ServerSettings {
-  const user = patch.auth?.user ?? base?.auth.user;
-  const pass = patch.auth?.pass !== undefined ? box.seal(patch.auth.pass) : base?.auth.pass;
   const host = patch.host ?? base?.host;
   const port = patch.port ?? base?.port;
-  const missing = [!host && 'host', !port && 'port', !user && 'auth.user', !pass && 'auth.pass'].filter((f): f is string => !!f);
-  if (missing.length || !host || !port || !user || !pass) {
+  const missing = [!host && 'host', !port && 'port'].filter((f): f is string => !!f);
+  if (missing.length || !host || !port) {
     throw validationError(missing.map((f) => ({ field: `${field}.${f}`, reason: 'required when there are no settings to update' })));
   }
-  const merged: ServerSettings = { host, port, auth: { user, pass } };
+  const merged: ServerSettings = { host, port };
   const secure = patch.secure ?? base?.secure;
   if (secure !== undefined) merged.secure = secure;
   const tls = patch.tls ?? base?.tls;
   if (tls) merged.tls = tls;
-  return merged;
+  const useAuthServer = patch.useAuthServer ?? base?.useAuthServer;
+  if (useAuthServer !== undefined) merged.useAuthServer = useAuthServer;
+  const resyncDelay = patch.resyncDelay === null ? undefined : patch.resyncDelay ?? base?.resyncDelay;
+  if (resyncDelay !== undefined) merged.resyncDelay = resyncDelay;
+  const auth = mergeAuth(base?.auth, patch.auth, box);
+  if (auth.user !== undefined) merged.auth = auth as NonNullable<ServerSettings['auth']>;
+  else if (auth.pass !== undefined || auth.accessToken !== undefined) {
+    throw validationError([{ field: `${field}.auth.user`, reason: 'required with a password or access token' }]);
+  }
+  // the sealed values stand in for the secrets: the rule is about which are present
+  checkCredentials(merged, field);
+  return withoutStoredSecrets(merged);
+}
+
+/** `field: null` removes it, a value replaces it, absent keeps it. */
+function reset<K extends 'email' | 'copy' | 'path' | 'notifyFrom'>(next: AccountRecord, key: K, value: AccountRecord[K] | null | undefined): void {
+  if (value === null) delete next[key];
+  else if (value !== undefined) next[key] = value;
 }
 
 /** The record after a partial update (throws a 400 when the result would be incomplete). */
@@ -35,22 +91,43 @@ export function applyPatch(record: AccountRecord, patch: AccountPatch, box: Secr
   const next: AccountRecord = { ...record, updated: now };
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.disabled !== undefined) next.disabled = patch.disabled;
-  if (patch.email === null) delete next.email;
-  else if (patch.email !== undefined) next.email = patch.email;
-  if (patch.copy === null) delete next.copy;
-  else if (patch.copy !== undefined) next.copy = patch.copy;
+  reset(next, 'email', patch.email);
+  reset(next, 'copy', patch.copy);
+  reset(next, 'path', patch.path);
+  reset(next, 'notifyFrom', patch.notifyFrom);
   if (patch.imap) next.imap = mergeServer(record.imap, patch.imap, box, 'imap');
-  if (patch.smtp === null) delete next.smtp;
+  if (patch.smtp === null || patch.smtp === false) delete next.smtp;
   else if (patch.smtp) next.smtp = mergeServer(record.smtp, patch.smtp, box, 'smtp');
   return next;
 }
 
-/** Whether going from `a` to `b` needs a new IMAP connection. */
+/** Messages with an older internal date never produce messageNew (ms since epoch). */
+export function notifyFromOf(r: AccountRecord): number {
+  return Date.parse(r.notifyFrom ?? r.created);
+}
+
+/** The one folder watched for changes, or null for every folder. */
+export function watchedPath(r: AccountRecord): string | null {
+  return r.path === undefined || r.path === '*' ? null : r.path;
+}
+
+/** Sweep interval of the folders other than INBOX, ms: the account's resyncDelay over the server's. */
+export function sweepInterval(r: AccountRecord, serverDefault: number): number {
+  return r.imap.resyncDelay !== undefined ? Math.round(r.imap.resyncDelay * 1000) : serverDefault;
+}
+
+/** Whether going from `a` to `b` needs a new IMAP connection. A new access token alone does
+ *  not: it is used at the next login (tokens are renewed often; each would cut IDLE). */
 export function needsReconnect(a: AccountRecord, b: AccountRecord, box: SecretBox): boolean {
   if ((a.disabled ?? false) !== (b.disabled ?? false)) return true;
-  const open = (sealed: string) => {
+  const open = (sealed: string | undefined) => {
+    if (sealed === undefined) return undefined;
     try { return box.open(sealed); } catch { return null; } // sealed with an old key: treat as changed
   };
-  const key = (s: ServerSettings) => JSON.stringify([s.host, s.port, s.secure ?? false, s.tls ?? null, s.auth.user, open(s.auth.pass)]);
-  return key(a.imap) !== key(b.imap) || open(a.imap.auth.pass) === null;
+  const key = (r: AccountRecord) => {
+    const s = r.imap;
+    return JSON.stringify([s.host, s.port, s.secure ?? false, s.tls ?? null, s.useAuthServer ?? false, s.auth?.user ?? null,
+      open(s.auth?.pass) ?? null, s.auth?.accessToken !== undefined, watchedPath(r), s.resyncDelay ?? null]);
+  };
+  return key(a) !== key(b) || open(a.imap.auth?.pass) === null || open(a.imap.auth?.accessToken) === null;
 }

@@ -10,8 +10,9 @@ import type { Logger } from '../log.js';
 import { Fifo } from '../lib/fifo.js';
 
 export interface ApiSessionOptions {
-  /** creates a new, unconnected client with the account's settings and this logger */
-  open: (logger: CommandErrors['logger']) => ImapFlow;
+  /** creates a new, unconnected client with the account's settings and this logger
+   *  (rejects when no credentials can be had, e.g. the auth server failed) */
+  open: (logger: CommandErrors['logger']) => Promise<ImapFlow>;
   log: Logger;
   /** close the connection after this long without commands, ms */
   idleClose: number;
@@ -102,13 +103,14 @@ export class ApiSession {
     this.#idleTimer = null;
     if (this.#client?.usable) return this.#client;
     await this.#drop();
-    const client = this.#opts.open(this.#errors.logger);
-    client.on('error', (err: Error) => this.#opts.log.debug({ err: err.message }, 'API connection error'));
+    let client: ImapFlow | null = null;
     try {
+      client = await this.#opts.open(this.#errors.logger);
+      client.on('error', (err: Error) => this.#opts.log.debug({ err: err.message }, 'API connection error'));
       await client.connect();
     } catch (err) {
-      client.close();
-      const failure = classifyConnectError(err);
+      client?.close();
+      const failure = client ? classifyConnectError(err) : { message: (err as Error).message };
       throw new ApiError('NotConnected', `Could not open an IMAP connection for the API: ${failure.message}`);
     }
     this.#client = client;

@@ -40,9 +40,12 @@ export interface ShardHostDeps {
 
 /** The account's own addresses (its `email`, then login names that are addresses), lower-cased. */
 function ownAddresses(r: AccountRecord): string[] {
-  const names = [r.email, r.smtp?.auth.user, r.imap.auth.user].filter((u): u is string => !!u && u.includes('@'));
+  const names = [r.email, r.smtp?.auth?.user, r.imap.auth?.user].filter((u): u is string => !!u && u.includes('@'));
   return [...new Set(names.map((u) => u.toLowerCase()))];
 }
+
+/** How long the auth server may take to hand out one login's credentials. */
+const AUTH_SERVER_TIMEOUT = 10_000;
 
 export class ShardHost {
   readonly #actors = new Map<string, AccountActor>();
@@ -60,7 +63,7 @@ export class ShardHost {
     this.#traffic = new TrafficLogs(deps.settings);
     const { shard, shards } = deps;
     this.#outbox = createOutbox({
-      ...deps.submissions, secrets: deps.secrets, log: deps.log, commit: (fn) => this.#commit(fn),
+      ...deps.submissions, secrets: deps.secrets, log: deps.log, commit: (fn) => this.#commit(fn), credentials: this.#credentialSource(),
       record: (account) => deps.store.get(account), actor: (account) => this.#actors.get(account),
       owns: (account) => shardOf(account, shards) === shard,
     });
@@ -83,12 +86,18 @@ export class ShardHost {
     await Promise.all([...this.#actors.values()].map((a) => a.stop()));
   }
 
+  /** The auth server as the settings name it at each login. */
+  #credentialSource(): { authServer(): string | null; authServerTimeout: number } {
+    const { settings } = this.#deps;
+    return { authServer: () => settings.current.authServer, authServerTimeout: AUTH_SERVER_TIMEOUT };
+  }
+
   #activate(account: string): AccountActor {
     const record = this.#deps.store.get(account);
     if (!record) throw accountNotFound(account);
     const { log, secrets, policy, sync } = this.#deps;
     const imapLogger = this.#traffic.logger.bind(this.#traffic, account);
-    const actor = new AccountActor(record, { log, secrets, policy, sync, imapLogger });
+    const actor = new AccountActor(record, { log, secrets, policy, sync, imapLogger, credentials: this.#credentialSource() });
     this.#actors.set(account, actor);
     return actor;
   }

@@ -13,6 +13,7 @@ import type { OutboxStore } from '../store/outbox.js';
 import type { NewEvent } from '../events/types.js';
 import type { AccountActor } from './account-actor.js';
 import { afterSend } from './ops/after-send.js';
+import { CredentialsError, credentialsFor, type CredentialSource } from './credentials.js';
 
 export interface SubmissionDeps {
   outbox: OutboxStore;
@@ -21,6 +22,8 @@ export interface SubmissionDeps {
   /** one SMTP session's timeouts, ms */
   smtpTimeout: number;
   secrets: SecretBox;
+  /** where credentials come from when the account uses the auth server */
+  credentials: Omit<CredentialSource, 'secrets'>;
   log: Logger;
   commit(fn: () => NewEvent[]): Promise<void>;
   /** the stored settings of an account (fresh: a changed SMTP password applies to the next try) */
@@ -32,13 +35,15 @@ export interface SubmissionDeps {
 async function smtpSend(deps: SubmissionDeps, account: string, envelope: { from: string; to: string[] }, raw: Uint8Array): Promise<SmtpOutcome> {
   const smtp = deps.record(account)?.smtp;
   if (!smtp) return { ok: false, permanent: true, error: 'The account has no SMTP settings', unconfirmed: false };
-  let pass: string;
+  let creds;
   try {
-    pass = deps.secrets.open(smtp.auth.pass);
-  } catch {
-    return { ok: false, permanent: true, error: 'The stored SMTP password cannot be decrypted (the server key changed)', unconfirmed: false };
+    creds = await credentialsFor({ ...deps.credentials, secrets: deps.secrets }, account, 'smtp', smtp);
+  } catch (err) {
+    if (!(err instanceof CredentialsError)) throw err;
+    // an auth server may answer on the next try; a key mismatch needs the user
+    return { ok: false, permanent: err.code === 'KeyMismatch', error: err.message, unconfirmed: false };
   }
-  return sendMail({ settings: smtp, pass }, envelope, raw, { timeoutMs: deps.smtpTimeout });
+  return sendMail({ settings: smtp, creds }, envelope, raw, { timeoutMs: deps.smtpTimeout });
 }
 
 export function createOutbox(deps: SubmissionDeps): OutboxService {

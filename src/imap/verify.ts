@@ -1,7 +1,7 @@
 // Tries an IMAP login with settings that are not stored anywhere (POST /v1/verifyAccount):
 // connect, log in, list the folders when asked, log out; the outcome is a value, never a throw.
 import type { ImapFlow, ListResponse } from 'imapflow';
-import type { ServerSettings } from '../schemas/account.js';
+import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifiedMailbox, VerifyOutcome } from '../schemas/verify.js';
 import { settleWithin } from '../lib/settle.js';
 import { withoutSecret } from '../lib/without-secret.js';
@@ -35,11 +35,11 @@ async function attempt(client: ImapFlow, list: boolean): Promise<ImapVerified> {
   return { outcome: { success: true }, ...(mailboxes ? { mailboxes } : {}) };
 }
 
-/** Log in with `s` within `timeoutMs`; `mailboxes`: also list the folders. */
-export async function verifyImap(s: ServerSettings, opts: { timeoutMs: number; mailboxes: boolean }): Promise<ImapVerified> {
-  const pass = s.auth.pass;
+/** Log in with `s` and `creds` within `timeoutMs`; `mailboxes`: also list the folders. */
+export async function verifyImap(s: ServerSettings, creds: Credentials, opts: { timeoutMs: number; mailboxes: boolean }): Promise<ImapVerified> {
+  const pass = 'pass' in creds ? creds.pass : creds.accessToken;
   const errors = new CommandErrors();
-  const client = createImapClient(s, pass, { idle: false, logger: errors.logger });
+  const client = createImapClient(s, creds, { idle: false, logger: errors.logger });
   client.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<ImapVerified>((resolve) => {

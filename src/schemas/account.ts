@@ -8,57 +8,97 @@ export const AccountStateSchema = Type.Enum(ACCOUNT_STATES);
 
 const Host = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\s/]+$' });
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+/** Node's TLS protocol names (tls.DEFAULT_MIN_VERSION and friends). */
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 const Tls = Type.Object({
   rejectUnauthorized: Type.Optional(Type.Boolean({ description: 'Refuse invalid server certificates (default true)' })),
   servername: Type.Optional(Type.String({ maxLength: 255 })),
+  minVersion: Type.Optional(Type.Enum(TLS_VERSIONS, { description: 'Lowest TLS version to accept' })),
 }, closed);
 
+const User = Type.String({ minLength: 1, maxLength: 512 });
+const Secret = (description: string) => Type.String({ minLength: 1, maxLength: 4096, writeOnly: true, description });
 const Auth = Type.Object({
-  user: Type.String({ minLength: 1, maxLength: 512 }),
-  pass: Type.String({ minLength: 1, maxLength: 4096, writeOnly: true }),
+  user: User,
+  pass: Type.Optional(Secret('Password (or give accessToken)')),
+  accessToken: Type.Optional(Secret('OAuth2 access token: logs in with XOAUTH2 / OAUTHBEARER')),
 }, closed);
 
-export const ServerSettings = Type.Object({
+const UseAuthServer = Type.Boolean({ description: 'Ask the authServer URL of the settings for the credentials at every login; none is stored' });
+/** Seconds between checks of the folders other than INBOX (overrides --sync-interval). */
+const ResyncDelay = Type.Number({ minimum: 1, maximum: 86_400, description: 'Seconds between checks of the folders other than INBOX for this account' });
+
+const serverFields = {
   host: Host,
   port: Port,
   secure: Type.Optional(Type.Boolean({ description: 'TLS from the start (993/465); false = STARTTLS when offered' })),
-  auth: Auth,
+  auth: Type.Optional(Auth),
+  useAuthServer: Type.Optional(UseAuthServer),
   tls: Type.Optional(Tls),
-}, closed);
-export type ServerSettings = Static<typeof ServerSettings>;
+};
+
+/** SMTP settings; `auth` needs `pass` or `accessToken` unless `useAuthServer` (checked in account-settings). */
+export const SmtpSettings = Type.Object(serverFields, closed);
+export type SmtpSettings = Static<typeof SmtpSettings>;
+export const ImapSettings = Type.Object({ ...serverFields, resyncDelay: Type.Optional(ResyncDelay) }, closed);
+export type ImapSettings = Static<typeof ImapSettings>;
+/** What both protocols share. */
+export type ServerSettings = SmtpSettings & { resyncDelay?: number };
+
+/** Login credentials as used for one connection (opened, or from the auth server); never stored. */
+export type Credentials = { user: string; pass: string } | { user: string; accessToken: string };
+
+/** The credentials written in `auth` itself (a token wins over a password), or null. */
+export function credentialsIn(auth: ServerSettings['auth']): Credentials | null {
+  if (auth?.accessToken) return { user: auth.user, accessToken: auth.accessToken };
+  if (auth?.pass) return { user: auth.user, pass: auth.pass };
+  return null;
+}
 
 const Email = Type.String({
   minLength: 3, maxLength: 320, pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+$',
   description: "The account's own address: the default From of what it sends, left out of a reply-all (default: a login name that is an address)",
 });
+const WatchPath = Type.String({ minLength: 1, maxLength: 1024, description: 'Watch only this folder for changes (e.g. "INBOX"); "*" = every folder (default)' });
+const NotifyFrom = Type.String({ format: 'date-time', description: 'Messages with an older internal date never produce messageNew (default: when the account was added)' });
+const Oauth2 = Type.Object({ auth: Type.Object({ user: User }, closed) }, { ...closed, description: 'OAuth2 app login (accepted and stored; not used yet)' });
+const NoSmtp = Type.Literal(false, { description: 'No SMTP settings' });
 
 export const AccountInput = Type.Object({
   account: AccountId,
   name: Type.Optional(Type.String({ maxLength: 256 })),
-  imap: ServerSettings,
-  smtp: Type.Optional(ServerSettings),
+  imap: ImapSettings,
+  smtp: Type.Optional(Type.Union([SmtpSettings, NoSmtp])),
   disabled: Type.Optional(Type.Boolean({ description: 'Keep the account but do not connect' })),
   email: Type.Optional(Email),
   copy: Type.Optional(Type.Boolean({ description: 'Store sent mail in the Sent folder (default: yes, except on servers that file it themselves, like Gmail)' })),
+  path: Type.Optional(WatchPath),
+  notifyFrom: Type.Optional(NotifyFrom),
+  oauth2: Type.Optional(Oauth2),
 }, closed);
 export type AccountInput = Static<typeof AccountInput>;
 
-const ServerPatch = Type.Object({
+const patchFields = {
   host: Type.Optional(Host),
   port: Type.Optional(Port),
   secure: Type.Optional(Type.Boolean()),
-  auth: Type.Optional(Type.Object({ user: Type.Optional(Auth.properties.user), pass: Type.Optional(Auth.properties.pass) }, closed)),
+  auth: Type.Optional(Type.Object({ user: Type.Optional(User), pass: Type.Optional(Auth.properties.pass), accessToken: Type.Optional(Auth.properties.accessToken) }, closed)),
+  useAuthServer: Type.Optional(UseAuthServer),
   tls: Type.Optional(Tls),
-}, closed);
-export type ServerPatch = Static<typeof ServerPatch>;
+};
+const SmtpPatch = Type.Object(patchFields, closed);
+const ImapPatch = Type.Object({ ...patchFields, resyncDelay: Type.Optional(Type.Union([ResyncDelay, Type.Null()])) }, closed);
+export type ServerPatch = Static<typeof SmtpPatch> & { resyncDelay?: number | null };
 
 export const AccountPatch = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 256 })),
-  imap: Type.Optional(ServerPatch),
-  smtp: Type.Optional(Type.Union([ServerSettings, ServerPatch, Type.Null()], { description: 'Partial update, full settings, or null to remove' })),
+  imap: Type.Optional(ImapPatch),
+  smtp: Type.Optional(Type.Union([SmtpSettings, SmtpPatch, Type.Null(), NoSmtp], { description: 'Partial update, full settings, or null (or false) to remove' })),
   disabled: Type.Optional(Type.Boolean()),
   email: Type.Optional(Type.Union([Email, Type.Null()], { description: 'null: back to the default' })),
   copy: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'null: back to the default' })),
+  path: Type.Optional(Type.Union([WatchPath, Type.Null()], { description: 'null: every folder' })),
+  notifyFrom: Type.Optional(Type.Union([NotifyFrom, Type.Null()], { description: 'null: back to the default' })),
 }, { ...closed, minProperties: 1 });
 export type AccountPatch = Static<typeof AccountPatch>;
 
@@ -66,8 +106,10 @@ const PublicServer = Type.Object({
   host: Type.String(),
   port: Type.Integer(),
   secure: Type.Boolean(),
-  auth: Type.Object({ user: Type.String() }),
+  auth: Type.Optional(Type.Object({ user: Type.String() })),
+  useAuthServer: Type.Optional(Type.Boolean()),
   tls: Type.Optional(Tls),
+  resyncDelay: Type.Optional(Type.Number()),
 });
 export type PublicServer = Static<typeof PublicServer>;
 
@@ -101,6 +143,9 @@ export const AccountView = Type.Object({
   disabled: Type.Boolean(),
   email: Type.Optional(Type.String()),
   copy: Type.Optional(Type.Boolean()),
+  path: Type.Optional(Type.String()),
+  notifyFrom: Type.String({ format: 'date-time' }),
+  oauth2: Type.Optional(Oauth2),
   created: Type.String({ format: 'date-time' }),
   updated: Type.String({ format: 'date-time' }),
   counters: Counters,

@@ -1,12 +1,12 @@
 // POST /v1/verifyAccount as the original IMAP API has it: IMAP and SMTP settings to try, and
 // what each login gave (with the server's words and a code on failure), plus the folder list.
 import Type, { type Static } from 'typebox';
-import { ServerSettings } from './account.js';
+import { ImapSettings, SmtpSettings } from './account.js';
 import { closed } from './common.js';
 
 export const VerifyInput = Type.Object({
-  imap: Type.Optional(ServerSettings),
-  smtp: Type.Optional(ServerSettings),
+  imap: Type.Optional(ImapSettings),
+  smtp: Type.Optional(SmtpSettings),
   mailboxes: Type.Optional(Type.Boolean({ default: false, description: 'Also list the IMAP folders' })),
 }, closed);
 export type VerifyInput = Static<typeof VerifyInput>;

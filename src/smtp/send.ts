@@ -3,12 +3,13 @@
 // another try (4xx, network), and whether the message may have arrived anyway (RFC 1047).
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
-import type { ServerSettings } from '../schemas/account.js';
+import XOAuth2 from 'nodemailer/lib/xoauth2/index.js';
+import type { Credentials, ServerSettings } from '../schemas/account.js';
 
 export interface SmtpTarget {
   settings: ServerSettings;
-  /** the opened password */
-  pass: string;
+  /** the opened password or access token, for this session only */
+  creds: Credentials;
 }
 
 /** A recipient the server refused while it took the message for the others. */
@@ -56,7 +57,7 @@ export async function sendMail(target: SmtpTarget, envelope: { from: string; to:
     Promise.race([failure, new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))))]);
   try {
     await step<void>((cb) => conn.connect((err) => cb(err)));
-    await step<void>((cb) => conn.login({ user: s.auth.user, pass: target.pass }, (err) => cb(err)));
+    await step<void>((cb) => conn.login(loginOf(target.creds), (err) => cb(err)));
     // the source ends once nodemailer took every byte; the final "." follows at once, so a
     // break after that is RFC 1047's window: the server may have accepted the message
     const source = Readable.from([Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)]);
@@ -68,6 +69,13 @@ export async function sendMail(target: SmtpTarget, envelope: { from: string; to:
     conn.close();
     return failed(err as SMTPConnection.SMTPError, handedOver);
   }
+}
+
+/** A password login, or XOAUTH2 with the given token (no refresh: a refused token is a setting to fix). */
+function loginOf(creds: Credentials): SMTPConnection.AuthenticationCredentials | SMTPConnection.AuthenticationOAuth2 {
+  if ('pass' in creds) return { credentials: { user: creds.user, pass: creds.pass } };
+  // the typings declare options here; nodemailer calls the instance's getToken()
+  return { oauth2: new XOAuth2({ user: creds.user, accessToken: creds.accessToken }) as unknown as SMTPConnection.OAuth2 };
 }
 
 /** nodemailer fails a send only when every recipient is refused; the others come back here. */

@@ -2,19 +2,17 @@
 // greeting, EHLO, STARTTLS when offered, AUTH, QUIT. No mail is sent.
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import XOAuth2 from 'nodemailer/lib/xoauth2/index.js';
-import type { ServerSettings } from '../schemas/account.js';
+import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifyOutcome } from '../schemas/verify.js';
 import { withoutSecret } from '../lib/without-secret.js';
 
 type Login = SMTPConnection.AuthenticationOAuth2 | SMTPConnection.Credentials;
 
 /** The credentials nodemailer takes: a password, or an OAuth2 access token (XOAUTH2). */
-function credentials(auth: ServerSettings['auth']): Login {
-  // accessToken comes with the widened account schema; read it whenever it is there
-  const token = (auth as { accessToken?: unknown }).accessToken;
+function login(creds: Credentials): Login {
   // the connection calls the XOAuth2 object's getToken(); its typings declare only the options
-  if (typeof token === 'string' && token) return { oauth2: new XOAuth2({ user: auth.user, accessToken: token }) as unknown as SMTPConnection.OAuth2 };
-  return { user: auth.user, pass: auth.pass };
+  if ('accessToken' in creds) return { oauth2: new XOAuth2({ user: creds.user, accessToken: creds.accessToken }) as unknown as SMTPConnection.OAuth2 };
+  return { user: creds.user, pass: creds.pass };
 }
 
 /** nodemailer replaces a socket error's own code (ECONNREFUSED, ERR_SSL_…) by ESOCKET; the
@@ -37,7 +35,8 @@ function outcomeOf(err: SMTPConnection.SMTPError | undefined, secret: string): V
 }
 
 /** Log in with `s` within `timeoutMs`; every outcome comes back as a value. */
-export function verifySmtp(s: ServerSettings, opts: { timeoutMs: number; name?: string }): Promise<VerifyOutcome> {
+export function verifySmtp(s: ServerSettings, creds: Credentials, opts: { timeoutMs: number; name?: string }): Promise<VerifyOutcome> {
+  const secret = 'pass' in creds ? creds.pass : creds.accessToken;
   const conn = new SMTPConnection({
     host: s.host, port: s.port, secure: s.secure ?? false, ...(s.tls ? { tls: { ...s.tls } } : {}),
     connectionTimeout: opts.timeoutMs, greetingTimeout: opts.timeoutMs, socketTimeout: opts.timeoutMs,
@@ -55,10 +54,10 @@ export function verifySmtp(s: ServerSettings, opts: { timeoutMs: number; name?: 
     };
     // nodemailer reports a broken connection as an event and never calls the waiting command back
     const timer = setTimeout(() => finish({ success: false, error: `No answer from the SMTP server within ${opts.timeoutMs / 1000} s`, code: 'ETIMEDOUT' }), opts.timeoutMs);
-    conn.once('error', (err: SMTPConnection.SMTPError) => finish(outcomeOf(err, s.auth.pass)));
+    conn.once('error', (err: SMTPConnection.SMTPError) => finish(outcomeOf(err, secret)));
     conn.once('end', () => finish({ success: false, error: 'Connection closed unexpectedly', code: 'ECONNECTION' }));
     conn.connect(() => {
-      conn.login(credentials(s.auth), (err) => finish(err ? outcomeOf(err, s.auth.pass) : { success: true }));
+      conn.login(login(creds), (err) => finish(err ? outcomeOf(err, secret) : { success: true }));
     });
   });
 }

@@ -1,9 +1,10 @@
-// The accounts database: settings per account id, passwords sealed with the SecretBox.
+// The accounts database: settings per account id, passwords and access tokens sealed with the SecretBox.
 import type { Database, RootDatabase } from 'lmdb';
-import type { AccountInput, ServerSettings } from '../schemas/account.js';
+import type { AccountInput, ServerSettings, SmtpSettings } from '../schemas/account.js';
 
-/** Stored form: the API's settings with `auth.pass` sealed, plus timestamps. */
-export interface AccountRecord extends AccountInput {
+/** Stored form: the API's settings with `auth.pass` and `auth.accessToken` sealed, plus timestamps. */
+export interface AccountRecord extends Omit<AccountInput, 'smtp'> {
+  smtp?: SmtpSettings;
   created: string;
   updated: string;
 }
@@ -42,7 +43,11 @@ export class AccountStore {
   }
 }
 
-/** Copy of server settings with the password replaced by `f(pass)`. */
-export function mapPass<T extends ServerSettings>(s: T, f: (pass: string) => string): T {
-  return { ...s, auth: { ...s.auth, pass: f(s.auth.pass) } };
+/** Copy of server settings with the password and access token replaced by `f(secret)`. */
+export function mapSecrets<T extends ServerSettings>(s: T, f: (secret: string) => string): T {
+  if (!s.auth) return s;
+  const auth = { ...s.auth };
+  if (auth.pass !== undefined) auth.pass = f(auth.pass);
+  if (auth.accessToken !== undefined) auth.accessToken = f(auth.accessToken);
+  return { ...s, auth };
 }

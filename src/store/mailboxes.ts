@@ -18,6 +18,8 @@ export interface MailboxRecord {
   sync?: FolderState;
   /** the sync engine has seen it in LIST (announced it), even if its first sync is pending */
   tracked?: true;
+  /** it appeared after the account's first sync: its first sync announces its recent mail */
+  foundLater?: true;
 }
 
 type PathKey = [string, string];
@@ -54,11 +56,18 @@ export class MailboxStore {
   }
 
   /** Record the sync state of a folder; inside the caller's write transaction. */
-  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined): void {
+  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined, foundLater = false): void {
     const record: MailboxRecord = { id, tracked: true };
     if (sync) record.sync = sync;
+    if (foundLater) record.foundLater = true;
     this.#byPath.putSync([account, path], record);
     this.#byId.putSync([account, id], path);
+  }
+
+  /** Stop tracking a folder but keep its id (message ids of reads stay valid); inside the caller's write transaction. */
+  untrackSync(account: string, path: string): void {
+    const record = this.#byPath.get([account, path]);
+    if (record) this.#byPath.putSync([account, path], { id: record.id });
   }
 
   /** Forget a folder inside the caller's write transaction. */

@@ -77,6 +77,7 @@ export class AccountSync {
   /** Folders changed through the API: sync them now, so their events follow at once. */
   touched(paths: readonly string[]): void {
     for (const path of new Set(paths)) {
+      this.#hintsFor(path).ownWrite = true;
       if (path === INBOX) { this.#inbox.notify(); continue; }
       let c = this.#written.get(path);
       if (!c) this.#written.set(path, (c = new Coalescer(() => this.#turn(() => this.#syncPath(path)), WRITE_COALESCE)));
@@ -126,8 +127,14 @@ export class AccountSync {
     return mb.exists !== s.messages || mb.uidNext !== s.uidNext || (mb.highestModseq !== undefined && s.highestModseq !== null && mb.highestModseq.toString() !== s.highestModseq);
   }
 
+  /** With the account's `path` set, only that folder is watched; reads still reach every folder. */
+  #watches(path: string): boolean {
+    return this.#ctx.watched === null || this.#ctx.watched === path;
+  }
+
   /** Select `path` (QRESYNC parameters when known) and sync it. */
   async #syncPath(path: string): Promise<void> {
+    if (!this.#watches(path)) return;
     const state = this.#ctx.stores.mailboxes.get(this.#ctx.account, path)?.sync;
     const qresync = this.#ctx.strategy === 'qresync' && state?.highestModseq ? { changedSince: state.highestModseq, uidValidity: state.uidValidity } : {};
     const lock = await this.#client.getMailboxLock(path, { description: 'sync', ...qresync });
@@ -143,8 +150,11 @@ export class AccountSync {
   /** LIST against the tracked folders: mailboxNew / mailboxDeleted (silent on first sync). */
   async #syncFolderList(): Promise<void> {
     const { account, stores } = this.#ctx;
-    const listed = (await this.#client.list()).filter(isSelectable);
-    const records = stores.mailboxes.list(account);
+    const listed = (await this.#client.list()).filter((m) => isSelectable(m) && this.#watches(m.path));
+    const all = stores.mailboxes.list(account);
+    // a folder no longer watched (the account's path changed) is dropped without an event
+    const unwatched = all.filter((r) => r.record.tracked && !this.#watches(r.path));
+    const records = all.filter((r) => !unwatched.includes(r));
     const firstSync = !records.some((r) => r.record.tracked);
     // announced folders count even before their first sync, so a quick delete is still reported
     const tracked = new Map(records.filter((r) => r.record.tracked).map((r) => [r.path, r.record]));
@@ -153,6 +163,10 @@ export class AccountSync {
     const ids = await stores.mailboxes.ensure(account, fresh.map((m) => m.path));
     await commit(this.#ctx, () => {
       const events: NewEvent[] = [];
+      for (const { path, record } of unwatched) {
+        stores.uids.clearFolderSync(account, record.id);
+        stores.mailboxes.untrackSync(account, path);
+      }
       for (const [path, record] of tracked) {
         if (names.has(path)) continue;
         stores.uids.clearFolderSync(account, record.id);
@@ -160,7 +174,8 @@ export class AccountSync {
         events.push({ account, path, event: 'mailboxDeleted', data: { path, mailboxId: record.id } });
       }
       for (const m of fresh) {
-        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined);
+        // found later: its recent mail is new to whoever reads the events (folder-sync firstLook)
+        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, !firstSync);
         if (!firstSync) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
       }
       return stores.events.appendSync(events);
@@ -197,7 +212,8 @@ export class AccountSync {
       this.#checkedAt.set(path, now);
       // INBOX is selected and IDLE reports it; the periodic pass is a safety net only
       if (path === INBOX) { await this.#syncPath(INBOX); continue; }
-      const status: StatusObject | false = await this.#client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: strategy !== 'full' });
+      // a folder gone meanwhile (Dovecot: NO for STATUS) must not end the sweep of the others
+      const status: StatusObject | false = await this.#client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: strategy !== 'full' }).catch(() => false as const);
       if (!status) continue; // gone: the next folder-list pass reports it
       const s = record.sync;
       const moved = status.messages !== s.messages || status.uidNext !== s.uidNext || Number(status.uidValidity) !== s.uidValidity

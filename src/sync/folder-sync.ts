@@ -1,6 +1,7 @@
 // Brings one selected folder's stored state up to date with the server and records what
 // changed as events, in the same transactions as the state: a baseline on first sight or
 // after a UIDVALIDITY change, else CONDSTORE/QRESYNC changes or a full UID/FLAGS diff.
+// New messages older than the account's notifyFrom are stored without a messageNew.
 import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
 import { encodeMessageId } from '../ids.js';
 import { ENTRY_QUERY, toEntry } from '../messages/entry.js';
@@ -10,6 +11,7 @@ import type { FolderState } from '../store/mailboxes.js';
 import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
 import { encodeFlags, flagChanges, sameFlags, type StoredFlags } from '../store/flags.js';
 import { commit, type SyncContext } from './stores.js';
+import { isAnnounced, searchSince } from './notify-from.js';
 
 /** New messages are announced in commits of this many, so a burst is durable piecemeal. */
 const NEW_CHUNK = 200;
@@ -18,6 +20,9 @@ const BASELINE_CHUNK = 5000;
 export interface FolderHints {
   /** UIDs the server reported as expunged (QRESYNC VANISHED) since the last sync */
   vanished: Set<number>;
+  /** the API wrote here (move, copy to Trash, upload): what it put there is announced whatever
+   *  its internal date (a moved message keeps its old one, RFC 6851 §3.3) */
+  ownWrite?: boolean;
 }
 
 async function* serverList(client: ImapFlow, withFlags: boolean): AsyncIterable<UidFlags> {
@@ -34,10 +39,13 @@ function stateOf(mb: MailboxObject, changedAt: number, seen: bigint | null = nul
   return { uidValidity: Number(mb.uidValidity), uidNext: mb.uidNext, highestModseq: best === null ? null : best.toString(), messages: mb.exists, changedAt };
 }
 
-/** Store every message as known without announcing any (first sight, or after a reset). */
-async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previous: number, reset: NewEvent | null): Promise<void> {
+/** Store every message as known without announcing any (first sight, or after a reset), but
+ *  those in `hold` and those that arrived after SELECT (UID ≥ its UIDNEXT, RFC 3501 §2.3.1.1):
+ *  their UIDs and flags come back for the caller to announce. */
+async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previous: number, reset: NewEvent | null, hold = new Set<number>()): Promise<{ id: number; held: UidFlags[] }> {
   const { account, stores } = ctx;
   const mb = client.mailbox as MailboxObject;
+  const arrived = mb.uidNext;
   let id = previous;
   await commit(ctx, () => {
     stores.uids.clearFolderSync(account, previous);
@@ -48,11 +56,13 @@ async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previo
     return stores.events.appendSync([{ ...reset, data: { ...reset.data, mailboxId: id, previousMailboxId: previous } }]);
   });
   let batch: UidFlags[] = [];
+  const held: UidFlags[] = [];
   const flush = () => commit(ctx, () => {
     for (const m of batch) stores.uids.putSync(account, id, m.uid, m.flags ?? 0);
     return [];
   });
   for await (const m of serverList(client, true)) {
+    if (hold.has(m.uid) || m.uid >= arrived) { held.push(m); continue; }
     batch.push(m);
     if (batch.length >= BASELINE_CHUNK) { await flush(); batch = []; }
   }
@@ -61,6 +71,21 @@ async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previo
     stores.mailboxes.setStateSync(account, path, id, stateOf(mb, Date.now()));
     return [];
   });
+  return { id, held };
+}
+
+/** First sync of a folder that appeared after the account's first sync (created, filled by a
+ *  server-side rule, renamed by another client): mail from notifyFrom on is announced, older
+ *  mail is its starting state. SEARCH SINCE narrows what is fetched to the recent days. */
+async function firstLook(ctx: SyncContext, client: ImapFlow, path: string, id: number): Promise<void> {
+  const mb = client.mailbox as MailboxObject;
+  const recent = mb.exists ? await client.search({ since: searchSince(ctx.notifyFrom()) }, { uid: true }) : [];
+  const { held } = await baseline(ctx, client, path, id, null, new Set(recent || []));
+  await announce(ctx, client, path, id, held);
+}
+
+async function announce(ctx: SyncContext, client: ImapFlow, path: string, id: number, held: UidFlags[]): Promise<void> {
+  if (held.length) await apply(ctx, client, path, id, { added: held.map((m) => ({ uid: m.uid, flags: m.flags ?? 0 })), removed: [], changed: [] }, null);
 }
 
 /**
@@ -94,18 +119,20 @@ async function changesSince(ctx: SyncContext, client: ImapFlow, id: number, stat
   return { diff, seen };
 }
 
-async function entries(client: ImapFlow, uids: number[], mailbox: number): Promise<Map<number, Record<string, unknown>>> {
-  const out = new Map<number, Record<string, unknown>>();
+interface Fetched { entry: Record<string, unknown>; internalDate: Date | string | undefined }
+
+async function entries(client: ImapFlow, uids: number[], mailbox: number): Promise<Map<number, Fetched>> {
+  const out = new Map<number, Fetched>();
   const fetched: FetchMessageObject[] = [];
   for await (const m of client.fetch(uids.join(','), ENTRY_QUERY, { uid: true })) fetched.push(m);
   // messageNew carries the folder's special use as the list entries do
   const opts = { specialUse: client.mailbox ? folderSpecialUse(client.mailbox) : null };
-  for (const m of fetched) out.set(m.uid, toEntry(m, mailbox, opts).entry as unknown as Record<string, unknown>);
+  for (const m of fetched) out.set(m.uid, { entry: toEntry(m, mailbox, opts).entry as unknown as Record<string, unknown>, internalDate: m.internalDate });
   return out;
 }
 
 /** Record `diff` as state changes and events: new messages first, in committed chunks. */
-async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null): Promise<void> {
+async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null, from = ctx.notifyFrom()): Promise<void> {
   const { account, stores } = ctx;
   const ev = (event: NewEvent['event'], data: Record<string, unknown>): NewEvent => ({ account, path, event, data });
   const added = diff.added.sort((a, b) => a.uid - b.uid);
@@ -115,10 +142,10 @@ async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: numbe
     await commit(ctx, () => {
       const events: NewEvent[] = [];
       for (const m of chunk) {
-        const entry = details.get(m.uid);
-        if (!entry) continue; // expunged meanwhile: never announced, never stored
+        const fetched = details.get(m.uid);
+        if (!fetched) continue; // expunged meanwhile: never announced, never stored
         stores.uids.putSync(account, id, m.uid, m.flags);
-        events.push(ev('messageNew', entry));
+        if (isAnnounced(fetched.internalDate, from)) events.push(ev('messageNew', fetched.entry));
       }
       return stores.events.appendSync(events);
     });
@@ -150,17 +177,25 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
   const { account, stores } = ctx;
   const mb = client.mailbox as MailboxObject;
   const id = (await stores.mailboxes.ensure(account, [path])).get(path)!;
-  const state = stores.mailboxes.get(account, path)?.sync;
-  if (!state) return baseline(ctx, client, path, id, null);
+  const record = stores.mailboxes.get(account, path);
+  const state = record?.sync;
+  if (!state) {
+    if (record?.foundLater) return firstLook(ctx, client, path, id);
+    const { held } = await baseline(ctx, client, path, id, null);
+    return announce(ctx, client, path, id, held);
+  }
   if (state.uidValidity !== Number(mb.uidValidity)) {
     const reset: NewEvent = { account, path, event: 'mailboxReset', data: { uidValidity: String(mb.uidValidity), previousUidValidity: String(state.uidValidity) } };
-    return baseline(ctx, client, path, id, reset);
+    const { id: renumbered, held } = await baseline(ctx, client, path, id, reset);
+    return announce(ctx, client, path, renumbered, held);
   }
   const useModseq = ctx.strategy !== 'full' && state.highestModseq !== null && mb.highestModseq !== undefined;
   const { diff, seen } = useModseq
     ? await changesSince(ctx, client, id, state, hints)
     : { diff: await diffSorted(serverList(client, true), stores.uids.entries(account, id)), seen: null };
   hints.vanished.clear();
+  const from = hints.ownWrite ? -Infinity : ctx.notifyFrom();
+  hints.ownWrite = false;
   ctx.log.debug({ path, strategy: useModseq ? ctx.strategy : 'full', added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length }, 'folder synced');
-  await apply(ctx, client, path, id, diff, seen);
+  await apply(ctx, client, path, id, diff, seen, from);
 }

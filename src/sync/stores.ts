@@ -14,4 +14,8 @@ export interface SyncContext {
   log: Logger;
   /** called after each commit with the events it stored */
   published(events: StoredEvent[]): void;
+  /** ms since epoch: messages with an older internal date never produce messageNew */
+  notifyFrom(): number;
+  /** the one folder watched for changes, or null for every folder */
+  watched: string | null;
 }

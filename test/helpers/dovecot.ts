@@ -19,7 +19,13 @@ export interface DovecotOptions {
   password?: string;
   /** also listen with implicit TLS (a self-signed certificate for 127.0.0.1 in `caFile`) */
   tls?: boolean;
+  /** also take OAuth2 logins (XOAUTH2, OAUTHBEARER): tokens are checked by POSTing them to
+   *  this RFC 7662 introspection URL, whose answer's `sub` must be the user name */
+  oauth2?: { introspectionUrl: string };
 }
+
+/** The client Dovecot introspects as (`client_secret_post`), when started with `oauth2`. */
+export const OAUTH2_CLIENT = { id: 'dovecot-e2e', secret: 'dovecot-e2e-secret' };
 export interface Dovecot {
   host: string; port: number; password: string; root: string;
   /** implicit-TLS port when started with `tls`, else 0 */
@@ -70,7 +76,7 @@ function config(root: string, port: number, tlsPort: number, asRoot: boolean, op
     'listen = 127.0.0.1',
     ...(tlsPort ? ['ssl = yes', `ssl_cert = <${root}/cert.pem`, `ssl_key = <${root}/key.pem`] : ['ssl = no']),
     'disable_plaintext_auth = no',
-    'auth_mechanisms = plain login',
+    `auth_mechanisms = plain login${opts.oauth2 ? ' xoauth2 oauthbearer' : ''}`,
     'mail_location = maildir:~/Maildir',
     // durability is irrelevant for a throw-away server; fsync would slow seeding
     'mail_fsync = never',
@@ -86,6 +92,7 @@ function config(root: string, port: number, tlsPort: number, asRoot: boolean, op
     'default_process_limit = 5000',
     'default_client_limit = 20000',
     'default_vsz_limit = 1G',
+    ...(opts.oauth2 ? block('passdb', ['driver = oauth2', 'mechanisms = xoauth2 oauthbearer', `args = ${root}/oauth2.conf`]) : []),
     ...block('passdb', ['driver = static', `args = password=${opts.password ?? DOVECOT_PASSWORD}`]),
     ...block('userdb', ['driver = static', `args = home=${root}/mail/%u`]),
     ...block('namespace inbox', [
@@ -168,6 +175,12 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
   const port = await freePort();
   const tlsPort = opts.tls ? await freePort() : 0;
   if (tlsPort) selfSignedCert(root);
+  if (opts.oauth2) {
+    const args = [`introspection_mode = post`, `introspection_url = ${opts.oauth2.introspectionUrl}`, `client_id = ${OAUTH2_CLIENT.id}`,
+      `client_secret = ${OAUTH2_CLIENT.secret}`, 'username_attribute = sub', 'active_attribute = active', 'active_value = true', 'force_introspection = yes'];
+    // the auth process, running as another user, reads it
+    await writeFile(path.join(root, 'oauth2.conf'), args.join('\n') + '\n', { mode: 0o644 });
+  }
   const confPath = path.join(root, 'dovecot.conf');
   await writeFile(confPath, config(root, port, tlsPort, asRoot, opts));
 

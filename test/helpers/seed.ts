@@ -148,7 +148,7 @@ export async function appendMessages(
   login: ImapLogin,
   path: string,
   count: number,
-  opts: { start?: number; flags?: string[] } = {},
+  opts: { start?: number; flags?: string[]; internalDate?: Date } = {},
 ): Promise<{ uid: number; spec: SeedSpec; raw: Buffer }[]> {
   const start = opts.start ?? 0;
   const client = await imapClient(login);
@@ -158,7 +158,8 @@ export async function appendMessages(
     for (let i = start; i < start + count; i++) {
       const spec = seedSpec(i);
       const raw = await buildMessage(spec);
-      const res = await client.append(path, raw, opts.flags ?? [], spec.date);
+      // arrival time as the internal date, as for delivered mail (older mail is not announced: notifyFrom)
+      const res = await client.append(path, raw, opts.flags ?? [], opts.internalDate);
       if (!res || res.uid === undefined) throw new Error(`APPEND to ${path} returned no UID (UIDPLUS missing?)`);
       out.push({ uid: res.uid, spec, raw });
     }

@@ -1,6 +1,6 @@
-// A real SMTP server for tests (the smtp-server package on 127.0.0.1): accepts any login,
-// records every message it accepts (envelope, raw bytes, parsed), and lets a test choose how
-// each DATA ends: accepted, refused with a code, or cut off after the final dot.
+// A real SMTP server for tests (the smtp-server package on 127.0.0.1): accepts any login (or
+// checks it, PLAIN/LOGIN/XOAUTH2), records every message it accepts (envelope, raw bytes,
+// parsed), and lets a test choose how each DATA ends: accepted, refused, or cut off after the dot.
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo, Socket } from 'node:net';
@@ -17,7 +17,17 @@ export interface Delivered {
 /** What to do with the `n`-th DATA (from 0): accept, answer `code` with `message`, or drop the connection. */
 export type DataVerdict = 'accept' | 'drop' | { code: number; message: string };
 
+/** One login as the server got it. */
+export interface SmtpLogin { method: string; username: string; password?: string; accessToken?: string }
+
+export interface SmtpOptions {
+  /** decides each login (default: every login is accepted); XOAUTH2 is offered too when given */
+  login?: (auth: SmtpLogin) => boolean;
+}
+
 export interface SmtpSink {
+  /** logins tried, when started with a `login` check */
+  logins: SmtpLogin[];
   host: string;
   port: number;
   delivered: Delivered[];
@@ -30,8 +40,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict = () => 'accept'): Promise<SmtpSink> {
-  const sink = { delivered: [], attempts: [], verdict, rcpt: () => 'accept' } as unknown as SmtpSink;
+export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict = () => 'accept', opts: SmtpOptions = {}): Promise<SmtpSink> {
+  const sink = { delivered: [], attempts: [], logins: [], verdict, rcpt: () => 'accept' } as unknown as SmtpSink;
   let n = 0;
   // smtp-server's session does not expose its socket: find it by the client's port
   const sockets = new Map<number, Socket>();
@@ -44,7 +54,18 @@ export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 64 * 1024 * 1024,
-    onAuth(auth, _session, cb) { cb(null, { user: auth.username }); },
+    // XOAUTH2 last: nodemailer's password login takes the first method offered
+    ...(opts.login ? { authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'] } : {}),
+    onAuth(auth, _session, cb) {
+      if (!opts.login) return cb(null, { user: auth.username });
+      const login: SmtpLogin = { method: auth.method, username: auth.username ?? '' };
+      if (typeof auth.password === 'string') login.password = auth.password;
+      if (typeof auth.accessToken === 'string') login.accessToken = auth.accessToken;
+      sink.logins.push(login);
+      if (opts.login(login)) return cb(null, { user: login.username });
+      // XOAUTH2 failures answer with a JSON challenge (RFC 7628 §3.2.2), the others with 535
+      cb(auth.method === 'XOAUTH2' ? null : new Error('Invalid username or password'), auth.method === 'XOAUTH2' ? { data: { status: '401', schemes: 'bearer' } } : undefined);
+    },
     onRcptTo(address, _session, cb) {
       const v = sink.rcpt(address.address);
       if (v === 'accept') return cb();
