@@ -99,9 +99,12 @@ test('verifyAccount: IMAP and SMTP logins, with the folder list', async () => {
   assert.equal(res.body.smtp.success, true, JSON.stringify(res.body));
   assert.ok(res.body.mailboxes.some((m: { path: string }) => m.path === 'INBOX'));
   const refused = await c.call('POST', '/v1/verifyAccount', {
-    body: { imap: imapSettings({ auth: { user: login.user, accessToken: 'not-a-token' } }), smtp: smtpSettings({ useAuthServer: true, auth: undefined }) },
+    body: { imap: imapSettings({ auth: { user: login.user, accessToken: 'not-a-token' } }), smtp: smtpSettings({ auth: { user: 'me@example.com', accessToken: 'smtp-token' } }) },
   });
   ok(refused, 'POST /v1/verifyAccount (token)');
+  const viaAuthServer = await c.call('POST', '/v1/verifyAccount', { body: { smtp: smtpSettings({ useAuthServer: true, auth: undefined }) } });
+  ok(viaAuthServer, 'POST /v1/verifyAccount (auth server)');
+  assert.equal(viaAuthServer.body.smtp.code, 'NoCredentials', 'a verification has no account to ask the auth server about');
   assert.equal(refused.body.imap.success, false, 'Dovecot refuses a token it cannot check');
 });
 
@@ -137,6 +140,10 @@ test('accounts: register with every field of the original body, then list, read,
     params: account, body: { name: 'Renamed', path: 'INBOX', copy: false, notifyFrom: new Date(0).toISOString(), imap: imapSettings(), smtp: smtpSettings() },
   }), 'PUT /v1/account/{account}');
   ok(await c.call('PUT', '/v1/account/{account}', { params: account, body: { copy: true } }), 'PUT /v1/account/{account} (partial)');
+  ok(await c.call('PUT', '/v1/account/{account}', {
+    params: { account: WITH_TOKEN },
+    body: { imap: imapSettings({ auth: { user: login.user, accessToken: 'another-token' } }), smtp: smtpSettings({ auth: { user: 'me@example.com', accessToken: 'new-smtp-token' } }) },
+  }), 'PUT /v1/account/{account} (new tokens)');
   ok(await c.call('PUT', '/v1/account/{account}/reconnect', { params: account, body: { reconnect: true } }), 'PUT …/reconnect');
   await eventually(async () => (await c.call('GET', '/v1/accounts', { query: { state: 'connected' } }))
     .body.accounts.some((a: { account: string }) => a.account === A), 20_000, 'connected again');
@@ -200,7 +207,7 @@ test('writes: flags and labels, move, delete, upload, submit', async () => {
   ok(await c.call('DELETE', '/v1/account/{account}/message/{message}', { params: { ...account, message: third.id } }), 'DELETE …/message');
   const file = { filename: 'transparent.gif', content: 'R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=', contentType: 'image/gif', contentDisposition: 'inline', cid: 'unique-image-id@localhost', encoding: 'base64' };
   const letter = {
-    from: { name: 'Me', address: 'me@example.com' }, to: [{ name: 'You', address: 'you@example.org' }], cc: [{ address: 'cc@example.org' }], bcc: [{ address: 'bcc@example.org' }],
+    from: { name: 'Me', address: 'me@example.com' }, to: [{ name: 'You', address: 'you@example.org' }], cc: [{ name: 'Cc', address: 'cc@example.org' }], bcc: [{ name: 'Bcc', address: 'bcc@example.org' }],
     subject: 'What a wonderful message', text: 'Hello from myself!', html: '<p>Hello from myself! <img src="cid:unique-image-id@localhost"></p>',
     attachments: [file], headers: { 'X-Campaign': 'spring' },
   };
