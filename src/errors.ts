@@ -15,6 +15,7 @@ export const CODES = {
   Conflict: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
+  UpgradeRequired: 426,
   Internal: 500,
   UpstreamRejected: 502,
   NotConnected: 503,
@@ -29,7 +30,7 @@ export type ErrorCode = keyof typeof CODES;
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 500: 'Internal Server Error', 502: 'Bad Gateway',
+  415: 'Unsupported Media Type', 426: 'Upgrade Required', 500: 'Internal Server Error', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 

@@ -1,6 +1,7 @@
 // Bad input gets a clear 4xx naming the field and changes nothing; DELETE removes an account.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { request } from 'node:http';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
@@ -139,5 +140,17 @@ test('union and enum fields name the one problem that matters', async () => {
   const events = res.body.details.filter((d: { field: string }) => d.field === 'webhookEvents.0');
   assert.equal(events.length, 1);
   assert.match(events[0].reason, /^must be one of: messageNew, /);
-  assert.equal((await fetch(`${server.url}/v1/stream`)).status, 426, 'plain GET of the stream');
+  const plain = await fetch(`${server.url}/v1/stream`);
+  assert.equal(plain.status, 426, 'plain GET of the stream');
+  assert.equal(plain.headers.get('upgrade'), 'websocket');
+  assert.deepEqual(await plain.json(), { error: 'Upgrade Required', message: 'GET /v1/stream is a WebSocket: connect with a WebSocket client', statusCode: 426, code: 'UpgradeRequired' });
+  // a WebSocket handshake with a bad query is refused before the upgrade, with the usual body
+  const bad = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.get(`${server.url}/v1/stream?since=x`, { headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } });
+    req.on('response', (res) => { let body = ''; res.on('data', (d: Buffer) => { body += d; }); res.on('end', () => resolve({ status: res.statusCode ?? 0, body })); });
+    req.on('upgrade', () => reject(new Error('upgraded despite a bad query')));
+    req.on('error', reject);
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(JSON.parse(bad.body).details[0].field, 'since');
 });

@@ -57,11 +57,12 @@ export class Exchange {
     });
   }
 
-  error(err: unknown): void {
+  /** The one error body, `{error, message, statusCode, code, details?}`, for every route and the stream. */
+  error(err: unknown, headers?: Record<string, string>): void {
     const wire = toWire(err);
     const body: Record<string, unknown> = { error: reasonPhrase(wire.status), message: wire.message, statusCode: wire.status, code: wire.code };
     if (wire.details !== undefined) body.details = wire.details;
     const retryAfter = err instanceof ApiError && wire.status === 503 ? { 'retry-after': '1' } : undefined;
-    this.json(wire.status, body, retryAfter);
+    this.json(wire.status, body, retryAfter || headers ? { ...retryAfter, ...headers } : undefined);
   }
 }

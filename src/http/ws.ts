@@ -7,7 +7,8 @@ import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import type { EventReader } from '../events/feed.js';
 import type { EventPayload, StoredEvent } from '../events/types.js';
 import type { EventContent } from '../notify/content.js';
-import { ApiError, reasonPhrase, toWire } from '../errors.js';
+import { ApiError } from '../errors.js';
+import { Exchange } from './reply.js';
 import { StreamQuery } from '../schemas/events.js';
 import { compileValidator, queryParser } from './validate.js';
 
@@ -129,9 +130,7 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
         const since = q.since === undefined ? events.head : Math.min(Number(q.since), events.head);
         consumer = { accounts: q.account?.length ? new Set(q.account) : null, cursor: since, sent: since, live: false, closed: false, replaying: false, chain: null };
       } catch (err) {
-        const wire = toWire(err instanceof ApiError ? err : new ApiError('ValidationError', 'Invalid stream request'));
-        res.writeStatus(`${wire.status} ${reasonPhrase(wire.status)}`).writeHeader('content-type', 'application/json')
-          .end(JSON.stringify({ error: reasonPhrase(wire.status), message: wire.message, statusCode: wire.status, code: wire.code, details: wire.details }));
+        new Exchange(res).error(err instanceof ApiError ? err : new ApiError('ValidationError', 'Invalid stream request'));
         return;
       }
       res.upgrade(consumer, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
@@ -151,8 +150,7 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
   });
   // a plain GET (no Upgrade header) gets told what to do instead of a 404
   app.get('/v1/stream', (res) => {
-    res.cork(() => res.writeStatus('426 Upgrade Required').writeHeader('upgrade', 'websocket').writeHeader('content-type', 'application/json')
-      .end(JSON.stringify({ error: 'Upgrade Required', message: 'GET /v1/stream is a WebSocket: connect with a WebSocket client', statusCode: 426, code: 'ValidationError' })));
+    new Exchange(res).error(new ApiError('UpgradeRequired', 'GET /v1/stream is a WebSocket: connect with a WebSocket client'), { upgrade: 'websocket' });
   });
   return () => {
     for (const ws of [...open]) {
