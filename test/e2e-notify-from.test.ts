@@ -87,7 +87,22 @@ test('a folder created by another client with mail in it right away: mailboxNew 
   assert.equal(stream.events.find(newIn('Rules', 'old mail filed there')), undefined);
 });
 
-test('a folder renamed by another client floods nothing', async () => {
+test('mail copied into a new folder that is older than our last look at the folder list is its starting state', async () => {
+  // an early notifyFrom, so only the time of the last look at the folder list decides
+  assert.equal((await api(server.url, 'PUT', '/v1/account/nf', { notifyFrom: '2021-01-01T00:00:00.000Z' })).status, 200);
+  await eventually(async () => (await api(server.url, 'GET', '/v1/account/nf')).body.state === 'connected', 15_000, 'connected');
+  await new Promise((r) => setTimeout(r, 2_500)); // a folder list or two with the new setting
+  await other.mailboxCreate('Imported');
+  await put('Imported', 'an hour old, copied from elsewhere', new Date(Date.now() - 3600_000));
+  await put('Imported', 'filed just now');
+  await stream.waitFor(newIn('Imported', 'filed just now'), 10_000, 'messageNew in Imported');
+  assert.equal(stream.events.find(newIn('Imported', 'an hour old, copied from elsewhere')), undefined);
+});
+
+test('a folder renamed by another client floods nothing, also mail announced in it since the account was added', async () => {
+  // regression (new-user trial): mail newer than notifyFrom was announced again after a rename
+  await put('Projects', 'announced before the rename');
+  await stream.waitFor(newIn('Projects', 'announced before the rename'), 10_000, 'messageNew in Projects');
   await other.mailboxRename('Projects', 'Projects 2026');
   await stream.waitFor(is('mailboxDeleted', 'Projects'), 10_000, 'mailboxDeleted Projects');
   await stream.waitFor(is('mailboxNew', 'Projects 2026'), 10_000, 'mailboxNew Projects 2026');

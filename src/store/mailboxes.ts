@@ -18,8 +18,9 @@ export interface MailboxRecord {
   sync?: FolderState;
   /** the sync engine has seen it in LIST (announced it), even if its first sync is pending */
   tracked?: true;
-  /** it appeared after the account's first sync: its first sync announces its recent mail */
-  foundLater?: true;
+  /** it appeared after the account's first sync: its first sync announces its mail from this
+   *  time on (ms; the later of this and notifyFrom), older mail is its starting state */
+  foundLater?: number;
 }
 
 type PathKey = [string, string];
@@ -56,10 +57,10 @@ export class MailboxStore {
   }
 
   /** Record the sync state of a folder; inside the caller's write transaction. */
-  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined, foundLater = false): void {
+  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined, foundLater?: number): void {
     const record: MailboxRecord = { id, tracked: true };
     if (sync) record.sync = sync;
-    if (foundLater) record.foundLater = true;
+    if (foundLater !== undefined) record.foundLater = foundLater;
     this.#byPath.putSync([account, path], record);
     this.#byId.putSync([account, id], path);
   }

@@ -39,6 +39,8 @@ export class AccountSync {
   /** the full pass after connecting is done: from then on every finished check counts as a sync */
   #started = false;
   readonly #synced: (at: Date) => void;
+  /** when the last folder list was taken, ms (in memory: null after a restart) */
+  #listedAt: number | null = null;
 
   constructor(ctx: SyncContext, client: ImapFlow, opts: SweepOptions, synced: (at: Date) => void = () => {}) {
     this.#ctx = ctx;
@@ -150,6 +152,7 @@ export class AccountSync {
   /** LIST against the tracked folders: mailboxNew / mailboxDeleted (silent on first sync). */
   async #syncFolderList(): Promise<void> {
     const { account, stores } = this.#ctx;
+    const listedAt = Date.now();
     const listed = (await this.#client.list()).filter((m) => isSelectable(m) && this.#watches(m.path));
     const all = stores.mailboxes.list(account);
     // a folder no longer watched (the account's path changed) is dropped without an event
@@ -161,6 +164,8 @@ export class AccountSync {
     const names = new Set(listed.map((m) => m.path));
     const fresh = listed.filter((m) => !tracked.has(m.path));
     const ids = await stores.mailboxes.ensure(account, fresh.map((m) => m.path));
+    const since = newMailSince([...tracked.keys()].some((path) => !names.has(path)), this.#listedAt);
+    this.#listedAt = listedAt;
     await commit(this.#ctx, () => {
       const events: NewEvent[] = [];
       for (const { path, record } of unwatched) {
@@ -175,7 +180,7 @@ export class AccountSync {
       }
       for (const m of fresh) {
         // found later: its recent mail is new to whoever reads the events (folder-sync firstLook)
-        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, !firstSync);
+        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, firstSync ? undefined : since);
         if (!firstSync) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
       }
       return stores.events.appendSync(events);
@@ -221,4 +226,17 @@ export class AccountSync {
       if (moved) await this.#syncPath(path);
     }
   }
+}
+
+/** Server and local clocks may differ a little: mail this much older than our last look may still be new. */
+const CLOCK_SKEW = 2 * 60_000;
+
+/**
+ * What of a folder found later is new mail (ms; folder-sync's firstLook takes the later of this
+ * and notifyFrom): a folder that appeared as another vanished is most likely renamed, so what it
+ * holds was seen before; otherwise mail since the last list that did not show it is new.
+ */
+function newMailSince(somethingVanished: boolean, previousList: number | null): number {
+  if (somethingVanished) return Number.MAX_SAFE_INTEGER;
+  return previousList === null ? 0 : previousList - CLOCK_SKEW;
 }

@@ -77,15 +77,17 @@ async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previo
 /** First sync of a folder that appeared after the account's first sync (created, filled by a
  *  server-side rule, renamed by another client): mail from notifyFrom on is announced, older
  *  mail is its starting state. SEARCH SINCE narrows what is fetched to the recent days. */
-async function firstLook(ctx: SyncContext, client: ImapFlow, path: string, id: number): Promise<void> {
+async function firstLook(ctx: SyncContext, client: ImapFlow, path: string, id: number, foundLater: number): Promise<void> {
   const mb = client.mailbox as MailboxObject;
-  const recent = mb.exists ? await client.search({ since: searchSince(ctx.notifyFrom()) }, { uid: true }) : [];
+  const from = Math.max(ctx.notifyFrom(), foundLater);
+  // a renamed folder (foundLater at the end of time) holds nothing new: no search at all
+  const recent = mb.exists && from < Date.now() + 86_400_000 ? await client.search({ since: searchSince(from) }, { uid: true }) : [];
   const { held } = await baseline(ctx, client, path, id, null, new Set(recent || []));
-  await announce(ctx, client, path, id, held);
+  await announce(ctx, client, path, id, held, from);
 }
 
-async function announce(ctx: SyncContext, client: ImapFlow, path: string, id: number, held: UidFlags[]): Promise<void> {
-  if (held.length) await apply(ctx, client, path, id, { added: held.map((m) => ({ uid: m.uid, flags: m.flags ?? 0 })), removed: [], changed: [] }, null);
+async function announce(ctx: SyncContext, client: ImapFlow, path: string, id: number, held: UidFlags[], from = ctx.notifyFrom()): Promise<void> {
+  if (held.length) await apply(ctx, client, path, id, { added: held.map((m) => ({ uid: m.uid, flags: m.flags ?? 0 })), removed: [], changed: [] }, null, from);
 }
 
 /**
@@ -180,7 +182,7 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
   const record = stores.mailboxes.get(account, path);
   const state = record?.sync;
   if (!state) {
-    if (record?.foundLater) return firstLook(ctx, client, path, id);
+    if (record?.foundLater !== undefined) return firstLook(ctx, client, path, id, record.foundLater);
     const { held } = await baseline(ctx, client, path, id, null);
     return announce(ctx, client, path, id, held);
   }
