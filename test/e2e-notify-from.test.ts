@@ -74,6 +74,17 @@ test('a message with an internal date older than notifyFrom gets no messageNew; 
   assert.ok(list.some((m) => m.subject === 'imported old mail'));
 });
 
+test('mail written through the API follows the same rule: an upload older than notifyFrom gets no messageNew', async () => {
+  // regression (new-user trial): API uploads and moves skipped the notifyFrom check
+  const raw = async (subject: string) => (await buildMessage({ ...seedSpec(2), subject })).toString('base64');
+  const old = await api(server.url, 'POST', '/v1/account/nf/message', { path: 'INBOX', raw: await raw('uploaded old mail'), internalDate: OLD.toISOString() });
+  assert.equal(old.status, 200, JSON.stringify(old.body));
+  const fresh = await api(server.url, 'POST', '/v1/account/nf/message', { path: 'INBOX', raw: await raw('uploaded fresh mail') });
+  assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+  await stream.waitFor(newIn('INBOX', 'uploaded fresh mail'), 10_000, 'the fresh upload');
+  assert.equal(stream.events.find(newIn('INBOX', 'uploaded old mail')), undefined);
+});
+
 test('a folder created by another client with mail in it right away: mailboxNew and its messageNew', async () => {
   await other.mailboxCreate('Rules');
   await put('Rules', 'filed by a server rule');

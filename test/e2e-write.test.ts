@@ -35,7 +35,8 @@ before(async () => {
   await appendMessages(login, 'Work', 6, { start: 100 });
   imap = await imapClient(login);
   server = await startServer();
-  await api(server.url, 'POST', '/v1/account', exampleAccount(A, login));
+  // the seeded mail predates the account: an early notifyFrom lets moves of it be announced
+  await api(server.url, 'POST', '/v1/account', { ...exampleAccount(A, login), notifyFrom: '2000-01-01T00:00:00.000Z' });
   await eventually(async () => (await call('GET', '')).body.state === 'connected', 15_000, 'connected');
   stream = await openStream(server.url, `account=${A}`);
 });

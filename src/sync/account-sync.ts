@@ -79,7 +79,6 @@ export class AccountSync {
   /** Folders changed through the API: sync them now, so their events follow at once. */
   touched(paths: readonly string[]): void {
     for (const path of new Set(paths)) {
-      this.#hintsFor(path).ownWrite = true;
       if (path === INBOX) { this.#inbox.notify(); continue; }
       let c = this.#written.get(path);
       if (!c) this.#written.set(path, (c = new Coalescer(() => this.#turn(() => this.#syncPath(path)), WRITE_COALESCE)));

@@ -20,9 +20,6 @@ const BASELINE_CHUNK = 5000;
 export interface FolderHints {
   /** UIDs the server reported as expunged (QRESYNC VANISHED) since the last sync */
   vanished: Set<number>;
-  /** the API wrote here (move, copy to Trash, upload): what it put there is announced whatever
-   *  its internal date (a moved message keeps its old one, RFC 6851 §3.3) */
-  ownWrite?: boolean;
 }
 
 async function* serverList(client: ImapFlow, withFlags: boolean): AsyncIterable<UidFlags> {
@@ -196,8 +193,6 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
     ? await changesSince(ctx, client, id, state, hints)
     : { diff: await diffSorted(serverList(client, true), stores.uids.entries(account, id)), seen: null };
   hints.vanished.clear();
-  const from = hints.ownWrite ? -Infinity : ctx.notifyFrom();
-  hints.ownWrite = false;
   ctx.log.debug({ path, strategy: useModseq ? ctx.strategy : 'full', added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length }, 'folder synced');
-  await apply(ctx, client, path, id, diff, seen, from);
+  await apply(ctx, client, path, id, diff, seen);
 }
