@@ -28,6 +28,7 @@ export const CODES = {
 export type ErrorCode = keyof typeof CODES;
 
 const REASONS: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
   415: 'Unsupported Media Type', 426: 'Upgrade Required', 500: 'Internal Server Error', 502: 'Bad Gateway',

@@ -76,7 +76,7 @@ test('settings: POST every key, GET with every flag and with none', async () => 
       webhooks: hooks.url, webhookEvents: ['messageNew', 'messageDeleted'], notifyHeaders: ['subject', 'x-campaign'],
       authServer: authUrl, notifyText: true, notifyTextSize: 1024,
       gmailClientId: 'client-id.apps.example', gmailClientSecret: 'not-a-real-secret', gmailRedirectUrl: 'http://127.0.0.1/oauth',
-      logs: { all: false, accounts: [A], maxLogLines: 500, resetLoggedAccounts: false },
+      logs: { all: false, accounts: [A], maxLogLines: 1_000_000, resetLoggedAccounts: false },
     },
   }), 'POST /v1/settings');
   const flags = Object.fromEntries(c.api.operation('GET', '/v1/settings').query.map((q) => [q, true]));
@@ -147,6 +147,9 @@ test('accounts: register with every field of the original body, then list, read,
   ok(await c.call('PUT', '/v1/account/{account}/reconnect', { params: account, body: { reconnect: true } }), 'PUT …/reconnect');
   await eventually(async () => (await c.call('GET', '/v1/accounts', { query: { state: 'connected' } }))
     .body.accounts.some((a: { account: string }) => a.account === A), 20_000, 'connected again');
+  const unset = await c.call('GET', '/v1/accounts', { query: { state: 'unset' } });
+  ok(unset, 'GET /v1/accounts?state=unset');
+  assert.deepEqual(unset.body.accounts, [], 'no account is ever unset here');
   const stats = await c.call('GET', '/v1/stats', { query: { seconds: 3600 } });
   ok(stats, 'GET /v1/stats');
   assert.equal(stats.body.accounts, 3);
@@ -181,6 +184,9 @@ test('messages: list, search by every criterion, read, text, attachment, source'
   for (const search of criteria) {
     ok(await c.call('POST', '/v1/account/{account}/search', { params: account, query: { path: 'INBOX', page: 0, pageSize: 20 }, body: { search } }), `search ${JSON.stringify(search)}`);
   }
+  const everything = await c.call('POST', '/v1/account/{account}/search', { params: account, query: { path: 'INBOX' }, body: { search: {} } });
+  ok(everything, 'search {}');
+  assert.equal(everything.body.total, 4, 'an empty search matches every message, as in the original');
   const message = await c.call('GET', '/v1/account/{account}/message/{message}', { params: { ...account, message: withFile.id }, query: { maxBytes: 4096, textType: '*' } });
   ok(message, 'GET …/message/{message}');
   const text = await c.call('GET', '/v1/account/{account}/text/{text}', { params: { ...account, text: message.body.text.id }, query: { maxBytes: 4096, textType: 'plain' } });
@@ -205,14 +211,15 @@ test('writes: flags and labels, move, delete, upload, submit', async () => {
   ok(moved, 'PUT …/move');
   assert.equal(moved.body.path, 'Archive');
   ok(await c.call('DELETE', '/v1/account/{account}/message/{message}', { params: { ...account, message: third.id } }), 'DELETE …/message');
-  const file = { filename: 'transparent.gif', content: 'R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=', contentType: 'image/gif', contentDisposition: 'inline', cid: 'unique-image-id@localhost', encoding: 'base64' };
+  // the original lower-cases these enums (x-convert: lower), so any case is accepted
+  const file = { filename: 'transparent.gif', content: 'R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=', contentType: 'image/gif', contentDisposition: 'INLINE', cid: 'unique-image-id@localhost', encoding: 'base64' };
   const letter = {
     from: { name: 'Me', address: 'me@example.com' }, to: [{ name: 'You', address: 'you@example.org' }], cc: [{ name: 'Cc', address: 'cc@example.org' }], bcc: [{ name: 'Bcc', address: 'bcc@example.org' }],
     subject: 'What a wonderful message', text: 'Hello from myself!', html: '<p>Hello from myself! <img src="cid:unique-image-id@localhost"></p>',
     attachments: [file], headers: { 'X-Campaign': 'spring' },
   };
   const uploaded = await c.call('POST', '/v1/account/{account}/message', {
-    params: account, body: { path: 'INBOX', flags: ['\\Seen'], reference: { message: first.id, action: 'reply' }, ...letter, messageId: '<upload-1@example.com>' },
+    params: account, body: { path: 'INBOX', flags: ['\\Seen'], reference: { message: first.id, action: 'Reply' }, ...letter, messageId: '<upload-1@example.com>' },
   });
   ok(uploaded, 'POST …/message');
   const sent = await c.call('POST', '/v1/account/{account}/submit', { params: account, body: { reference: { message: first.id, action: 'forward' }, ...letter, messageId: '<submit-1@example.com>' } });

@@ -78,7 +78,7 @@ describe('POST and GET /v1/settings', () => {
       [{ authServer: 'ftp://example.com/auth' }, 'authServer'],
       [{ authServer: `http://example.com/${'a'.repeat(3000)}` }, 'authServer'],
       [{ gmailRedirectUrl: 'not a url' }, 'gmailRedirectUrl'],
-      [{ logs: { maxLogLines: 100_001 } }, 'logs.maxLogLines'],
+      [{ logs: { maxLogLines: 1_000_001 } }, 'logs.maxLogLines'],
       [{ logs: { accounts: 'a1' } }, 'logs.accounts'],
       [{ logs: { every: true } }, 'logs.every'],
       [{ gmailClientSecret: 42 }, 'gmailClientSecret'],

@@ -67,3 +67,16 @@ test('LineRing keeps the newest lines within its line and byte limits', () => {
   assert.equal(small.text(), 'line 4\nline 5\n');
   assert.equal(ring.resized(2).text(), 'line 4\nline 5\n');
 });
+
+test('LineRing: a huge line limit reserves nothing, a long run keeps only the newest, a smaller share trims', () => {
+  const ring = new LineRing(1_000_000, 1 << 20);
+  for (let i = 0; i < 50_000; i++) ring.push(`line ${i}`);
+  assert.equal(ring.size, 50_000);
+  const short = new LineRing(10, 1 << 20);
+  for (let i = 0; i < 50_000; i++) short.push(`line ${i}`);
+  assert.equal(short.size, 10);
+  assert.equal(short.text().split('\n')[0], 'line 49990');
+  ring.maxBytes = 100;
+  assert.ok(ring.bytes <= 100 && ring.size > 0);
+  assert.equal(ring.text().trimEnd().split('\n').pop(), 'line 49999');
+});

@@ -12,7 +12,9 @@ export type Connection = 'sync' | 'api';
 
 /** bytes of log one account may hold, whatever maxLogLines says */
 const MAX_BYTES = 4 << 20;
-const MAX_LINES = 100_000;
+/** bytes of log all the logged accounts of a shard hold together (logs.all on many accounts) */
+const SHARD_BYTES = 64 << 20;
+const MAX_LINES = 1_000_000;
 
 interface Entry { src?: unknown; msg?: unknown; cid?: unknown }
 
@@ -63,9 +65,18 @@ export class TrafficLogs {
 
   #push(account: string, conn: Connection, dir: Direction, msg: string, cid: unknown, secrets: readonly string[]): void {
     let ring = this.#rings.get(account);
-    if (!ring) this.#rings.set(account, (ring = new LineRing(this.#maxLines(), MAX_BYTES)));
+    if (!ring) {
+      this.#rings.set(account, (ring = new LineRing(this.#maxLines(), MAX_BYTES)));
+      this.#share();
+    }
     const who = typeof cid === 'string' ? `${conn}:${cid}` : conn;
     ring.push(`${new Date().toISOString()} [${who}] ${dir.toUpperCase()}: ${redactLine(dir, msg, secrets)}`);
+  }
+
+  /** Each ring's part of the shard's budget, so many logged accounts cannot exhaust memory. */
+  #share(): void {
+    const each = Math.min(MAX_BYTES, Math.floor(SHARD_BYTES / Math.max(1, this.#rings.size)));
+    for (const ring of this.#rings.values()) ring.maxBytes = each;
   }
 
   #maxLines(): number {
@@ -80,5 +91,6 @@ export class TrafficLogs {
       if (!this.logged(account)) this.#rings.delete(account);
       else if (ring.maxLines !== max) this.#rings.set(account, ring.resized(max));
     }
+    this.#share();
   }
 }

@@ -1,5 +1,6 @@
 // Validators compiled once per route at start-up, query-string coercion driven by the
 // schema, and TypeBox errors turned into field-level problems.
+import { canonicalize, hasCaseless } from './caseless.js';
 import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { validationError, type FieldProblem } from '../errors.js';
@@ -71,8 +72,10 @@ const decodePointer = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 /** Compile `schema` (once) into a checker for one request part. */
 export function compileValidator(schema: TSchema, part: Part): Validator {
   const compiled = Compile(schema);
+  const caseless = hasCaseless(schema);
   return {
-    check(value) {
+    check(raw) {
+      const value = caseless ? canonicalize(schema, raw) : raw;
       if (compiled.Check(value)) return value;
       const problems = toProblems(compiled.Errors(value) as unknown as TbError[], part, schema);
       throw validationError(problems.length ? problems : [{ field: part, reason: 'is invalid' }], `Invalid ${part === 'params' ? 'path parameter' : part}`);

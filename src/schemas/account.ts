@@ -165,7 +165,8 @@ export const AccountList = Type.Object({ ...Paged, accounts: Type.Array(AccountS
 export const AccountListQuery = Type.Object({
   page: Type.Optional(Page),
   pageSize: Type.Optional(PageSize),
-  state: Type.Optional(AccountStateSchema),
+  // `unset` (the original's accounts without valid settings) never occurs here: an empty page
+  state: Type.Optional(Type.Enum([...ACCOUNT_STATES, 'unset'])),
 }, closed);
 
 export const PutAccountResult = Type.Object({

@@ -20,7 +20,7 @@ export const ComposeAttachment = Type.Object({
   // no maxLength: the request body limit bounds it, and attachmentBytes() lets a route answer 413
   content: Type.String({ description: 'File content, base64 encoded' }),
   contentType: Type.Optional(Type.String({ maxLength: 256, description: 'MIME type; guessed from the file name when absent' })),
-  contentDisposition: Type.Optional(Type.Union([Type.Literal('inline'), Type.Literal('attachment')], { description: 'inline with a cid makes an embedded image' })),
+  contentDisposition: Type.Optional(Type.Enum(['inline', 'attachment'], { 'x-caseless': true, description: 'inline with a cid makes an embedded image (any case)' })),
   cid: Type.Optional(Type.String({ maxLength: 256, description: 'Content-ID for embedded images, referenced as cid:… in the html' })),
   encoding: Type.Optional(Type.Literal('base64', { description: 'Encoding of content; only base64' })),
 }, { ...closed, description: 'A file attached to the message' });

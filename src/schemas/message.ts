@@ -2,7 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { Page, PageSize, Paged, closed } from './common.js';
 import { MailboxPath } from './mailbox.js';
-import { SearchCriteria } from './search.js';
+import { SearchCriteria, SearchOrAll } from './search.js';
 
 export { SearchCriteria };
 
@@ -90,4 +90,4 @@ export const MessageDetail = Type.Object({
   text: Type.Object({ ...TextInfo.properties, ...TextContent.properties }),
 });
 
-export const SearchBody = Type.Object({ search: SearchCriteria }, closed);
+export const SearchBody = Type.Object({ search: SearchOrAll }, closed);

@@ -51,18 +51,20 @@ const Criteria = {
 const tooDeep = Type.Optional(Type.Never({ 'x-reason': `nests too deep (at most ${SEARCH_DEPTH} levels of or/not)` }));
 const leaf = Type.Object({ ...Criteria, or: tooDeep, not: tooDeep }, { ...closed, minProperties: 1 });
 
-function level<T extends typeof leaf>(inner: T) {
+function level<T extends typeof leaf>(inner: T, minProperties = 1) {
   return Type.Object({
     ...Criteria,
     or: Type.Optional(Type.Array(inner, { minItems: 2, maxItems: OR_MAX, description: 'Any of these (2 or more)' })),
     not: Type.Optional(inner),
-  }, { ...closed, minProperties: 1 });
+  }, { ...closed, minProperties });
 }
 
 // written out level by level rather than as a cyclic schema: the depth bound is in the schema
 const level1 = level(leaf);
 const level2 = level(level1 as unknown as typeof leaf);
 export const SearchCriteria = level(level2 as unknown as typeof leaf);
+/** The search route also takes `{}` (every message, as the original); a bulk write never does. */
+export const SearchOrAll = level(level2 as unknown as typeof leaf, 0);
 
 export type SearchTerms = Omit<Static<typeof leaf>, 'or' | 'not'>;
 /** One query level: its criteria hold together (AND), `or` and `not` nest further. */

@@ -23,7 +23,7 @@ const HeaderName = Type.String({ minLength: 1, maxLength: 256, pattern: '^(\\*|[
 export const LogsPatch = Type.Object({
   all: Type.Optional(Type.Boolean({ description: 'Keep the IMAP traffic of every account' })),
   accounts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 1000, description: 'Accounts whose IMAP traffic is kept' })),
-  maxLogLines: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: 'Lines kept per logged account (in memory)' })),
+  maxLogLines: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Lines kept per logged account (in memory; at most 4 MiB of them)' })),
   resetLoggedAccounts: Type.Optional(Type.Boolean({ description: 'Reconnect the logged accounts now (not stored)' })),
 }, { additionalProperties: false });
 

@@ -6,7 +6,7 @@ import { MessageFields } from './compose.js';
 
 export const SubmitReference = Type.Object({
   message: MessageIdParam,
-  action: Type.Optional(Type.Enum(['reply', 'replyAll', 'forward'], { default: 'reply', description: 'reply (default), replyAll or forward' })),
+  action: Type.Optional(Type.Enum(['reply', 'replyAll', 'forward'], { default: 'reply', 'x-caseless': true, description: 'reply (default), replyAll or forward, in any case' })),
   inline: Type.Optional(Type.Boolean({ description: 'forward: quote the original below the text, besides attaching its files' })),
 }, { ...closed, description: 'The message this one replies to or forwards (an IMAP API message id, not a Message-ID)' });
 

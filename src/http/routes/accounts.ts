@@ -18,9 +18,10 @@ export const accountRoutes = [
     method: 'get', path: '/v1/accounts', tags, summary: 'List accounts, paged, optionally by connection state',
     query: AccountListQuery, response: AccountList, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ query }, { shards }) => {
+      const page = query.page ?? 0;
+      if (query.state === 'unset') return { total: 0, page, pages: 0, accounts: [] };
       const parts = await shards.callAll('listAccounts', query.state ? { state: query.state } : {});
       const all = parts.flatMap((p) => p.accounts).sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
-      const page = query.page ?? 0;
       const { pages, start, end } = pageBounds(all.length, page, query.pageSize ?? 20);
       return { total: all.length, page, pages, accounts: all.slice(start, end) };
     },
