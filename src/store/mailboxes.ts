@@ -20,6 +20,8 @@ export interface MailboxRecord {
   tracked?: true;
   /** it appeared after the account's first sync: its first sync announces its recent mail */
   foundLater?: true;
+  /** listed while the account's `path` left it out: watched again, it is a starting state (no flood) */
+  outside?: true;
 }
 
 type PathKey = [string, string];
@@ -64,10 +66,11 @@ export class MailboxStore {
     this.#byId.putSync([account, id], path);
   }
 
-  /** Stop tracking a folder but keep its id (message ids of reads stay valid); inside the caller's write transaction. */
+  /** A folder the account's `path` leaves out: not tracked, its id kept (message ids of reads
+   *  stay valid), marked `outside`; inside the caller's write transaction. */
   untrackSync(account: string, path: string): void {
     const record = this.#byPath.get([account, path]);
-    if (record) this.#byPath.putSync([account, path], { id: record.id });
+    if (record) this.#byPath.putSync([account, path], { id: record.id, outside: true });
   }
 
   /** Forget a folder inside the caller's write transaction. */
