@@ -12,7 +12,7 @@ import { CursorStore } from '../src/store/cursors.js';
 import { DeadLetterStore } from '../src/store/dead-letters.js';
 import { openEnv, type StoreEnv } from '../src/store/env.js';
 import { EventLog } from '../src/store/events.js';
-import { Dispatcher } from '../src/webhooks/dispatcher.js';
+import { CONTENT_WAIT, Dispatcher, type DispatcherDeps } from '../src/webhooks/dispatcher.js';
 import { eventFilter, type Target } from '../src/webhooks/policy.js';
 import { enforceRetention } from '../src/webhooks/retention.js';
 import { Sender } from '../src/webhooks/sender.js';
@@ -24,7 +24,7 @@ after(async () => { for (const c of cleanups.reverse()) await c(); });
 
 interface Bed {
   env: StoreEnv; events: EventLog; cursors: CursorStore; dead: DeadLetterStore; receiver: Receiver; target: Target;
-  dispatcher(opts?: { retention?: number; concurrency?: number }): Dispatcher;
+  dispatcher(opts?: { retention?: number; concurrency?: number; content?: DispatcherDeps['content'] }): Dispatcher;
   append(account: string, n?: number, event?: EventName, date?: string): Promise<number[]>;
 }
 
@@ -51,6 +51,7 @@ async function bed(respond: Responder = () => 200, events: string[] = ['*'], tim
     dispatcher: (opts = {}) => {
       const d = new Dispatcher({
         events: log_, cursors, dead, sender, log, retention: opts.retention ?? 60_000, concurrency: opts.concurrency ?? 8, backoff: { base: 40, cap: 200 },
+        ...(opts.content ? { content: opts.content } : {}),
       });
       made.push(d);
       return d;
@@ -192,4 +193,21 @@ test('retention parks what nobody reached, and keeps an event a lane is still se
   assert.equal(b.dead.get(held!)?.attempts, 1, 'parked by its lane after the one late attempt');
   assert.deepEqual(await enforceRetention({ events: b.events, dispatcher: d, retention: 60_000, log }), { parked: 0, removed: 1 });
   assert.equal(b.receiver.requests.filter((r) => r.json.account === 'x').length, 0, 'the unreached events were never sent');
+});
+
+test('issue-14: a messageNew whose content cannot be had waits a while, then goes out saying so and unblocks its account', async () => {
+  const b = await bed();
+  const target = { ...b.target, content: { text: true, textSize: 0, headers: [] } };
+  const content = async (): Promise<never> => { throw new Error('Account "a" is authenticationError'); };
+  const old = new Date(Date.now() - CONTENT_WAIT - 60_000).toISOString();
+  const [stale] = await b.append('a', 1, 'messageNew', old);
+  const [after] = await b.append('a', 1, 'authenticationError', old);
+  const [fresh] = await b.append('b', 1, 'messageNew');
+  b.dispatcher({ content }).start(target, 0);
+  await b.receiver.waitFor(() => b.receiver.accepted().filter((p) => p.account === 'a').length === 2, 5_000, 'both events of a');
+  const [first, second] = b.receiver.accepted().filter((p) => p.account === 'a');
+  assert.deepEqual([Number(first.id), Number(second.id)], [stale, after], 'in order');
+  assert.match(first.data.contentUnavailable, /could not be fetched.*authenticationError/);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(!b.receiver.requests.some((r) => Number(r.json.id) === fresh), 'a recent one still waits for its content');
 });

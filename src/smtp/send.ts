@@ -72,7 +72,7 @@ export async function sendMail(target: SmtpTarget, envelope: { from: string; to:
 }
 
 /** A password login, or XOAUTH2 with the given token (no refresh: a refused token is a setting to fix). */
-function loginOf(creds: Credentials): SMTPConnection.AuthenticationCredentials | SMTPConnection.AuthenticationOAuth2 {
+export function loginOf(creds: Credentials): SMTPConnection.AuthenticationCredentials | SMTPConnection.AuthenticationOAuth2 {
   if ('pass' in creds) return { credentials: { user: creds.user, pass: creds.pass } };
   // the typings declare options here; nodemailer calls the instance's getToken()
   return { oauth2: new XOAuth2({ user: creds.user, accessToken: creds.accessToken }) as unknown as SMTPConnection.OAuth2 };

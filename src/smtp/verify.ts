@@ -1,19 +1,10 @@
 // Tries an SMTP login with settings that are not stored anywhere (POST /v1/verifyAccount):
 // greeting, EHLO, STARTTLS when offered, AUTH, QUIT. No mail is sent.
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
-import XOAuth2 from 'nodemailer/lib/xoauth2/index.js';
 import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifyOutcome } from '../schemas/verify.js';
 import { withoutSecret } from '../lib/without-secret.js';
-
-type Login = SMTPConnection.AuthenticationOAuth2 | SMTPConnection.Credentials;
-
-/** The credentials nodemailer takes: a password, or an OAuth2 access token (XOAUTH2). */
-function login(creds: Credentials): Login {
-  // the connection calls the XOAuth2 object's getToken(); its typings declare only the options
-  if ('accessToken' in creds) return { oauth2: new XOAuth2({ user: creds.user, accessToken: creds.accessToken }) as unknown as SMTPConnection.OAuth2 };
-  return { user: creds.user, pass: creds.pass };
-}
+import { loginOf } from './send.js';
 
 /** nodemailer replaces a socket error's own code (ECONNREFUSED, ERR_SSL_…) by ESOCKET; the
  *  message still carries it, in the words Node and OpenSSL build it from. */
@@ -57,7 +48,7 @@ export function verifySmtp(s: ServerSettings, creds: Credentials, opts: { timeou
     conn.once('error', (err: SMTPConnection.SMTPError) => finish(outcomeOf(err, secret)));
     conn.once('end', () => finish({ success: false, error: 'Connection closed unexpectedly', code: 'ECONNECTION' }));
     conn.connect(() => {
-      conn.login(login(creds), (err) => finish(err ? outcomeOf(err, secret) : { success: true }));
+      conn.login(loginOf(creds), (err) => finish(err ? outcomeOf(err, secret) : { success: true }));
     });
   });
 }

@@ -21,6 +21,8 @@ export interface MailboxRecord {
   /** it appeared after the account's first sync: its first sync announces its mail from this
    *  time on (ms; the later of this and notifyFrom), older mail is its starting state */
   foundLater?: number;
+  /** listed while the account's `path` left it out: watched again, it is a starting state (no flood) */
+  outside?: true;
 }
 
 type PathKey = [string, string];
@@ -65,10 +67,11 @@ export class MailboxStore {
     this.#byId.putSync([account, id], path);
   }
 
-  /** Stop tracking a folder but keep its id (message ids of reads stay valid); inside the caller's write transaction. */
+  /** A folder the account's `path` leaves out: not tracked, its id kept (message ids of reads
+   *  stay valid), marked `outside`; inside the caller's write transaction. */
   untrackSync(account: string, path: string): void {
     const record = this.#byPath.get([account, path]);
-    if (record) this.#byPath.putSync([account, path], { id: record.id });
+    if (record) this.#byPath.putSync([account, path], { id: record.id, outside: true });
   }
 
   /** Forget a folder inside the caller's write transaction. */

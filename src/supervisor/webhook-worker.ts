@@ -35,9 +35,14 @@ export class WebhookWorker implements WebhookCaller {
   constructor(opts: WebhookWorkerOptions) {
     this.#opts = opts;
     const log = opts.log.child({ worker: 'webhooks' });
-    // a reply to a thread that died meanwhile has nobody to go to
-    const reply = (msg: ToWebhooks, transfer: ArrayBuffer[]) => { try { this.#thread.post(msg, transfer); } catch { /* gone */ } };
-    const serve = serveFront(opts.front, reply, (err, msg) => log.error({ err, op: msg.op }, 'front request failed'));
+    // one server per thread: a respawned thread numbers its calls from 1 again, so an answer for
+    // the thread that died must be dropped, never settle the new thread's call of the same id
+    let generation = 0;
+    const serveFor = (gen: number) => serveFront(opts.front, (msg, transfer) => {
+      if (gen !== generation) return;
+      try { this.#thread.post(msg, transfer); } catch { /* gone meanwhile */ }
+    }, (err, msg) => log.error({ err, op: msg.op }, 'front request failed'));
+    let serve = serveFor(generation);
     this.#client = new RpcClient<WebhookRequestMsg>(
       (msg) => this.#thread.post(msg),
       (id) => log.warn({ id }, 'reply for an unknown or expired request'),
@@ -52,7 +57,10 @@ export class WebhookWorker implements WebhookCaller {
       },
       // a fresh thread has seen no wake-up yet
       onReady: () => { this.#woken = 0; },
-      onExit: () => this.#client.rejectAll(unavailable),
+      onExit: () => {
+        serve = serveFor(++generation);
+        this.#client.rejectAll(unavailable);
+      },
     });
   }
 

@@ -152,25 +152,27 @@ export class AccountSync {
   async #syncFolderList(): Promise<void> {
     const { account, stores } = this.#ctx;
     const listedAt = Date.now();
-    const listed = (await this.#client.list()).filter((m) => isSelectable(m) && this.#watches(m.path));
+    const selectable = (await this.#client.list()).filter(isSelectable);
+    const listed = selectable.filter((m) => this.#watches(m.path));
     const all = stores.mailboxes.list(account);
+    const known = new Map(all.map((r) => [r.path, r.record]));
     // a folder no longer watched (the account's path changed) is dropped without an event
     const unwatched = all.filter((r) => r.record.tracked && !this.#watches(r.path));
+    // folders left out by the path are remembered as such: watched again, they are a starting state
+    const outside = selectable.filter((m) => !this.#watches(m.path) && !known.get(m.path)?.outside).map((m) => m.path);
     const records = all.filter((r) => !unwatched.includes(r));
     const firstSync = !records.some((r) => r.record.tracked);
     // announced folders count even before their first sync, so a quick delete is still reported
     const tracked = new Map(records.filter((r) => r.record.tracked).map((r) => [r.path, r.record]));
     const names = new Set(listed.map((m) => m.path));
     const fresh = listed.filter((m) => !tracked.has(m.path));
-    const ids = await stores.mailboxes.ensure(account, fresh.map((m) => m.path));
+    const ids = await stores.mailboxes.ensure(account, [...fresh.map((m) => m.path), ...outside]);
     const since = newMailSince([...tracked.keys()].some((path) => !names.has(path)), this.#listedAt);
     this.#listedAt = listedAt;
     await commit(this.#ctx, () => {
       const events: NewEvent[] = [];
-      for (const { path, record } of unwatched) {
-        stores.uids.clearFolderSync(account, record.id);
-        stores.mailboxes.untrackSync(account, path);
-      }
+      for (const { record } of unwatched) stores.uids.clearFolderSync(account, record.id);
+      for (const path of outside) stores.mailboxes.untrackSync(account, path);
       for (const [path, record] of tracked) {
         if (names.has(path)) continue;
         stores.uids.clearFolderSync(account, record.id);
@@ -179,8 +181,10 @@ export class AccountSync {
       }
       for (const m of fresh) {
         // found later: its recent mail is new to whoever reads the events (folder-sync firstLook)
-        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, firstSync ? undefined : since);
-        if (!firstSync) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
+        // a folder `path` left out and now watched again is a starting state, like a first sync
+        const quiet = firstSync || known.get(m.path)?.outside === true;
+        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, quiet ? undefined : since);
+        if (!quiet) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
       }
       return stores.events.appendSync(events);
     });

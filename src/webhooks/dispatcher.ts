@@ -32,6 +32,12 @@ export interface DispatcherDeps {
 }
 
 const SCAN_BATCH = 1000;
+/**
+ * How long a messageNew may wait for its content (account disconnected, disabled, password
+ * refused): after that it goes out saying why it has none, so the events behind it (the
+ * account's authenticationError among them) are not held for the whole retention window.
+ */
+export const CONTENT_WAIT = 10 * 60_000;
 /** filtered-out events one lane skips before it yields the thread */
 const SKIP_BATCH = 1000;
 
@@ -165,7 +171,9 @@ export class Dispatcher {
     if (target.content && e.event === 'messageNew' && this.#deps.content) {
       // not the receiver's fault: no counter, no health line, but retried in order all the same
       try { event = await this.#deps.content(e, target.content); } catch (err) {
-        return { ok: false, status: null, error: `message content not available now: ${(err as Error).message}`, durationMs: 0 };
+        const why = (err as Error).message;
+        if (Date.now() - Date.parse(e.date) < CONTENT_WAIT) return { ok: false, status: null, error: `message content not available now: ${why}`, durationMs: 0 };
+        event = { ...e, data: { ...e.data, contentUnavailable: `content could not be fetched within ${CONTENT_WAIT / 60_000} minutes (${why})` } };
       }
     }
     const res = await this.#deps.sender.post(target.url, target.secret, envelopeOf(event));
