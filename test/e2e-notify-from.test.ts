@@ -90,6 +90,7 @@ test('a folder created by another client with mail in it right away: mailboxNew 
   await put('Rules', 'filed by a server rule');
   await put('Rules', 'old mail filed there', OLD);
   const created = await stream.waitFor(is('mailboxNew', 'Rules'), 10_000, 'mailboxNew Rules');
+  assert.equal('specialUse' in created.data, false, 'an ordinary folder has no specialUse, not null');
   const announced = await stream.waitFor(newIn('Rules', 'filed by a server rule'), 10_000, 'messageNew in Rules');
   assert.ok(Number(announced.id) > Number(created.id), 'the folder comes before its mail');
   // a later message in the same folder shows the old one was passed over, not delayed

@@ -10,6 +10,8 @@ import { appendMessages, type SeedSpec } from './helpers/seed.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually, exampleAccount } from './helpers/api.js';
 
+const RECEIVED = new Date('2025-06-07T08:09:10.000Z');
+
 const COUNT = 48;
 let dovecot: Dovecot;
 let server: RunningServer;
@@ -20,7 +22,7 @@ const get = (path: string) => api(server.url, 'GET', path);
 before(async () => {
   dovecot = await startDovecot();
   const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('read'), pass: dovecot.password };
-  seeded = await appendMessages(login, 'Seeded', COUNT);
+  seeded = await appendMessages(login, 'Seeded', COUNT, { internalDate: RECEIVED });
   server = await startServer();
   await api(server.url, 'POST', '/v1/account', exampleAccount('reader', login));
   await eventually(async () => (await get('/v1/account/reader')).body.state === 'connected');
@@ -43,7 +45,9 @@ test('the list shows every seeded message newest first with decoded headers', as
     assert.deepEqual(m.from, spec.from);
     assert.deepEqual(m.to, spec.to);
     assert.equal(m.messageId, spec.messageId);
-    assert.equal(m.date, spec.date.toISOString());
+    // `date` is the internal (received) date, as the original's document says, not the Date header
+    assert.equal(m.date, RECEIVED.toISOString());
+    assert.notEqual(m.date, spec.date.toISOString());
     assert.equal(m.unseen, true);
     assert.ok(m.text.encodedSize.plain > 0 && m.text.encodedSize.html > 0);
     assert.deepEqual((m.attachments ?? []).map((a: { filename: string }) => a.filename), spec.attachments.map((a) => a.filename));

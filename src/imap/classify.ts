@@ -1,6 +1,8 @@
 // Turns imapflow's connection failures into what the account status shows: authentication
 // problems apart from network ones, with the server's own words and never the password.
 
+import { tlsHint } from '../lib/tls-hint.js';
+
 export interface ConnectFailure {
   kind: 'auth' | 'connect';
   message: string;
@@ -27,7 +29,5 @@ export function classifyConnectError(err: unknown): ConnectFailure {
     return { kind: 'auth', message: `Authentication failed: ${said}`, code: code ?? 'AUTHENTICATIONFAILED' };
   }
   let message = responseText ?? (typeof e.message === 'string' ? e.message : 'Connection failed');
-  // OpenSSL's text for TLS spoken to a plain-text port says nothing a user can act on
-  if (/wrong version number|packet length too long|unknown protocol/i.test(message)) message = `TLS handshake failed: is "secure" right for this port? (${message.split(':').pop()?.trim()})`;
-  return { kind: 'connect', message, code };
+  return { kind: 'connect', message: tlsHint(message) ?? message, code };
 }

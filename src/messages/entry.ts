@@ -37,7 +37,8 @@ export function toEntry(msg: FetchMessageObject, mailbox: number, opts: EntryOpt
   const entry: MessageEntry = {
     id: encodeMessageId(ref),
     uid: msg.uid,
-    date: isoDate(env?.date, msg.internalDate),
+    // the original's `date` is the internal date (when the server received it), as since/before search it
+    date: isoDate(msg.internalDate, env?.date),
     size: msg.size ?? 0,
     flags,
     unseen: !flags.includes('\\Seen'),

@@ -3,6 +3,7 @@
 // another try (4xx, network), and whether the message may have arrived anyway (RFC 1047).
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import { tlsHint } from '../lib/tls-hint.js';
 import XOAuth2 from 'nodemailer/lib/xoauth2/index.js';
 import type { Credentials, ServerSettings } from '../schemas/account.js';
 
@@ -97,7 +98,7 @@ function failed(err: SMTPConnection.SMTPError | null, handedOver: boolean): Smtp
     ok: false,
     // a refused login is a setting to fix (PUT the account), not a reason to drop the mail
     permanent: code !== undefined && code >= 500 && code < 600 && err?.code !== 'EAUTH',
-    error: code ? said : `${err?.code ? `${err.code}: ` : ''}${err?.message ?? said}`,
+    error: code ? said : tlsHint(err?.message ?? '') ?? `${err?.code ? `${err.code}: ` : ''}${err?.message ?? said}`,
     unconfirmed: handedOver && network && !code,
   };
   if (code) outcome.responseCode = code;

@@ -3,6 +3,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifyOutcome } from '../schemas/verify.js';
+import { tlsHint } from '../lib/tls-hint.js';
 import { withoutSecret } from '../lib/without-secret.js';
 import { loginOf } from './send.js';
 
@@ -18,7 +19,7 @@ function codeOf(err: SMTPConnection.SMTPError | undefined): string | undefined {
 }
 
 function outcomeOf(err: SMTPConnection.SMTPError | undefined, secret: string): VerifyOutcome {
-  const said = err?.response ?? err?.message ?? 'SMTP failure';
+  const said = err?.response ?? tlsHint(err?.message ?? '') ?? err?.message ?? 'SMTP failure';
   const outcome: VerifyOutcome = { success: false, error: withoutSecret(said, secret) };
   const code = codeOf(err);
   if (code) outcome.code = code;

@@ -184,7 +184,7 @@ export class AccountSync {
         // a folder `path` left out and now watched again is a starting state, like a first sync
         const quiet = firstSync || known.get(m.path)?.outside === true;
         stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, quiet ? undefined : since);
-        if (!quiet) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, specialUse: m.specialUse ?? null } });
+        if (!quiet) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, ...(m.specialUse ? { specialUse: m.specialUse } : {}) } });
       }
       return stores.events.appendSync(events);
     });
