@@ -156,3 +156,28 @@ test('notifyFrom in the body decides; path limits the watch to one folder while 
     watch.close();
   }
 });
+
+test('with path set to another folder, IDLE listens there: its new mail comes at once, not at the next sweep', async () => {
+  // regression (review): IDLE stayed on INBOX, so the one watched folder was only polled
+  const user = dovecot.user('idle-path');
+  const mine = { ...login, user };
+  await appendMessages(mine, 'Work', 1);
+  const watch = await openStream(server.url, 'account=idlepath');
+  try {
+    const res = await api(server.url, 'POST', '/v1/account', {
+      account: 'idlepath', name: 'idle on Work', path: 'Work',
+      imap: { host: dovecot.host, port: dovecot.port, auth: { user, pass: dovecot.password }, resyncDelay: 3600 },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await eventually(async () => (await api(server.url, 'GET', '/v1/account/idlepath')).body.state === 'connected', 15_000, 'connected');
+    const client = await imapClient(mine);
+    try {
+      await client.append('Work', await buildMessage({ ...seedSpec(3), subject: 'pushed into Work' }));
+    } finally {
+      await client.logout().catch(() => undefined);
+    }
+    await watch.waitFor(newIn('Work', 'pushed into Work'), 5_000, 'messageNew in Work within seconds');
+  } finally {
+    watch.close();
+  }
+});

@@ -1,6 +1,7 @@
-// Keeps one account in sync over its main connection: INBOX on every IDLE notice (coalesced),
-// the folder list and the other folders on a rotating STATUS sweep, everything at start-up
-// and after each reconnect. Afterwards the connection goes straight back to IDLE on INBOX.
+// Keeps one account in sync over its main connection: INBOX (or the one folder its `path`
+// watches) on every IDLE notice (coalesced), the folder list and the other folders on a
+// rotating STATUS sweep, everything at start-up and after each reconnect. Afterwards the
+// connection goes straight back to IDLE there.
 import type { ImapFlow, MailboxObject, StatusObject } from 'imapflow';
 import { isSelectable } from '../imap/special-use.js';
 import { Fifo } from '../lib/fifo.js';
@@ -30,8 +31,10 @@ export class AccountSync {
   readonly #opts: SweepOptions;
   readonly #turns = new Fifo();
   readonly #hints = new Map<string, FolderHints>();
-  readonly #inbox: Coalescer;
-  /** folders other than INBOX changed through the API: a burst of writes syncs once */
+  /** INBOX, or the folder the account's `path` watches: IDLE listens there */
+  readonly #idlePath: string;
+  readonly #idleSync: Coalescer;
+  /** folders other than the IDLE one changed through the API: a burst of writes syncs once */
   readonly #written = new Map<string, Coalescer>();
   readonly #checkedAt = new Map<string, number>();
   #sweepTimer: NodeJS.Timeout | null = null;
@@ -44,10 +47,12 @@ export class AccountSync {
 
   constructor(ctx: SyncContext, client: ImapFlow, opts: SweepOptions, synced: (at: Date) => void = () => {}) {
     this.#ctx = ctx;
+    // IDLE where events come from: INBOX, or the one folder the account's `path` watches
+    this.#idlePath = ctx.watched ?? INBOX;
     this.#client = client;
     this.#opts = opts;
     this.#synced = synced;
-    this.#inbox = new Coalescer(() => this.#turn(() => this.#syncPath(INBOX)), { delay: opts.delay, maxWait: opts.maxWait });
+    this.#idleSync = new Coalescer(() => this.#turn(() => this.#syncPath(this.#idlePath)), { delay: opts.delay, maxWait: opts.maxWait });
     client.on('exists', (e: { path: string }) => this.#notice(e.path));
     client.on('flags', (e: { path: string }) => this.#notice(e.path));
     client.on('expunge', (e: { path: string; uid?: number }) => {
@@ -56,15 +61,15 @@ export class AccountSync {
     });
   }
 
-  /** Full pass after (re)connecting: folder list, every folder, then IDLE on INBOX. */
+  /** Full pass after (re)connecting: folder list, every folder, then IDLE on the IDLE folder. */
   async start(): Promise<void> {
     await this.#turn(async () => {
       await this.#syncFolderList();
       const tracked = this.#ctx.stores.mailboxes.list(this.#ctx.account).filter((m) => m.record.tracked).map((m) => m.path);
       for (const path of tracked) {
-        if (path !== INBOX) await this.#syncPath(path).catch((err: Error) => this.#ctx.log.warn({ path, err: err.message }, 'folder sync failed'));
+        if (path !== this.#idlePath) await this.#syncPath(path).catch((err: Error) => this.#ctx.log.warn({ path, err: err.message }, 'folder sync failed'));
       }
-      await this.#syncPath(INBOX);
+      await this.#syncPath(this.#idlePath);
       this.#started = true;
       this.#synced(new Date());
     });
@@ -79,7 +84,7 @@ export class AccountSync {
   /** Folders changed through the API: sync them now, so their events follow at once. */
   touched(paths: readonly string[]): void {
     for (const path of new Set(paths)) {
-      if (path === INBOX) { this.#inbox.notify(); continue; }
+      if (path === this.#idlePath) { this.#idleSync.notify(); continue; }
       let c = this.#written.get(path);
       if (!c) this.#written.set(path, (c = new Coalescer(() => this.#turn(() => this.#syncPath(path)), WRITE_COALESCE)));
       c.notify();
@@ -88,13 +93,13 @@ export class AccountSync {
 
   stop(): void {
     this.#stopped = true;
-    this.#inbox.stop();
+    this.#idleSync.stop();
     for (const c of this.#written.values()) c.stop();
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
   }
 
   #notice(path: string): void {
-    if (path === INBOX) this.#inbox.notify();
+    if (path === this.#idlePath) this.#idleSync.notify();
   }
 
   #hintsFor(path: string): FolderHints {
@@ -111,19 +116,19 @@ export class AccountSync {
       } catch (err) {
         this.#ctx.log.warn({ err: (err as Error).message }, 'sync failed');
       } finally {
-        // back to INBOX so IDLE (auto-IDLE, no delay) listens where new mail arrives
-        if (this.#client.usable && this.#client.mailbox && this.#client.mailbox.path !== INBOX) {
-          const inbox = await this.#client.mailboxOpen(INBOX).catch(() => null);
-          // what INBOX did meanwhile comes with the SELECT (EXISTS, UIDNEXT, HIGHESTMODSEQ),
+        // back to the IDLE folder so IDLE (auto-IDLE, no delay) listens where new mail arrives
+        if (this.#client.usable && this.#client.mailbox && this.#client.mailbox.path !== this.#idlePath) {
+          const inbox = await this.#client.mailboxOpen(this.#idlePath).catch(() => null);
+          // what that folder did meanwhile comes with the SELECT (EXISTS, UIDNEXT, HIGHESTMODSEQ),
           // never as EXPUNGE or FETCH notices: compare, or it waits for the next sweep
-          if (inbox && this.#movedSinceSync(inbox)) this.#inbox.notify();
+          if (inbox && this.#movedSinceSync(inbox)) this.#idleSync.notify();
         }
       }
     });
   }
 
   #movedSinceSync(mb: MailboxObject): boolean {
-    const s = this.#ctx.stores.mailboxes.get(this.#ctx.account, INBOX)?.sync;
+    const s = this.#ctx.stores.mailboxes.get(this.#ctx.account, this.#idlePath)?.sync;
     if (!s) return false;
     return mb.exists !== s.messages || mb.uidNext !== s.uidNext || (mb.highestModseq !== undefined && s.highestModseq !== null && mb.highestModseq.toString() !== s.highestModseq);
   }
@@ -218,8 +223,8 @@ export class AccountSync {
       const every = active ? this.#opts.interval / this.#opts.activeFactor : this.#opts.interval;
       if (now - (this.#checkedAt.get(path) ?? 0) < every) continue;
       this.#checkedAt.set(path, now);
-      // INBOX is selected and IDLE reports it; the periodic pass is a safety net only
-      if (path === INBOX) { await this.#syncPath(INBOX); continue; }
+      // the IDLE folder is selected and IDLE reports it; the periodic pass is a safety net only
+      if (path === this.#idlePath) { await this.#syncPath(this.#idlePath); continue; }
       // a folder gone meanwhile (Dovecot: NO for STATUS) must not end the sweep of the others
       const status: StatusObject | false = await this.#client.status(path, { messages: true, uidNext: true, uidValidity: true, highestModseq: strategy !== 'full' }).catch(() => false as const);
       if (!status) continue; // gone: the next folder-list pass reports it
