@@ -108,14 +108,25 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
   };
 
   events.subscribe((batch) => {
-    // completed once for every consumer, and only when one wants some of it
+    // completed once for every consumer, only when one wants some of it, and only for the
+    // accounts some live consumer follows (no IMAP fetch for mail nobody reads)
     let ready: Ready | undefined;
-    const once = () => (ready ??= content.payloads(batch));
+    const once = () => (ready ??= content.payloads(batch, followed()));
     for (const ws of open) {
       const c = ws.getUserData();
       if (c.live && !c.closed) deliver(ws, batch, once);
     }
   });
+  const followed = (): Set<string> | null => {
+    const accounts = new Set<string>();
+    for (const ws of open) {
+      const c = ws.getUserData();
+      if (!c.live || c.closed) continue;
+      if (!c.accounts) return null;
+      for (const a of c.accounts) accounts.add(a);
+    }
+    return accounts;
+  };
 
   app.ws<Consumer>('/v1/stream', {
     idleTimeout: 120,

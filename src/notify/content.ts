@@ -101,13 +101,15 @@ export class EventContent {
   /**
    * Payloads for a reader (pull API, WebSocket): as logged, plus content for each messageNew
    * when an option is on. A fetch that fails now gives its reason in `contentUnavailable`.
+   * `wanted`: the accounts someone will read (null = all); the others are left as logged.
    */
-  payloads(events: readonly StoredEvent[]): EventPayload[] | Promise<EventPayload[]> {
+  payloads(events: readonly StoredEvent[], wanted: ReadonlySet<string> | null = null): EventPayload[] | Promise<EventPayload[]> {
     const options = this.#options;
-    if (!options || !events.some((e) => e.event === 'messageNew')) return events.map(toPayload);
+    const enrich = (e: StoredEvent) => e.event === 'messageNew' && (!wanted || wanted.has(e.account));
+    if (!options || !events.some(enrich)) return events.map(toPayload);
     return mapLimit(events, READ_CONCURRENCY, async (e) => {
       const payload = toPayload(e);
-      if (e.event !== 'messageNew') return payload;
+      if (!enrich(e)) return payload;
       const extra = await this.extra(e.account, e.data, options).catch((err: unknown): NotifyExtra => ({
         contentUnavailable: `content could not be fetched now (${err instanceof ApiError ? err.message : 'internal error'}); read the event again later`,
       }));
