@@ -243,6 +243,9 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     const t0 = Date.now();
     // not waiting for the group to be empty: PID 1 may reap orphans only every second or so
     const escalate = setTimeout(() => signalGroup(pgid, 'SIGKILL'), START_TIMEOUT_MS / 2);
+    // waiting for the exit must hold the process open: an unref'd child's exit after the
+    // SIGKILL would otherwise come after the test runner saw an empty event loop (seen on a busy machine)
+    c.ref();
     await exited;
     clearTimeout(escalate);
     child = undefined;
