@@ -132,6 +132,11 @@ describe('the original account body', () => {
       account: 'nopass', name: 'x', imap: { ...plainImap(), auth: { user: 'u', pass: 'p' }, tls: { minVersion: 'SSLv3' } },
     });
     assert.equal(badTls.status, 400);
+    // the original's Gmail app login without IMAP settings: refused in words that say why
+    const gmailApp = await api(server.url, 'POST', '/v1/account', { account: 'nopass', name: 'x', imap: false, oauth2: { auth: { user: 'someone@gmail.com' } } });
+    assert.equal(gmailApp.status, 400);
+    assert.equal(gmailApp.body.details[0].field, 'imap');
+    assert.match(gmailApp.body.details[0].reason, /imap: false.*oauth2.*not supported yet/);
     assert.equal((await api(server.url, 'GET', '/v1/account/nopass')).status, 404, 'nothing stored');
   });
 });

@@ -38,13 +38,13 @@ function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[
     } else if (e.keyword === 'required') {
       fields = ((e.params.requiredProperties as string[] | undefined) ?? []).map((k) => join(base, k));
       reason = 'is required';
-    } else if (e.keyword === 'pattern' || e.keyword === 'not') {
+    } else if (e.keyword === 'pattern' || e.keyword === 'not' || e.keyword === 'type') {
       // a regular expression tells a caller little: a schema may say in words what it wants
       const said = schemaAt(root, e.schemaPath)?.['x-reason'];
       if (typeof said === 'string') reason = said;
     } else if (e.keyword === 'enum') {
       const allowed = (e.params.allowedValues as unknown[] | undefined) ?? [];
-      reason = `must be one of: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', …' : ''}`;
+      reason = `must be one of: ${allowed.slice(0, 24).join(', ')}${allowed.length > 24 ? ', …' : ''}`;
     }
     for (const f of fields) {
       const field = f || part;

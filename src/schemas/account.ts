@@ -67,7 +67,7 @@ const NoSmtp = Type.Literal(false, { description: 'No SMTP settings' });
 export const AccountInput = Type.Object({
   account: AccountId,
   name: Type.Optional(Type.String({ maxLength: 256 })),
-  imap: ImapSettings,
+  imap: Type.Object(ImapSettings.properties, { ...closed, 'x-reason': 'must be the IMAP settings object ({host, port, auth, …}); the original\'s `imap: false` with `oauth2` (a Gmail app login) is not supported yet' }),
   smtp: Type.Optional(Type.Union([SmtpSettings, NoSmtp])),
   disabled: Type.Optional(Type.Boolean({ description: 'Keep the account but do not connect' })),
   email: Type.Optional(Email),
