@@ -118,6 +118,10 @@ test('credentials from the auth server: query names account and proto; failures 
     if (account === 'ok') return { status: 200, body: '{"user":"alice","pass":"from-server-secret"}' };
     if (account === 'hang') return null;
     if (account === 'junk') return { status: 200, body: 'pass=from-server-secret' };
+    if (account === 'basic') {
+      const ok = req.headers.authorization === `Basic ${Buffer.from('api:s3cr@t').toString('base64')}`;
+      return ok ? { status: 200, body: '{"user":"bob","pass":"p"}' } : { status: 401, body: '{}' };
+    }
     return { status: 500, body: '{"pass":"from-server-secret"}' };
   });
   try {
@@ -133,6 +137,9 @@ test('credentials from the auth server: query names account and proto; failures 
         return true;
       });
     }
+    // credentials in the URL go as Basic auth (fetch refuses such a URL as it is)
+    const withUser = srv.url.replace('http://', 'http://api:s3cr%40t@');
+    assert.deepEqual(await credentialsFor(src(withUser), 'basic', 'imap', settings), { user: 'bob', pass: 'p' });
     await assert.rejects(credentialsFor(src(null), 'ok', 'imap', settings), /no authServer URL/);
     assert.deepEqual(await askAuthServer('not a url', { account: 'a', proto: 'imap' }, 100), { ok: false, reason: 'the authServer setting is not a URL' });
   } finally {

@@ -34,10 +34,17 @@ export async function askAuthServer(base: string, query: { account: string; prot
   }
   url.searchParams.set('account', query.account);
   url.searchParams.set('proto', query.proto);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // fetch refuses a URL with credentials in it (https://user:pass@host/…): send them as Basic auth
+  if (url.username || url.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     // no redirects: credentials go to the configured host only
-    const res = await fetch(url, { signal, redirect: 'error', headers: { accept: 'application/json' } });
+    const res = await fetch(url, { signal, redirect: 'error', headers });
     const text = await readBounded(res);
     if (!res.ok) return { ok: false, reason: `answered HTTP ${res.status}` };
     if (text === null) return { ok: false, reason: `the answer is larger than ${MAX_BYTES} bytes` };
