@@ -1,6 +1,7 @@
 // notifyFrom and folders that appear later, end to end against Dovecot: old mail never
 // produces messageNew, a folder filled right away by another client announces its mail, a
-// folder renamed by another client floods nothing; `path` limits what is watched.
+// folder renamed by another client floods nothing; `path` limits what is watched (IDLE there),
+// and widening it floods nothing either.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapFlow } from 'imapflow';
@@ -179,5 +180,34 @@ test('with path set to another folder, IDLE listens there: its new mail comes at
     await watch.waitFor(newIn('Work', 'pushed into Work'), 5_000, 'messageNew in Work within seconds');
   } finally {
     watch.close();
+  }
+});
+
+test('regression (review): path INBOX widened to every folder announces no folder and none of its mail', async () => {
+  // the folders that were outside the watch are its starting state, like a first sync
+  const mine = { ...login, user: dovecot.user('widen') };
+  const watch = await openStream(server.url, 'account=w');
+  const client = await imapClient(mine);
+  const append = async (path: string, subject: string) => client.append(path, await buildMessage({ ...seedSpec(1), subject }), []);
+  const connected = () => eventually(async () => (await api(server.url, 'GET', '/v1/account/w')).body.state === 'connected', 15_000, 'connected');
+  try {
+    await register('w', mine.user, { path: 'INBOX' });
+    // mail newer than notifyFrom, in a folder that is not watched
+    await client.mailboxCreate('Outside');
+    await append('Outside', 'filed while unwatched');
+    await append('INBOX', 'marker 1');
+    await watch.waitFor((e) => e.event === 'messageNew' && e.data.subject === 'marker 1', 10_000, 'marker 1');
+    await new Promise((r) => setTimeout(r, 2500)); // a few 1 s sweeps see the folder list
+
+    assert.equal((await api(server.url, 'PUT', '/v1/account/w', { path: null })).status, 200);
+    await eventually(async () => (await api(server.url, 'GET', '/v1/account/w')).body.path === undefined, 5_000, 'path removed');
+    await connected();
+    await append('Outside', 'new once watched');
+    await watch.waitFor((e) => e.event === 'messageNew' && e.data.subject === 'new once watched', 15_000, 'the widened watch works');
+    const seen = watch.events.filter((e) => e.event.startsWith('mailbox') || e.event === 'messageNew').map((e) => `${e.event} ${e.path} ${e.data.subject ?? ''}`.trim());
+    assert.deepEqual(seen, ['messageNew INBOX marker 1', 'messageNew Outside new once watched']);
+  } finally {
+    watch.close();
+    await client.logout().catch(() => undefined);
   }
 });
