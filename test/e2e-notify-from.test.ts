@@ -211,3 +211,45 @@ test('regression (review): path INBOX widened to every folder announces no folde
     await client.logout().catch(() => undefined);
   }
 });
+
+test('regression (re-trial): a folder deleted and another created in one interval is no rename: the new one announces its mail', async () => {
+  await other.mailboxCreate('Short lived');
+  await stream.waitFor(is('mailboxNew', 'Short lived'), 10_000, 'mailboxNew Short lived');
+  await other.mailboxDelete('Short lived');
+  await other.mailboxCreate('Its successor');
+  await put('Its successor', 'first in the successor');
+  await stream.waitFor(newIn('Its successor', 'first in the successor'), 10_000, 'messageNew in the successor');
+});
+
+test('regression (re-trial): path naming a folder that does not exist yet: its first mail is announced once it appears', async () => {
+  const mine = { ...login, user: dovecot.user('later') };
+  const watch = await openStream(server.url, 'account=later');
+  const client = await imapClient(mine);
+  try {
+    await register('later', mine.user, { path: 'Later' });
+    await new Promise((r) => setTimeout(r, 1500)); // a folder list without it
+    await client.mailboxCreate('Later');
+    await client.append('Later', await buildMessage({ ...seedSpec(4), subject: 'later-1' }));
+    await watch.waitFor(newIn('Later', 'later-1'), 10_000, 'messageNew later-1');
+  } finally {
+    watch.close();
+    await client.logout().catch(() => undefined);
+  }
+});
+
+test('a notifyFrom before the account was added: its first sync announces the mail from then on, and only that', async () => {
+  const mine = { ...login, user: dovecot.user('backfill') };
+  await appendMessages(mine, 'INBOX', 2);
+  const client = await imapClient(mine);
+  await client.append('INBOX', await buildMessage({ ...seedSpec(5), subject: 'older than notifyFrom' }), [], OLD);
+  await client.logout().catch(() => undefined);
+  const watch = await openStream(server.url, 'account=backfill');
+  try {
+    await register('backfill', mine.user, { notifyFrom: '2021-01-01T00:00:00.000Z' });
+    for (const i of [0, 1]) await watch.waitFor(newIn('INBOX', seedSpec(i).subject), 10_000, `seeded message ${i}`);
+    assert.equal(watch.events.find(newIn('INBOX', 'older than notifyFrom')), undefined);
+    assert.equal(watch.events.filter((e) => e.event === 'mailboxNew').length, 0, 'the first sync announces no folder');
+  } finally {
+    watch.close();
+  }
+});

@@ -183,6 +183,7 @@ test('rename through the API is announced like a rename elsewhere; the ids keep 
   const gone = await stream.waitFor((e) => e.event === 'mailboxDeleted' && e.path === 'Archive');
   const fresh = await stream.waitFor((e) => e.event === 'mailboxNew' && e.path === 'Archive 2024');
   assert.equal(fresh.data.mailboxId, gone.data.mailboxId);
+  assert.notEqual(fresh.data.specialUse, null, 'absent or a string, never null');
   assert.equal((await call('GET', `/message/${m!.id}`)).body.subject, m!.subject);
   const del = await api(server.url, 'DELETE', `/v1/account/${A}/mailbox?path=${encodeURIComponent('Archive 2024')}`);
   assert.equal(del.status, 200);

@@ -16,7 +16,7 @@ import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
 import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
 import { ApiSession } from './api-session.js';
 import type { Connection, ImapLogger } from './traffic-logs.js';
-import { notifyFromOf, sweepInterval, watchedPath } from './account-settings.js';
+import { asksForOlderMail, notifyFromOf, sweepInterval, watchedPath } from './account-settings.js';
 import { CredentialsError, credentialsFor, type CredentialSource } from './credentials.js';
 
 export interface ReconnectPolicy {
@@ -252,7 +252,7 @@ export class AccountActor {
     this.#transition('syncing');
     const ctx = {
       account: this.#record.account, stores: sync.stores, strategy: pickStrategy(client, sync.setting), log: this.#log, published: sync.published,
-      notifyFrom: () => notifyFromOf(this.#record), watched: watchedPath(this.#record),
+      notifyFrom: () => notifyFromOf(this.#record), watched: watchedPath(this.#record), backfill: asksForOlderMail(this.#record),
     };
     const sweep = { ...sync.sweep, interval: sweepInterval(this.#record, sync.sweep.interval) };
     this.#sync = new AccountSync(ctx, client, sweep, (at) => { this.#syncTime = at.toISOString(); });

@@ -101,6 +101,11 @@ export function applyPatch(record: AccountRecord, patch: AccountPatch, box: Secr
   return next;
 }
 
+/** Whether the account asked for mail from before it was added (its first sync announces it). */
+export function asksForOlderMail(r: AccountRecord): boolean {
+  return r.notifyFrom !== undefined && Date.parse(r.notifyFrom) < Date.parse(r.created);
+}
+
 /** Messages with an older internal date never produce messageNew (ms since epoch). */
 export function notifyFromOf(r: AccountRecord): number {
   return Date.parse(r.notifyFrom ?? r.created);

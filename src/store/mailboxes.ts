@@ -13,14 +13,21 @@ export interface FolderState {
   changedAt: number;
 }
 
+/** A folder that appeared after the account's first sync: what of its mail is new. */
+export interface FoundLater {
+  /** mail from this time on (ms; the later of this and notifyFrom) is new, older is its starting state */
+  since: number;
+  /** UIDVALIDITY of the folders that vanished as it appeared: the same one means a rename, nothing new */
+  renamedFrom?: number[];
+}
+
 export interface MailboxRecord {
   id: number;
   sync?: FolderState;
   /** the sync engine has seen it in LIST (announced it), even if its first sync is pending */
   tracked?: true;
-  /** it appeared after the account's first sync: its first sync announces its mail from this
-   *  time on (ms; the later of this and notifyFrom), older mail is its starting state */
-  foundLater?: number;
+  /** it appeared after the account's first sync (or the account asked for older mail) */
+  foundLater?: FoundLater;
   /** listed while the account's `path` left it out: watched again, it is a starting state (no flood) */
   outside?: true;
 }
@@ -59,7 +66,7 @@ export class MailboxStore {
   }
 
   /** Record the sync state of a folder; inside the caller's write transaction. */
-  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined, foundLater?: number): void {
+  setStateSync(account: string, path: string, id: number, sync: FolderState | undefined, foundLater?: FoundLater): void {
     const record: MailboxRecord = { id, tracked: true };
     if (sync) record.sync = sync;
     if (foundLater !== undefined) record.foundLater = foundLater;

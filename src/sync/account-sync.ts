@@ -9,6 +9,7 @@ import type { NewEvent } from '../events/types.js';
 import { Coalescer } from './coalesce.js';
 import { syncFolder, type FolderHints } from './folder-sync.js';
 import { commit, type SyncContext } from './stores.js';
+import type { FoundLater } from '../store/mailboxes.js';
 
 export interface SweepOptions {
   /** how often a quiet folder is checked, ms */
@@ -22,6 +23,8 @@ export interface SweepOptions {
 }
 
 const INBOX = 'INBOX';
+/** Server and local clocks may differ a little: mail this much older than our last look may still be new. */
+const CLOCK_SKEW = 2 * 60_000;
 // the caller already has its answer; waiting a little lets a burst of writes share one sync
 const WRITE_COALESCE = { delay: 10, maxWait: 100 };
 
@@ -166,13 +169,19 @@ export class AccountSync {
     // folders left out by the path are remembered as such: watched again, they are a starting state
     const outside = selectable.filter((m) => !this.#watches(m.path) && !known.get(m.path)?.outside).map((m) => m.path);
     const records = all.filter((r) => !unwatched.includes(r));
-    const firstSync = !records.some((r) => r.record.tracked);
+    // first sync: nothing tracked yet and no folder list taken in this session (with a `path`
+    // naming a folder that does not exist yet, nothing is tracked for a while)
+    const firstSync = !records.some((r) => r.record.tracked) && this.#listedAt === null;
     // announced folders count even before their first sync, so a quick delete is still reported
     const tracked = new Map(records.filter((r) => r.record.tracked).map((r) => [r.path, r.record]));
     const names = new Set(listed.map((m) => m.path));
     const fresh = listed.filter((m) => !tracked.has(m.path));
     const ids = await stores.mailboxes.ensure(account, [...fresh.map((m) => m.path), ...outside]);
-    const since = newMailSince([...tracked.keys()].some((path) => !names.has(path)), this.#listedAt);
+    const vanished = [...tracked].filter(([path]) => !names.has(path)).flatMap(([, r]) => (r.sync ? [r.sync.uidValidity] : []));
+    const later: FoundLater = { since: this.#listedAt === null ? 0 : this.#listedAt - CLOCK_SKEW, ...(vanished.length ? { renamedFrom: vanished } : {}) };
+    // the account asked for mail older than itself (notifyFrom before it was added): its first
+    // sync announces that mail, as folders found later do
+    const first: FoundLater | undefined = this.#ctx.backfill ? { since: 0 } : undefined;
     this.#listedAt = listedAt;
     await commit(this.#ctx, () => {
       const events: NewEvent[] = [];
@@ -187,8 +196,9 @@ export class AccountSync {
       for (const m of fresh) {
         // found later: its recent mail is new to whoever reads the events (folder-sync firstLook)
         // a folder `path` left out and now watched again is a starting state, like a first sync
-        const quiet = firstSync || known.get(m.path)?.outside === true;
-        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, quiet ? undefined : since);
+        const outsideBefore = known.get(m.path)?.outside === true;
+        const quiet = firstSync || outsideBefore;
+        stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, outsideBefore ? undefined : firstSync ? first : later);
         if (!quiet) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, ...(m.specialUse ? { specialUse: m.specialUse } : {}) } });
       }
       return stores.events.appendSync(events);
@@ -236,15 +246,3 @@ export class AccountSync {
   }
 }
 
-/** Server and local clocks may differ a little: mail this much older than our last look may still be new. */
-const CLOCK_SKEW = 2 * 60_000;
-
-/**
- * What of a folder found later is new mail (ms; folder-sync's firstLook takes the later of this
- * and notifyFrom): a folder that appeared as another vanished is most likely renamed, so what it
- * holds was seen before; otherwise mail since the last list that did not show it is new.
- */
-function newMailSince(somethingVanished: boolean, previousList: number | null): number {
-  if (somethingVanished) return Number.MAX_SAFE_INTEGER;
-  return previousList === null ? 0 : previousList - CLOCK_SKEW;
-}

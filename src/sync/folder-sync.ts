@@ -7,7 +7,7 @@ import { encodeMessageId } from '../ids.js';
 import { ENTRY_QUERY, toEntry } from '../messages/entry.js';
 import { folderSpecialUse } from '../imap/special-use.js';
 import type { NewEvent } from '../events/types.js';
-import type { FolderState } from '../store/mailboxes.js';
+import type { FolderState, FoundLater } from '../store/mailboxes.js';
 import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
 import { encodeFlags, flagChanges, sameFlags, type StoredFlags } from '../store/flags.js';
 import { commit, type SyncContext } from './stores.js';
@@ -72,13 +72,15 @@ async function baseline(ctx: SyncContext, client: ImapFlow, path: string, previo
 }
 
 /** First sync of a folder that appeared after the account's first sync (created, filled by a
- *  server-side rule, renamed by another client): mail from notifyFrom on is announced, older
- *  mail is its starting state. SEARCH SINCE narrows what is fetched to the recent days. */
-async function firstLook(ctx: SyncContext, client: ImapFlow, path: string, id: number, foundLater: number): Promise<void> {
+ *  server-side rule, renamed by another client): mail since it was found (and from notifyFrom
+ *  on) is announced, older mail and a renamed folder's mail are its starting state. SEARCH
+ *  SINCE narrows what is fetched to the recent days. */
+async function firstLook(ctx: SyncContext, client: ImapFlow, path: string, id: number, found: FoundLater): Promise<void> {
   const mb = client.mailbox as MailboxObject;
-  const from = Math.max(ctx.notifyFrom(), foundLater);
-  // a renamed folder (foundLater at the end of time) holds nothing new: no search at all
-  const recent = mb.exists && from < Date.now() + 86_400_000 ? await client.search({ since: searchSince(from) }, { uid: true }) : [];
+  // servers keep UIDVALIDITY on RENAME (Dovecot, Cyrus): the folder that vanished is this one
+  const renamed = found.renamedFrom?.includes(Number(mb.uidValidity)) === true;
+  const from = renamed ? Number.MAX_SAFE_INTEGER : Math.max(ctx.notifyFrom(), found.since);
+  const recent = mb.exists && !renamed ? await client.search({ since: searchSince(from) }, { uid: true }) : [];
   const { held } = await baseline(ctx, client, path, id, null, new Set(recent || []));
   await announce(ctx, client, path, id, held, from);
 }

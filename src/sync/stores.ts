@@ -18,4 +18,6 @@ export interface SyncContext {
   notifyFrom(): number;
   /** the one folder watched for changes, or null for every folder */
   watched: string | null;
+  /** notifyFrom was set before the account was added: its first sync announces that older mail */
+  backfill: boolean;
 }

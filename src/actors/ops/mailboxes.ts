@@ -53,7 +53,7 @@ export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: s
   // rename as of one made elsewhere: the old paths go, the new ones come.
   await ctx.commit(() => ctx.mailboxes.renameSync(account, res.path, res.newPath, res.delimiter).flatMap(({ from, to, id, tracked }) => (tracked ? [
     { account, path: from, event: 'mailboxDeleted' as const, data: { path: from, mailboxId: id } },
-    { account, path: to, event: 'mailboxNew' as const, data: { path: to, mailboxId: id, specialUse: from === res.path ? res.specialUse : null } },
+    { account, path: to, event: 'mailboxNew' as const, data: { path: to, mailboxId: id, ...(from === res.path && res.specialUse ? { specialUse: res.specialUse } : {}) } },
   ] : [])));
   return { path: res.path, newPath: res.newPath, renamed: true };
 }
