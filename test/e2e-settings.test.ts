@@ -105,6 +105,14 @@ describe('POST and GET /v1/settings', () => {
     assert.equal(put.body.gmailClientSecretSet, true);
   });
 
+  test('regression (re-trial): "" clears a URL as in the original; a password inside a URL is never shown', async () => {
+    assert.equal((await call('POST', '/v1/settings', { authServer: 'http://api:s3cret@127.0.0.1:9/auth' })).status, 200);
+    const shown = (await call('GET', '/v1/settings?authServer=true')).body;
+    assert.deepEqual(shown, { authServer: 'http://api:***@127.0.0.1:9/auth' });
+    assert.deepEqual((await call('POST', '/v1/settings', { authServer: '' })).body, { updated: ['authServer'] });
+    assert.deepEqual((await call('GET', '/v1/settings?authServer=true')).body, {});
+  });
+
   test('settings survive a restart', async () => {
     const before = (await call('GET', '/v1/settings')).body;
     await server.stop();

@@ -125,6 +125,8 @@ test('an inline forward: one Fwd:, the original\'s files and quoted text, $Forwa
   assert.ok(got.parsed.text?.startsWith('See below.'));
   assert.ok(got.parsed.text?.includes('---------- Forwarded message ---------'));
   assert.ok(got.parsed.text?.includes(original.spec.text.split('\n')[0]!), 'the original text is quoted');
+  // the quoted Date is the original's Date header, not when the server received it (re-trial)
+  assert.ok(got.parsed.text?.includes(`Date: ${original.spec.date.toUTCString()}`), got.parsed.text);
   await eventually(async () => (await flagsOf('INBOX', original.uid)).includes('$Forwarded'), 10_000, '$Forwarded');
 });
 

@@ -212,3 +212,15 @@ test('regression (new-user trial): every API change is announced once, and an IN
     assert.ok(Date.now() - t0 < 3000, `messageDeleted after ${Date.now() - t0} ms`);
   }
 });
+
+test('regression (re-trial): an upload needs no From (a draft), sending does when the account has no address', async () => {
+  const draft = await call('POST', '/message', { path: 'INBOX', subject: 'draft without a sender', text: 'still thinking' });
+  assert.equal(draft.status, 200, JSON.stringify(draft.body));
+  const source = await fetch(`${server.url}/v1/account/${A}/message/${draft.body.id}/source`);
+  const raw = await source.text();
+  assert.match(raw, /^Subject: draft without a sender\r?$/m);
+  assert.doesNotMatch(raw, /^From:/m);
+  const send = await call('POST', '/submit', { to: [{ address: 'x@example.org' }], subject: 'no sender', text: 'x' });
+  assert.equal(send.status, 400);
+  assert.equal(send.body.details[0].field, 'from');
+});

@@ -21,9 +21,10 @@ export function fieldsOf(body: SubmitBody): MessageFields {
 export function composeTaskFor(body: SubmitBody, prep: SubmitPrep, quoted?: { text: string | null; html: string | null }, forSending = true): ComposeTask {
   const fields = fieldsOf(body);
   const from = fields.from ?? prep.identity ?? undefined;
-  if (!from) throw validationError([{ field: 'from', reason: 'is required: the account has no address to send from' }], 'Invalid body');
+  // an upload (a draft) may have no From at all, as in the original; mail that is sent may not
+  if (!from && forSending) throw validationError([{ field: 'from', reason: 'is required: the account has no address to send from' }], 'Invalid body');
   // a copy stored in a folder keeps its Bcc header; what goes over SMTP must not carry it
-  const task: ComposeTask = { kind: 'compose', fields: { ...fields, from }, keepBcc: !forSending };
+  const task: ComposeTask = { kind: 'compose', fields: { ...fields, ...(from ? { from } : {}) }, keepBcc: !forSending };
   // a scheduled message is dated when it goes out, not when it was queued
   const at = body.sendAt ? Date.parse(body.sendAt) : NaN;
   if (forSending && at > Date.now()) task.date = new Date(at).toISOString();

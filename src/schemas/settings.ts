@@ -28,19 +28,21 @@ export const LogsPatch = Type.Object({
 }, { additionalProperties: false });
 
 const nullable = <T extends ReturnType<typeof Type.String>>(s: T, description: string) => Type.Optional(Type.Union([s, Type.Null()], { description }));
+/** A URL setting: null or '' (the original's way of clearing one) removes it. */
+const clearable = <T extends ReturnType<typeof Type.String>>(s: T, description: string) => Type.Optional(Type.Union([s, Type.Literal(''), Type.Null()], { description }));
 
 export const SettingsPatch = Type.Object({
-  webhooks: nullable(WebhookUrl, 'Webhook URL; null removes it'),
+  webhooks: clearable(WebhookUrl, 'Webhook URL; null or "" removes it'),
   webhookEvents: Type.Optional(EventFilter),
   webhooksEnabled: Type.Optional(Type.Boolean({ description: 'Pause (false) or resume delivery; resuming skips what happened while paused' })),
   secret: nullable(Type.String({ minLength: 16, maxLength: 512, writeOnly: true }), 'Signing secret for x-imapapi-signature (at least 16 characters); null removes it'),
   notifyHeaders: Type.Optional(Type.Array(HeaderName, { maxItems: 100, description: 'Headers whose values messageNew carries (fetched at delivery), "*" for all' })),
   notifyText: Type.Optional(Type.Boolean({ description: 'messageNew carries the decoded text (fetched at delivery, never stored)' })),
   notifyTextSize: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_NOTIFY_TEXT, description: 'Bytes of each text kept in messageNew; 0 = up to 5 MiB' })),
-  authServer: nullable(httpUrl('URL asked for the credentials of accounts with useAuthServer'), 'Auth server URL; null removes it'),
+  authServer: clearable(httpUrl('URL asked for the credentials of accounts with useAuthServer'), 'Auth server URL; null or "" removes it'),
   gmailClientId: nullable(Type.String({ minLength: 1, maxLength: 256 }), 'Gmail OAuth2 client id'),
   gmailClientSecret: nullable(Type.String({ minLength: 1, maxLength: 256, writeOnly: true }), 'Gmail OAuth2 client secret (write-only)'),
-  gmailRedirectUrl: nullable(httpUrl('Gmail OAuth2 callback URL'), 'Gmail OAuth2 callback URL'),
+  gmailRedirectUrl: clearable(httpUrl('Gmail OAuth2 callback URL'), 'Gmail OAuth2 callback URL; null or "" removes it'),
   logs: Type.Optional(LogsPatch),
 }, { additionalProperties: false, minProperties: 1 });
 export type SettingsPatch = Static<typeof SettingsPatch>;

@@ -9,11 +9,11 @@ type Seal = (plain: string) => string;
 /** `current` with `patch` applied; throws a 400 naming each bad URL, changing nothing. */
 export function applyPatch(current: WebhookSettings, patch: SettingsPatch, seal: Seal): WebhookSettings {
   const problems = (['webhooks', 'authServer', 'gmailRedirectUrl'] as const)
-    .filter((k) => typeof patch[k] === 'string' && !isHttpUrl(patch[k]))
+    .filter((k) => typeof patch[k] === 'string' && patch[k] !== '' && !isHttpUrl(patch[k]))
     .map((field): FieldProblem => ({ field, reason: 'must be an http or https URL' }));
   if (problems.length) throw validationError(problems, 'Invalid body');
   const next: WebhookSettings = { ...current, logs: { ...current.logs } };
-  if (patch.webhooks !== undefined) next.webhooks = patch.webhooks;
+  if (patch.webhooks !== undefined) next.webhooks = patch.webhooks || null;
   if (patch.webhookEvents !== undefined) next.webhookEvents = [...new Set(patch.webhookEvents)];
   if (patch.webhooksEnabled !== undefined) next.webhooksEnabled = patch.webhooksEnabled;
   if (patch.secret !== undefined) next.secret = patch.secret === null ? null : seal(patch.secret);
@@ -21,10 +21,10 @@ export function applyPatch(current: WebhookSettings, patch: SettingsPatch, seal:
   if (patch.notifyHeaders !== undefined) next.notifyHeaders = [...new Set(patch.notifyHeaders.map((h) => h.toLowerCase()))];
   if (patch.notifyText !== undefined) next.notifyText = patch.notifyText;
   if (patch.notifyTextSize !== undefined) next.notifyTextSize = patch.notifyTextSize;
-  if (patch.authServer !== undefined) next.authServer = patch.authServer;
+  if (patch.authServer !== undefined) next.authServer = patch.authServer || null;
   if (patch.gmailClientId !== undefined) next.gmailClientId = patch.gmailClientId;
   if (patch.gmailClientSecret !== undefined) next.gmailClientSecret = patch.gmailClientSecret === null ? null : seal(patch.gmailClientSecret);
-  if (patch.gmailRedirectUrl !== undefined) next.gmailRedirectUrl = patch.gmailRedirectUrl;
+  if (patch.gmailRedirectUrl !== undefined) next.gmailRedirectUrl = patch.gmailRedirectUrl || null;
   const logs = patch.logs;
   if (logs?.all !== undefined) next.logs.all = logs.all;
   if (logs?.accounts !== undefined) next.logs.accounts = [...new Set(logs.accounts)];
@@ -41,11 +41,20 @@ export function viewOf(s: WebhookSettings): SettingsView {
     // resetLoggedAccounts is an action, never a stored state
     logs: { ...s.logs, resetLoggedAccounts: false },
   };
-  if (s.webhooks !== null) view.webhooks = s.webhooks;
-  if (s.authServer !== null) view.authServer = s.authServer;
+  if (s.webhooks !== null) view.webhooks = withoutPassword(s.webhooks);
+  if (s.authServer !== null) view.authServer = withoutPassword(s.authServer);
   if (s.gmailClientId !== null) view.gmailClientId = s.gmailClientId;
   if (s.gmailRedirectUrl !== null) view.gmailRedirectUrl = s.gmailRedirectUrl;
   return view;
+}
+
+/** A URL as shown: a password in it (https://user:pass@host/) is masked. */
+function withoutPassword(raw: string): string {
+  let url: URL;
+  try { url = new URL(raw); } catch { return raw; }
+  if (!url.password) return raw;
+  url.password = '***';
+  return url.toString();
 }
 
 /** The schema checks the shape; this checks that it parses as an http(s) URL with a host. */

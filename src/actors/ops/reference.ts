@@ -34,7 +34,10 @@ async function original(client: ImapFlow, path: string, ref: MessageRef, id: str
   const msg = await client.fetchOne(String(ref.uid), { ...ENTRY_QUERY, headers: ['references'] }, { uid: true });
   if (!msg) throw messageNotFound(id);
   const { entry, structure } = toEntry(msg, ref.mailbox);
-  const info: ReferenceInfo = { path, uid: ref.uid, subject: entry.subject, date: entry.date, attachments: [], parts: [] };
+  // a forward quotes the Date header (when it was written); the entry's date is when it arrived
+  const written = msg.envelope?.date ? new Date(msg.envelope.date) : null;
+  const date = written && !Number.isNaN(written.getTime()) ? written.toISOString() : entry.date;
+  const info: ReferenceInfo = { path, uid: ref.uid, subject: entry.subject, date, attachments: [], parts: [] };
   const references = parseHeaders(msg.headers ?? new Uint8Array(0)).references?.join(' ');
   if (references) info.references = references;
   for (const key of ['messageId', 'inReplyTo', 'from', 'replyTo', 'to', 'cc'] as const) {
