@@ -140,6 +140,7 @@ test('accounts: register with every field of the original body, then list, read,
     params: account, body: { name: 'Renamed', path: 'INBOX', copy: false, notifyFrom: new Date(0).toISOString(), imap: imapSettings(), smtp: smtpSettings() },
   }), 'PUT /v1/account/{account}');
   ok(await c.call('PUT', '/v1/account/{account}', { params: account, body: { copy: true } }), 'PUT /v1/account/{account} (partial)');
+  ok(await c.call('PUT', '/v1/account/{account}', { params: account, body: {} }), 'PUT /v1/account/{account} (nothing to change)');
   ok(await c.call('PUT', '/v1/account/{account}', {
     params: { account: WITH_TOKEN },
     body: { imap: imapSettings({ auth: { user: login.user, accessToken: 'another-token' } }), smtp: smtpSettings({ auth: { user: 'me@example.com', accessToken: 'new-smtp-token' } }) },

@@ -53,6 +53,8 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
 
     updateAccount: (account, { patch }) => host.serial(account, async () => {
       const actor = known(host, account);
+      // the original's UpdateAccount has no required field: an empty one changes nothing
+      if (Object.keys(patch).length === 0) return { account, updated: false };
       const record = applyPatch(actor.record, patch, host.secrets, new Date().toISOString());
       await host.store.put(record);
       // new credentials for an account that cannot log in are tried now, not after its backoff

@@ -23,6 +23,9 @@ export function classifyConnectError(err: unknown): ConnectFailure {
   const code = typeof e.serverResponseCode === 'string' ? e.serverResponseCode
     : typeof e.code === 'string' ? e.code : undefined;
   const responseText = typeof e.responseText === 'string' && e.responseText ? e.responseText : undefined;
+  // a token offered to a server without XOAUTH2/OAUTHBEARER: the login, not the network, is wrong
+  const noMechanism = typeof e.message === 'string' && /unsupported authentication mechanism/i.test(e.message);
+  if (noMechanism) return { kind: 'auth', message: `Authentication failed: ${e.message as string} (the server does not take this kind of login, e.g. an access token)`, code: code ?? 'AUTHENTICATIONFAILED' };
   if (e.authenticationFailed === true) {
     // servers often say just "Authentication failed." — do not repeat it
     const said = responseText && !/^\s*authentication failed\.?\s*$/i.test(responseText) ? responseText : 'the server refused the user name or password';

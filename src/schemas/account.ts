@@ -99,7 +99,7 @@ export const AccountPatch = Type.Object({
   copy: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'null: back to the default' })),
   path: Type.Optional(Type.Union([WatchPath, Type.Null()], { description: 'null: every folder' })),
   notifyFrom: Type.Optional(Type.Union([NotifyFrom, Type.Null()], { description: 'null: back to the default' })),
-}, { ...closed, minProperties: 1 });
+}, closed);
 export type AccountPatch = Static<typeof AccountPatch>;
 
 const PublicServer = Type.Object({

@@ -1,4 +1,5 @@
-// TLS spoken to a plain port: OpenSSL's text becomes a hint a user can act on, with the reason.
+// IMAP connect failures as the account shows them: TLS spoken to a plain port becomes a hint a
+// user can act on, and a login the server has no mechanism for is an authentication problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import tls from 'node:tls';
@@ -32,4 +33,10 @@ test('a handshake against a plain port names the setting to check, with no dangl
 
 test('other errors pass through', () => {
   assert.equal(tlsHint('connect ECONNREFUSED 127.0.0.1:1'), null);
+});
+
+test('a token for a server without XOAUTH2 is an authentication error, not a network one', () => {
+  const failure = classifyConnectError(new Error('Unsupported authentication mechanism'));
+  assert.equal(failure.kind, 'auth');
+  assert.match(failure.message, /does not take this kind of login/);
 });
