@@ -3,6 +3,7 @@
 import type { ImapFlow, ListResponse } from 'imapflow';
 import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifiedMailbox, VerifyOutcome } from '../schemas/verify.js';
+import { silentHint } from '../lib/tls-hint.js';
 import { settleWithin } from '../lib/settle.js';
 import { withoutSecret } from '../lib/without-secret.js';
 import { classifyConnectError } from './classify.js';
@@ -15,9 +16,10 @@ export interface ImapVerified {
   mailboxes?: VerifiedMailbox[];
 }
 
+
 /** The answer when the server did not finish within the budget. */
-export const timedOut = (what: string, ms: number): VerifyOutcome => ({
-  success: false, error: `No answer from the ${what} server within ${Math.round(ms / 100) / 10} s`, code: 'ETIMEDOUT',
+export const timedOut = (what: string, ms: number, secure: boolean): VerifyOutcome => ({
+  success: false, code: 'ETIMEDOUT', error: `No answer from the ${what} server within ${Math.round(ms / 100) / 10} s${silentHint(secure)}`,
 });
 
 function toMailbox(m: ListResponse): VerifiedMailbox {
@@ -43,7 +45,7 @@ export async function verifyImap(s: ServerSettings, creds: Credentials, opts: { 
   client.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<ImapVerified>((resolve) => {
-    timer = setTimeout(() => resolve({ outcome: timedOut('IMAP', opts.timeoutMs) }), opts.timeoutMs);
+    timer = setTimeout(() => resolve({ outcome: timedOut('IMAP', opts.timeoutMs, s.secure === true) }), opts.timeoutMs);
   });
   try {
     return await Promise.race([attempt(client, opts.mailboxes), late]);
