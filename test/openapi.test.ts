@@ -1,9 +1,14 @@
 // The OpenAPI document built from the route table: every route is in it with its parameters,
-// body and answer, every $ref resolves, and the error answers use the one Error component.
+// body and answer, every $ref resolves, the error answers use the one Error component, it is a
+// valid OpenAPI 3.1 document, and openapi/openapi.json is what the code builds now
+// (UPDATE_OPENAPI=1 writes it again).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { routes } from '../src/http/routes/index.js';
 import { buildOpenApi } from '../src/openapi/build.js';
+import { DOCUMENT_PATH, documentText } from '../src/openapi/write.js';
 
 const doc = buildOpenApi(routes, '0.0.0-test');
 
@@ -29,4 +34,37 @@ test('operation ids are unique and every $ref resolves', () => {
 test('a validation error answer is documented where a route takes input', () => {
   const op = doc.paths?.['/v1/account']?.post;
   assert.match(String((op?.responses?.['400'] as { description: string }).description), /ValidationError/);
+});
+
+/** JSON pointers where `a` and `b` differ (the first few). */
+function differences(a: unknown, b: unknown, at = '', out: string[] = []): string[] {
+  if (out.length >= 20) return out;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+    }
+  } else if (JSON.stringify(a) !== JSON.stringify(b)) out.push(at || '/');
+  return out;
+}
+
+test('openapi/openapi.json is the document the code builds (npm run openapi writes it)', () => {
+  const now = documentText();
+  if (process.env['UPDATE_OPENAPI'] === '1') writeFileSync(DOCUMENT_PATH, now);
+  const stored = readFileSync(DOCUMENT_PATH, 'utf8');
+  assert.deepEqual(differences(JSON.parse(stored), JSON.parse(now)), [], 'run `npm run openapi` and commit openapi/openapi.json');
+  assert.equal(stored, now);
+});
+
+test('the document is valid OpenAPI 3.1', async () => {
+  const validator = new Validator();
+  const res = await validator.validate(JSON.parse(documentText()));
+  assert.equal(validator.version, '3.1');
+  assert.deepEqual(res.errors ?? [], []);
+  assert.equal(res.valid, true);
+});
+
+test('shared shapes are named components, referred to rather than repeated', () => {
+  for (const name of ['Error', 'MessageEntry', 'AccountView', 'EventPayload', 'SearchCriteria']) assert.ok(doc.components?.schemas?.[name], name);
+  const list = doc.paths?.['/v1/account/{account}/messages']?.get?.responses?.['200'] as { content: Record<string, { schema: unknown }> };
+  assert.deepEqual(list.content['application/json']!.schema, { $ref: '#/components/schemas/MessageList' });
 });

@@ -1,9 +1,11 @@
 // Builds the OpenAPI 3.1 document from the route table: every route's path, parameters, body,
-// answer and error codes, from the same TypeBox schemas the validators use (openapi3-ts).
+// answer and error codes, from the same TypeBox schemas the validators use (openapi3-ts); the
+// shared shapes (components.ts) are named once and referred to by $ref.
 import { OpenApiBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, type SchemaObject } from 'openapi3-ts/oas31';
 import type { TSchema } from 'typebox';
 import { CODES, type ErrorCode } from '../errors.js';
 import type { AnyRoute } from '../http/route.js';
+import { COMPONENTS } from './components.js';
 
 /** A TypeBox schema as plain JSON Schema (TypeBox's symbol keys dropped). */
 function plain(schema: TSchema): SchemaObject {
@@ -53,18 +55,31 @@ function operation(route: AnyRoute): OperationObject {
   return op;
 }
 
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** `node` with every subtree that is a named component (to the letter) replaced by its $ref. */
+function withRefs(node: unknown, names: ReadonlyMap<string, string>, self?: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => withRefs(n, names, self));
+  if (!node || typeof node !== 'object') return node;
+  const name = names.get(JSON.stringify(node));
+  if (name && name !== self) return ref(name);
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withRefs(v, names, self)]));
+}
+
 /** The document for `routes`, as served at /openapi.json. */
 export function buildOpenApi(routes: readonly AnyRoute[], version: string): OpenAPIObject {
   const builder = OpenApiBuilder.create()
     .addOpenApiVersion('3.1.0')
     .addInfo({ title: 'IMAP API', version, description: 'REST API, webhooks and change stream for IMAP accounts' })
     .addSchema('Error', ERROR);
+  const names = new Map(COMPONENTS.map(([name, schema]) => [JSON.stringify(plain(schema)), name]));
+  for (const [name, schema] of COMPONENTS) builder.addSchema(name, withRefs(plain(schema), names, name) as SchemaObject);
   const byPath = new Map<string, Record<string, OperationObject>>();
   for (const route of routes) {
     const item = byPath.get(route.path) ?? {};
     item[route.method] = operation(route);
     byPath.set(route.path, item);
   }
-  for (const [path, item] of byPath) builder.addPath(path, item);
+  for (const [path, item] of byPath) builder.addPath(path, withRefs(item, names) as Record<string, OperationObject>);
   return builder.getSpec();
 }

@@ -63,6 +63,8 @@ function level<T extends typeof leaf>(inner: T, minProperties = 1) {
 const level1 = level(leaf);
 const level2 = level(level1 as unknown as typeof leaf);
 export const SearchCriteria = level(level2 as unknown as typeof leaf);
+/** The nesting levels, innermost first, named in the API document. */
+export const SearchLevels = { SearchLeaf: leaf, SearchLevel1: level1, SearchLevel2: level2 };
 /** The search route also takes `{}` (every message, as the original); a bulk write never does. */
 export const SearchOrAll = level(level2 as unknown as typeof leaf, 0);
 
