@@ -2,6 +2,7 @@
 // Command-line entry: parse flags/env, start, and shut down cleanly on SIGINT/SIGTERM.
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { start } from './main.js';
+import { VERSION } from './version.js';
 
 const SHUTDOWN_BUDGET_MS = 8_000;
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (parsed.help) {
-    process.stdout.write(helpText() + '\n');
+    process.stdout.write(parsed.version ? `imapapi ${VERSION}\n` : `${helpText()}\n`);
     return;
   }
   const server = await start(parsed.config);

@@ -90,17 +90,26 @@ const OPTIONS = [
 ] as const;
 
 /** Text printed by --help. */
+/** What `--help` says of an option's default (none for the generated secret). */
+function defaultOf(o: (typeof OPTIONS)[number]): string {
+  if (/\(default/.test(o.help)) return '';
+  const value = o.def();
+  return value === undefined ? '' : ` (default: ${String(value)})`;
+}
+
 export function helpText(): string {
-  const lines = OPTIONS.map((o) => `  --${o.flag.padEnd(16)} ${o.env.padEnd(24)} ${o.help}`);
+  const lines = OPTIONS.map((o) => `  --${o.flag.padEnd(16)} ${o.env.padEnd(24)} ${o.help}${defaultOf(o)}`);
   return ['Usage: imapapi [options]', '', 'Options (flag, environment variable, meaning):', ...lines,
+    `  --${'version'.padEnd(16)} ${''.padEnd(24)} print the version and exit`,
     `  --${'help'.padEnd(16)} ${''.padEnd(24)} show this text`].join('\n');
 }
 
-export type CliResult = { help: true } | { help: false; config: Config };
+/** `help: true`: print something and exit instead of starting (the version with --version). */
+export type CliResult = { help: true; version: boolean } | { help: false; config: Config };
 
 /** Flags win over environment variables, which win over defaults. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliResult {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
   for (const o of OPTIONS) options[o.flag] = { type: 'string' };
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -108,7 +117,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  if (values.help) return { help: true };
+  if (values.help || values.version) return { help: true, version: !values.help && values.version === true };
   const config: Record<string, unknown> = {};
   for (const o of OPTIONS) {
     const fromFlag = values[o.flag];

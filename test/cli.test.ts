@@ -1,4 +1,4 @@
-// The command line as a user meets it: --help, clear start-up errors, refusing the slow
+// The command line as a user meets it: --help, --version, clear start-up errors, refusing the slow
 // fallback HTTP server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,12 @@ test('--help prints every option and exits 0', () => {
   const r = run(['--help']);
   assert.equal(r.status, 0);
   for (const word of ['--port', 'IMAPAPI_PORT', '--data-dir', '--shards', '--secret']) assert.ok(r.stdout.includes(word), word);
+});
+
+test('--version prints the version and exits 0', () => {
+  const r = run(['--version']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^imapapi \d+\.\d+\.\d+/);
 });
 
 test('a bad value is a clear error at start-up, exit code 2', () => {

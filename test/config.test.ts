@@ -37,7 +37,11 @@ test('bad values are clear errors naming the option', () => {
 });
 
 test('--help lists every option with its variable', () => {
-  assert.deepEqual(loadConfig(['--help'], {}), { help: true });
+  assert.deepEqual(loadConfig(['--help'], {}), { help: true, version: false });
+  assert.deepEqual(loadConfig(['--version'], {}), { help: true, version: true });
+  // each default is shown, as in the README's table
+  assert.match(helpText(), /--port .* \(default: 3000\)/);
+  assert.match(helpText(), /--request-timeout .* \(default: 30000\)/);
   for (const word of ['--host', 'IMAPAPI_HOST', '--port', '--data-dir', '--shards', '--secret', 'IMAPAPI_SECRET']) {
     assert.ok(helpText().includes(word), word);
   }
