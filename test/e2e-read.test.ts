@@ -89,6 +89,33 @@ test('for each message: parsed text, attachment bytes and raw source equal what 
   assert.ok(attachments > COUNT / 2, `only ${attachments} attachments checked`);
 });
 
+test('HEAD answers what GET would, without the bytes: source, attachment, JSON, and a 404', async () => {
+  const [m] = (await get('/v1/account/reader/messages?path=Seeded&pageSize=100')).body.messages as { id: string; uid: number; attachments: { id: string; contentType: string }[] }[];
+  assert.ok(m);
+  const { raw } = seeded.find((s) => s.uid === m.uid)!;
+  const head = (path: string) => fetch(`${server.url}${path}`, { method: 'HEAD' });
+  const source = await head(`/v1/account/reader/message/${m.id}/source`);
+  assert.equal(source.status, 200);
+  assert.equal(source.headers.get('content-type'), 'message/rfc822');
+  assert.equal(source.headers.get('content-length'), String(raw.length), 'the length a GET sends');
+  assert.equal((await source.arrayBuffer()).byteLength, 0);
+  const file = m.attachments[0];
+  if (file) {
+    const res = await head(`/v1/account/reader/attachment/${file.id}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), file.contentType);
+  }
+  const json = await head('/v1/account/reader/mailboxes');
+  assert.equal(json.status, 200);
+  const full = await fetch(`${server.url}/v1/account/reader/mailboxes`);
+  assert.equal(json.headers.get('content-length'), String((await full.arrayBuffer()).byteLength));
+  const missing = await head('/v1/account/reader/message/AAAAAQAPQkA/source');
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.arrayBuffer()).byteLength, 0);
+  // the server is still up and serving after the HEADs
+  assert.equal((await get('/v1/account/reader')).status, 200);
+});
+
 test('maxBytes cuts the text and says so', async () => {
   const m = (await get('/v1/account/reader/messages?path=Seeded&pageSize=1')).body.messages[0];
   const { spec } = seeded.find((s) => s.uid === m.uid)!;

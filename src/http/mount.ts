@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseJson, readBody } from './body.js';
 import { Exchange, TextReply } from './reply.js';
-import { StreamReply, writeStream } from './stream-reply.js';
+import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
 
@@ -44,6 +44,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
     const result = await route.handle(input, ctx);
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
+      else if (ex.head) ex.stream((res) => writeStreamHead(res, result));
       else ex.stream((res, onAbort) => writeStream(res, result, onAbort));
       return;
     }
@@ -51,8 +52,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
     ex.json(route.statusOf ? route.statusOf(result) : success, result);
   };
 
-  const handler = (res: HttpResponse, req: HttpRequest) => {
-    const ex = new Exchange(res);
+  const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
+    const ex = new Exchange(res, head);
     try {
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
@@ -71,10 +72,13 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       fail(ex, err, opts.log);
     }
   };
-  if (route.method === 'get') app.get(pattern, handler);
-  else if (route.method === 'post') app.post(pattern, handler);
-  else if (route.method === 'put') app.put(pattern, handler);
-  else app.del(pattern, handler);
+  if (route.method === 'get') {
+    app.get(pattern, handler(false));
+    // HEAD of every GET (RFC 9110 §9.3.2): the same status and headers, no body
+    app.head(pattern, handler(true));
+  } else if (route.method === 'post') app.post(pattern, handler(false));
+  else if (route.method === 'put') app.put(pattern, handler(false));
+  else app.del(pattern, handler(false));
 }
 
 function fail(ex: Exchange, err: unknown, log: Logger): void {
@@ -86,7 +90,7 @@ function fail(ex: Exchange, err: unknown, log: Logger): void {
 export function mountRoutes(app: TemplatedApp, routes: readonly AnyRoute[], ctx: RouteContext, opts: MountOptions): void {
   for (const route of routes) mountOne(app, route, ctx, opts);
   app.any('/*', (res, req) => {
-    const ex = new Exchange(res);
+    const ex = new Exchange(res, req.getMethod() === 'head');
     ex.error(new ApiError('RouteNotFound', `No route for ${req.getCaseSensitiveMethod()} ${req.getUrl()}`));
   });
 }

@@ -23,8 +23,12 @@ export class Exchange {
   readonly #res: HttpResponse;
   #onAbort: (() => void) | null = null;
 
-  constructor(res: HttpResponse) {
+  /** a HEAD request: every answer is its status and headers, with the length a GET would send */
+  readonly head: boolean;
+
+  constructor(res: HttpResponse, head = false) {
     this.#res = res;
+    this.head = head;
     res.onAborted(() => {
       this.aborted = true;
       this.#onAbort?.();
@@ -53,7 +57,9 @@ export class Exchange {
     this.#res.cork(() => {
       this.#res.writeStatus(statusLine(status)).writeHeader('content-type', contentType);
       if (headers) for (const [k, v] of Object.entries(headers)) this.#res.writeHeader(k, v);
-      this.#res.end(text);
+      // this uWS build counts endWithoutBody(length) as no answer (and aborts): set the length here
+      if (this.head) this.#res.writeHeader('content-length', String(Buffer.byteLength(text))).endWithoutBody();
+      else this.#res.end(text);
     });
   }
 

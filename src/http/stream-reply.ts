@@ -17,6 +17,18 @@ export function contentDisposition(kind: 'attachment' | 'inline', filename: stri
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
+/** HEAD of a download: its headers (and length, when known) without fetching the bytes. */
+export function writeStreamHead(res: HttpResponse, reply: StreamReply): void {
+  reply.port.close();
+  const { meta } = reply;
+  res.cork(() => {
+    res.writeStatus('200 OK').writeHeader('content-type', meta.contentType);
+    res.writeHeader('content-disposition', contentDisposition(meta.disposition, meta.filename));
+    if (meta.size !== undefined) res.writeHeader('content-length', String(meta.size));
+    res.endWithoutBody();
+  });
+}
+
 /** Pipe `reply` into `res`; `onAbort` registers what to do when the client goes away. */
 export function writeStream(res: HttpResponse, reply: StreamReply, onAbort: (fn: () => void) => void): void {
   const { meta } = reply;
