@@ -88,6 +88,7 @@ function fail(ex: Exchange, err: unknown, log: Logger): void {
 
 /** Mount every route, then a catch-all 404 for anything else. */
 export function mountRoutes(app: TemplatedApp, routes: readonly AnyRoute[], ctx: RouteContext, opts: MountOptions): void {
+  // a WebSocket route's upgrade is mounted by http/ws.ts (before these); its handler answers a plain GET
   for (const route of routes) mountOne(app, route, ctx, opts);
   app.any('/*', (res, req) => {
     const ex = new Exchange(res, req.getMethod() === 'head');

@@ -50,6 +50,9 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   response: R;
   /** request headers the handler reads (lower-case names) */
   headers?: readonly string[];
+  /** a WebSocket (status 101, `response` = one frame): http/ws.ts mounts the upgrade, the
+   *  handler answers a plain GET */
+  upgrade?: true;
   /** an empty body counts as `{}` (e.g. the original's optional `{ reconnect: true }`) */
   optionalBody?: true;
   /** the body may be as large as a whole message upload, not just `--max-body` */

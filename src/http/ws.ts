@@ -159,10 +159,6 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
       open.delete(ws);
     },
   });
-  // a plain GET (no Upgrade header) gets told what to do instead of a 404
-  app.get('/v1/stream', (res) => {
-    new Exchange(res).error(new ApiError('UpgradeRequired', 'GET /v1/stream is a WebSocket: connect with a WebSocket client'), { upgrade: 'websocket' });
-  });
   return () => {
     for (const ws of [...open]) {
       const c = ws.getUserData();

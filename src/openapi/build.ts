@@ -38,7 +38,10 @@ function parameters(route: AnyRoute): ParameterObject[] {
 
 function operation(route: AnyRoute): OperationObject {
   const responses: NonNullable<OperationObject['responses']> = {
-    [String(route.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: plain(route.response) } } },
+    [String(route.status ?? 200)]: {
+      description: route.upgrade ? 'Switching Protocols: a WebSocket; each text frame is one of these, as JSON' : 'Success',
+      content: { 'application/json': { schema: plain(route.response) } },
+    },
   };
   const op: OperationObject = {
     summary: route.summary, tags: route.tags,
