@@ -14,6 +14,9 @@ import { eventually } from './helpers/api.js';
 import { startSmtp, type SmtpSink } from './helpers/smtp.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { Conformance } from './helpers/original-api.js';
+import { Compile } from 'typebox/compile';
+import { EVENT_DATA } from '../src/schemas/event-data.js';
+import type { EventName } from '../src/events/types.js';
 
 const A = 'example';
 const VIA_AUTH_SERVER = 'example-auth-server';
@@ -241,6 +244,19 @@ test('GET /swagger.json: a document with every path of the original', async () =
   assert.equal(res.status, 200);
   const doc = await res.json() as { paths: Record<string, Record<string, unknown>> };
   for (const op of c.api.operations) assert.ok(doc.paths[op.path]?.[op.method.toLowerCase()], `${op.method} ${op.path} is in /swagger.json`);
+});
+
+test('every event logged meanwhile has the data its schema (and the webhooks section) declares', async () => {
+  const res = await fetch(`${server.url}/v1/events?since=0&limit=1000`);
+  const { events } = await res.json() as { events: { event: EventName; data: unknown }[] };
+  const kinds = new Set(events.map((e) => e.event));
+  for (const kind of ['messageNew', 'messageDeleted', 'messageUpdated', 'accountAdded', 'authenticationSuccess', 'authenticationError', 'messageSent'] as const) {
+    assert.ok(kinds.has(kind), `no ${kind} was logged`);
+  }
+  for (const e of events) {
+    const check = Compile(EVENT_DATA[e.event]);
+    assert.ok(check.Check(e.data), `${e.event}: ${JSON.stringify([...check.Errors(e.data)].slice(0, 3))} in ${JSON.stringify(e.data).slice(0, 300)}`);
+  }
 });
 
 test('delete the accounts; every operation and every declared field was exercised', async () => {

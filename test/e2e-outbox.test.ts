@@ -11,6 +11,8 @@ import { startServer, removeDir, type RunningServer } from './helpers/server.js'
 import { api, eventually } from './helpers/api.js';
 import { startSmtp, type DataVerdict, type SmtpSink } from './helpers/smtp.js';
 import { openStream, type StreamClient, type Payload } from './helpers/stream.js';
+import { Compile } from 'typebox/compile';
+import { EVENT_DATA } from '../src/schemas/event-data.js';
 
 let dovecot: Dovecot;
 let smtp: SmtpSink;
@@ -219,4 +221,13 @@ test('kill -9 after the answer and before the send: sent once after restart; no 
   }
   for (const needle of [secret, 'privy-recipient@example.org']) assert.deepEqual(await filesWith(first.dataDir, needle), [], `no trace of "${needle}"`);
   await removeDir(first.dataDir);
+});
+
+test('every sending event on the stream has the data its schema (and the webhooks section) declares', () => {
+  const sending = stream.events.filter((e) => e.event === 'messageSent' || e.event === 'messageDeliveryError' || e.event === 'messageFailed');
+  assert.deepEqual([...new Set(sending.map((e) => e.event))].sort(), ['messageDeliveryError', 'messageFailed', 'messageSent']);
+  for (const e of sending) {
+    const check = Compile(EVENT_DATA[e.event as 'messageSent']);
+    assert.ok(check.Check(e.data), `${e.event}: ${JSON.stringify([...check.Errors(e.data)].slice(0, 3))}`);
+  }
 });

@@ -9,6 +9,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { routes } from '../src/http/routes/index.js';
 import { buildOpenApi } from '../src/openapi/build.js';
 import { DOCUMENT_PATH, documentText } from '../src/openapi/write.js';
+import { EVENT_NAMES } from '../src/events/types.js';
 
 const doc = buildOpenApi(routes, '0.0.0-test');
 
@@ -67,4 +68,15 @@ test('shared shapes are named components, referred to rather than repeated', () 
   for (const name of ['Error', 'MessageEntry', 'AccountView', 'EventPayload', 'SearchCriteria']) assert.ok(doc.components?.schemas?.[name], name);
   const list = doc.paths?.['/v1/account/{account}/messages']?.get?.responses?.['200'] as { content: Record<string, { schema: unknown }> };
   assert.deepEqual(list.content['application/json']!.schema, { $ref: '#/components/schemas/MessageList' });
+});
+
+test('every event type is a webhook of the document, its data a named component', () => {
+  for (const event of EVENT_NAMES) {
+    const body = doc.webhooks?.[event]?.post?.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> } | undefined;
+    assert.ok(body, `webhook ${event}`);
+    const { properties } = body.content['application/json']!.schema;
+    assert.deepEqual(properties['event'], { type: 'string', const: event });
+    const ref = (properties['data'] as { $ref?: string }).$ref ?? '';
+    assert.ok(doc.components?.schemas?.[ref.replace('#/components/schemas/', '')], `${event} data is a component: ${ref}`);
+  }
 });

@@ -8,6 +8,7 @@ import type { SecretBox } from '../store/crypto.js';
 import { classifyConnectError } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
 import { ApiError } from '../errors.js';
+import { newEvent, type EventData } from '../schemas/event-data.js';
 import { settleWithin } from '../lib/settle.js';
 import type { EventName, StoredEvent } from '../events/types.js';
 import { AccountSync, type SweepOptions } from '../sync/account-sync.js';
@@ -184,9 +185,9 @@ export class AccountActor {
   }
 
   /** Append an account event (state changes carry no other state to commit with them). */
-  #emit(event: EventName, data: Record<string, unknown>): void {
+  #emit<K extends EventName>(event: K, data: EventData<K>): void {
     const { stores, published } = this.#deps.sync;
-    stores.events.append([{ account: this.#record.account, path: null, event, data }])
+    stores.events.append([newEvent(this.#record.account, null, event, data)])
       .then(published, (err: Error) => this.#log.error({ err: err.message, event }, 'could not store an event'));
   }
 

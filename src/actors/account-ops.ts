@@ -1,6 +1,7 @@
 // The ops about an account itself: register, read, update, delete, reconnect. Settings
 // changes of one account run one at a time; state and the events they cause commit together.
 import { accountNotFound } from '../errors.js';
+import { newEvent } from '../schemas/event-data.js';
 import type { NewEvent } from '../events/types.js';
 import type { AccountHandlers } from '../protocol/ops.js';
 import type { AccountStore } from '../store/accounts.js';
@@ -41,7 +42,7 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
       const record = toRecord({ ...input, account }, secrets, existing?.created, now);
       await host.commit(() => {
         store.putSync(record);
-        return existing ? [] : [{ account, path: null, event: 'accountAdded', data: { account } }];
+        return existing ? [] : [newEvent(account, null, 'accountAdded', { account })];
       });
       const actor = host.actor(account);
       if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
@@ -72,7 +73,7 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
         host.store.removeSync(account);
         // its folder state goes, and its queued mail is never sent (its settings are gone)
         host.clearSync(account);
-        return [{ account, path: null, event: 'accountDeleted', data: { account } }];
+        return [newEvent(account, null, 'accountDeleted', { account })];
       });
       return { account, deleted: true };
     }),

@@ -6,6 +6,7 @@ import type { TSchema } from 'typebox';
 import { CODES, type ErrorCode } from '../errors.js';
 import type { AnyRoute } from '../http/route.js';
 import { COMPONENTS } from './components.js';
+import { webhookItems } from './webhooks.js';
 
 /** A TypeBox schema as plain JSON Schema (TypeBox's symbol keys dropped). */
 function plain(schema: TSchema): SchemaObject {
@@ -84,5 +85,6 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Open
     byPath.set(route.path, item);
   }
   for (const [path, item] of byPath) builder.addPath(path, withRefs(item, names) as Record<string, OperationObject>);
+  for (const [event, item] of webhookItems(plain)) builder.addWebhook(event, withRefs(item, names) as Record<string, OperationObject>);
   return builder.getSpec();
 }

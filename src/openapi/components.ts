@@ -4,6 +4,7 @@ import type { TSchema } from 'typebox';
 import { AccountInput, AccountList, AccountPatch, AccountSummary, AccountView, Counters, LastError } from '../schemas/account.js';
 import { ComposeAddress, ComposeAttachment } from '../schemas/compose.js';
 import { EventPayload, EventsPage } from '../schemas/events.js';
+import { AccountData, EVENT_DATA, FolderData, MessageNewData, ProblemData } from '../schemas/event-data.js';
 import { MailboxEntry, MailboxList } from '../schemas/mailbox.js';
 import { Address, AttachmentEntry, MessageDetail, MessageEntry, MessageList, TextContent, TextInfo } from '../schemas/message.js';
 import { SearchCriteria, SearchLevels, SearchOrAll } from '../schemas/search.js';
@@ -26,5 +27,10 @@ export const COMPONENTS: [string, TSchema][] = [
   ['AccountSummary', AccountSummary], ['AccountList', AccountList], ['AccountView', AccountView],
   ['VerifyInput', VerifyInput], ['VerifyResult', VerifyResult],
   ['EventPayload', EventPayload], ['EventsPage', EventsPage], ['DeadLetter', DeadLetter],
+  // what each event's data holds (the webhooks section); shared shapes under one name
+  ['MessageNewData', MessageNewData], ['MessageDeletedData', EVENT_DATA.messageDeleted], ['MessageUpdatedData', EVENT_DATA.messageUpdated],
+  ['FolderData', FolderData], ['MailboxResetData', EVENT_DATA.mailboxReset], ['ProblemData', ProblemData],
+  ['AuthenticationSuccessData', EVENT_DATA.authenticationSuccess], ['AccountData', AccountData],
+  ['MessageSentData', EVENT_DATA.messageSent], ['MessageDeliveryErrorData', EVENT_DATA.messageDeliveryError], ['MessageFailedData', EVENT_DATA.messageFailed],
   ['SettingsPatch', SettingsPatch], ['SettingsView', SettingsView],
 ];

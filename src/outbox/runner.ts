@@ -9,6 +9,9 @@ import type { Logger } from '../log.js';
 import type { Refused, SmtpOutcome } from '../smtp/send.js';
 import type { SecretBox } from '../store/crypto.js';
 import { openMeta, sealMeta, type OutboxMeta, type OutboxRecord, type OutboxStore } from '../store/outbox.js';
+import { newEvent, type EventData } from '../schemas/event-data.js';
+
+type SendingEvent = 'messageSent' | 'messageDeliveryError' | 'messageFailed';
 
 export interface OutboxPolicy {
   /** transient failures are retried this long after the submission was due, ms */
@@ -136,8 +139,8 @@ export class OutboxRunner {
     return 'pick';
   }
 
-  #ev(r: OutboxRecord, event: NewEvent['event'], data: Record<string, unknown>): NewEvent {
-    return { account: r.account, path: null, event, data: { queueId: r.queueId, messageId: r.messageId, ...data } };
+  #ev<K extends SendingEvent>(r: OutboxRecord, event: K, data: Omit<EventData<K>, 'queueId' | 'messageId'>): NewEvent {
+    return newEvent(r.account, null, event, { queueId: r.queueId, messageId: r.messageId, ...data } as EventData<K>);
   }
 
   async #record(r: OutboxRecord, outcome: SmtpOutcome): Promise<void> {
@@ -193,7 +196,7 @@ export class OutboxRunner {
     const record: OutboxRecord = {
       ...r, queueId: newQueueId(), state: 'retrying', attempts: r.attempts + 1, nextAttempt, meta: sealedMeta, partial: true,
     };
-    const events = [this.#ev(record, 'messageDeliveryError', { error: later[0]!.error, responseCode: later[0]!.responseCode, recipients: envelope.to, attempt: record.attempts, nextAttempt: new Date(nextAttempt).toISOString(), retryOf: r.queueId })];
+    const events = [this.#ev(record, 'messageDeliveryError', { error: later[0]!.error, ...(later[0]!.responseCode ? { responseCode: later[0]!.responseCode } : {}), recipients: envelope.to, attempt: record.attempts, nextAttempt: new Date(nextAttempt).toISOString(), retryOf: r.queueId })];
     return { record, events };
   }
 }

@@ -10,6 +10,7 @@ import { Coalescer } from './coalesce.js';
 import { syncFolder, type FolderHints } from './folder-sync.js';
 import { commit, type SyncContext } from './stores.js';
 import type { FoundLater } from '../store/mailboxes.js';
+import { newEvent } from '../schemas/event-data.js';
 
 export interface SweepOptions {
   /** how often a quiet folder is checked, ms */
@@ -191,7 +192,7 @@ export class AccountSync {
         if (names.has(path)) continue;
         stores.uids.clearFolderSync(account, record.id);
         stores.mailboxes.removeFolderSync(account, path);
-        events.push({ account, path, event: 'mailboxDeleted', data: { path, mailboxId: record.id } });
+        events.push(newEvent(account, path, 'mailboxDeleted', { path, mailboxId: record.id }));
       }
       for (const m of fresh) {
         // found later: its recent mail is new to whoever reads the events (folder-sync firstLook)
@@ -199,7 +200,7 @@ export class AccountSync {
         const outsideBefore = known.get(m.path)?.outside === true;
         const quiet = firstSync || outsideBefore;
         stores.mailboxes.setStateSync(account, m.path, ids.get(m.path)!, undefined, outsideBefore ? undefined : firstSync ? first : later);
-        if (!quiet) events.push({ account, path: m.path, event: 'mailboxNew', data: { path: m.path, mailboxId: ids.get(m.path)!, ...(m.specialUse ? { specialUse: m.specialUse } : {}) } });
+        if (!quiet) events.push(newEvent(account, m.path, 'mailboxNew', { path: m.path, mailboxId: ids.get(m.path)!, ...(m.specialUse ? { specialUse: m.specialUse } : {}) }));
       }
       return stores.events.appendSync(events);
     });

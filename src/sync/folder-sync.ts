@@ -12,6 +12,8 @@ import { diffSorted, type FolderDiff, type UidFlags } from './diff.js';
 import { encodeFlags, flagChanges, sameFlags, type StoredFlags } from '../store/flags.js';
 import { commit, type SyncContext } from './stores.js';
 import { isAnnounced, searchSince } from './notify-from.js';
+import { newEvent } from '../schemas/event-data.js';
+import type { MessageEntry } from '../schemas/message.js';
 
 /** New messages are announced in commits of this many, so a burst is durable piecemeal. */
 const NEW_CHUNK = 200;
@@ -120,7 +122,7 @@ async function changesSince(ctx: SyncContext, client: ImapFlow, id: number, stat
   return { diff, seen };
 }
 
-interface Fetched { entry: Record<string, unknown>; internalDate: Date | string | undefined }
+interface Fetched { entry: MessageEntry; internalDate: Date | string | undefined }
 
 async function entries(client: ImapFlow, uids: number[], mailbox: number): Promise<Map<number, Fetched>> {
   const out = new Map<number, Fetched>();
@@ -128,14 +130,13 @@ async function entries(client: ImapFlow, uids: number[], mailbox: number): Promi
   for await (const m of client.fetch(uids.join(','), ENTRY_QUERY, { uid: true })) fetched.push(m);
   // messageNew carries the folder's special use as the list entries do
   const opts = { specialUse: client.mailbox ? folderSpecialUse(client.mailbox) : null };
-  for (const m of fetched) out.set(m.uid, { entry: toEntry(m, mailbox, opts).entry as unknown as Record<string, unknown>, internalDate: m.internalDate });
+  for (const m of fetched) out.set(m.uid, { entry: toEntry(m, mailbox, opts).entry, internalDate: m.internalDate });
   return out;
 }
 
 /** Record `diff` as state changes and events: new messages first, in committed chunks. */
 async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null, from = ctx.notifyFrom()): Promise<void> {
   const { account, stores } = ctx;
-  const ev = (event: NewEvent['event'], data: Record<string, unknown>): NewEvent => ({ account, path, event, data });
   const added = diff.added.sort((a, b) => a.uid - b.uid);
   for (let i = 0; i < added.length; i += NEW_CHUNK) {
     const chunk = added.slice(i, i + NEW_CHUNK);
@@ -146,7 +147,7 @@ async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: numbe
         const fetched = details.get(m.uid);
         if (!fetched) continue; // expunged meanwhile: never announced, never stored
         stores.uids.putSync(account, id, m.uid, m.flags);
-        if (isAnnounced(fetched.internalDate, from)) events.push(ev('messageNew', fetched.entry));
+        if (isAnnounced(fetched.internalDate, from)) events.push(newEvent(account, path, 'messageNew', fetched.entry));
       }
       return stores.events.appendSync(events);
     });
@@ -156,15 +157,13 @@ async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: numbe
     const events: NewEvent[] = [];
     for (const uid of diff.removed.sort((a, b) => a - b)) {
       stores.uids.removeSync(account, id, uid);
-      events.push(ev('messageDeleted', { id: encodeMessageId({ mailbox: id, uid }), uid }));
+      events.push(newEvent(account, path, 'messageDeleted', { id: encodeMessageId({ mailbox: id, uid }), uid }));
     }
     for (const c of diff.changed) {
       stores.uids.putSync(account, id, c.uid, c.after);
       const { added: plus, removed: minus } = flagChanges(c.before, c.after);
-      const flags: Record<string, string[]> = {};
-      if (plus.length) flags.added = plus;
-      if (minus.length) flags.removed = minus;
-      events.push(ev('messageUpdated', { id: encodeMessageId({ mailbox: id, uid: c.uid }), uid: c.uid, changes: { flags } }));
+      const flags = { ...(plus.length ? { added: plus } : {}), ...(minus.length ? { removed: minus } : {}) };
+      events.push(newEvent(account, path, 'messageUpdated', { id: encodeMessageId({ mailbox: id, uid: c.uid }), uid: c.uid, changes: { flags } }));
     }
     const changed = events.length > 0 || added.length > 0;
     const prev = stores.mailboxes.get(account, path)?.sync?.changedAt ?? 0;
@@ -186,7 +185,7 @@ export async function syncFolder(ctx: SyncContext, client: ImapFlow, path: strin
     return announce(ctx, client, path, id, held);
   }
   if (state.uidValidity !== Number(mb.uidValidity)) {
-    const reset: NewEvent = { account, path, event: 'mailboxReset', data: { uidValidity: String(mb.uidValidity), previousUidValidity: String(state.uidValidity) } };
+    const reset = newEvent(account, path, 'mailboxReset', { uidValidity: String(mb.uidValidity), previousUidValidity: String(state.uidValidity) });
     const { id: renumbered, held } = await baseline(ctx, client, path, id, reset);
     return announce(ctx, client, path, renumbered, held);
   }

@@ -3,6 +3,7 @@
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../../schemas/mailbox.js';
 import { isSelectable, specialUseOf } from '../../imap/special-use.js';
 import { validationError } from '../../errors.js';
+import { newEvent } from '../../schemas/event-data.js';
 import type { OpContext } from './context.js';
 
 export async function listMailboxes(ctx: OpContext): Promise<{ mailboxes: MailboxEntry[] }> {
@@ -52,8 +53,8 @@ export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: s
   // Ids stay with the renamed folders (message ids keep working); consumers learn of the
   // rename as of one made elsewhere: the old paths go, the new ones come.
   await ctx.commit(() => ctx.mailboxes.renameSync(account, res.path, res.newPath, res.delimiter).flatMap(({ from, to, id, tracked }) => (tracked ? [
-    { account, path: from, event: 'mailboxDeleted' as const, data: { path: from, mailboxId: id } },
-    { account, path: to, event: 'mailboxNew' as const, data: { path: to, mailboxId: id, ...(from === res.path && res.specialUse ? { specialUse: res.specialUse } : {}) } },
+    newEvent(account, from, 'mailboxDeleted', { path: from, mailboxId: id }),
+    newEvent(account, to, 'mailboxNew', { path: to, mailboxId: id, ...(from === res.path && res.specialUse ? { specialUse: res.specialUse } : {}) }),
   ] : [])));
   return { path: res.path, newPath: res.newPath, renamed: true };
 }

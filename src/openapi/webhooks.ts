@@ -1,0 +1,39 @@
+// The webhooks section of the API document: one entry per event type, its payload built from
+// the event-data schema the code that logs the event is typed by, and how to check a request.
+import type { OperationObject, SchemaObject } from 'openapi3-ts/oas31';
+import type { TSchema } from 'typebox';
+import { EVENT_NAMES } from '../events/types.js';
+import { EVENT_DATA } from '../schemas/event-data.js';
+import { EventPayload } from '../schemas/events.js';
+
+const DELIVERY = [
+  'POSTed to the `webhooks` URL of the settings, in order per account, at least once (retried with backoff for',
+  '`--event-retention`, then parked as a dead letter). Answer 2xx within 10 s. With a signing `secret`, the header',
+  '`x-imapapi-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` signs it: recompute it',
+  'over the raw body, compare in constant time, and refuse old timestamps. The same payload is a frame of',
+  '`/v1/stream` and an item of `GET /v1/events`.',
+].join(' ');
+
+const header = (name: string, description: string, required = true) => ({ name, in: 'header' as const, required, description, schema: { type: 'string' as const } });
+
+/** [event name, path item] for every event type; `plain` turns a TypeBox schema into JSON Schema. */
+export function webhookItems(plain: (s: TSchema) => SchemaObject): [string, Record<string, OperationObject>][] {
+  const base = plain(EventPayload);
+  return EVENT_NAMES.map((event) => {
+    const payload: SchemaObject = {
+      ...base,
+      properties: { ...base.properties, event: { type: 'string', const: event }, data: plain(EVENT_DATA[event]) },
+    };
+    const post: OperationObject = {
+      summary: `${event} event`, description: DELIVERY, tags: ['Webhooks'],
+      parameters: [
+        header('x-imapapi-event-id', 'The event id (increasing)'), header('x-imapapi-event', 'The event name'),
+        header('x-imapapi-account', 'The account id, percent-encoded when not plain ASCII', false),
+        header('x-imapapi-signature', 'Present when a signing secret is set', false),
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: payload } } },
+      responses: { 200: { description: 'Delivered (any 2xx)' } },
+    };
+    return [event, { post }];
+  });
+}
