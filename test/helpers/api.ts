@@ -1,4 +1,6 @@
-// A small JSON client for the tests: one call, status and parsed body back.
+// A small JSON client for the tests: one call, status and parsed body back; every answer is
+// checked against the schema its route declares (helpers/route-schemas.ts).
+import { answerProblems } from './route-schemas.js';
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -16,6 +18,8 @@ export async function api<T = any>(base: string, method: string, path: string, b
   const text = await res.text();
   let parsed: unknown = text;
   try { parsed = JSON.parse(text); } catch { /* keep text */ }
+  const problems = answerProblems(method, path, res.status, parsed);
+  if (problems.length) throw new Error(`${method} ${path} → ${res.status} does not match its route's schema: ${problems.join('; ')}`);
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
