@@ -117,4 +117,7 @@ test('an unknown asset is the JSON 404 error body', async () => {
     const body = await res.json() as Record<string, unknown>;
     assert.deepEqual({ ...body, message: undefined }, { error: 'Not Found', statusCode: 404, code: 'RouteNotFound', message: undefined }, path);
   }
+  const head = await fetch(`${server.url}/docs/assets/nope.js`, { method: 'HEAD' });
+  assert.equal(head.status, 404);
+  assert.equal((await head.arrayBuffer()).byteLength, 0, 'a HEAD gets no body, not even the error');
 });

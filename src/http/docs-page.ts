@@ -68,10 +68,12 @@ export function loadDocsPage(): { page: StaticFile; init: StaticFile; assets: Ma
   return { page: html, init, assets };
 }
 
-/** Mount /docs, /docs/init.js and /docs/assets/<file> on the app. */
+/** Mount /docs, /docs/init.js and /docs/assets/<file> on the app. The ~2 MB of Swagger UI are
+ *  read on the first request, not at start-up: a server whose docs nobody opens never holds them. */
 export function mountDocs(app: TemplatedApp): void {
-  const docs = loadDocsPage();
-  mountFile(app, ['/docs', '/docs/'], docs.page);
-  mountFile(app, ['/docs/init.js'], docs.init);
-  mountDir(app, '/docs/assets', docs.assets);
+  let docs: ReturnType<typeof loadDocsPage> | undefined;
+  const loaded = () => (docs ??= loadDocsPage());
+  mountFile(app, ['/docs', '/docs/'], () => loaded().page);
+  mountFile(app, ['/docs/init.js'], () => loaded().init);
+  mountDir(app, '/docs/assets', () => loaded().assets);
 }

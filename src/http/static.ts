@@ -70,25 +70,31 @@ function write(res: HttpResponse, file: StaticFile, ifNoneMatch: string, head: b
 
 function handler(lookup: (req: HttpRequest) => StaticFile | undefined, head: boolean) {
   return (res: HttpResponse, req: HttpRequest) => {
-    // uWS invalidates req on return; read everything first
-    const file = lookup(req);
+    // uWS invalidates req on return; read everything first. A file read on first use may fail
+    // (a package missing from node_modules): a 500 for this request, never a thrown uWS callback
+    let file: StaticFile | undefined;
+    try {
+      file = lookup(req);
+    } catch (err) {
+      return new Exchange(res, head).error(err);
+    }
     const ifNoneMatch = req.getHeader('if-none-match');
     if (file) return write(res, file, ifNoneMatch, head);
-    new Exchange(res).error(new ApiError('RouteNotFound', `No file ${req.getUrl()}`));
+    new Exchange(res, head).error(new ApiError('RouteNotFound', `No file ${req.getUrl()}`));
   };
 }
 
-/** Serve one file at each of `paths` (GET and HEAD). */
-export function mountFile(app: TemplatedApp, paths: readonly string[], file: StaticFile): void {
+/** Serve one file at each of `paths` (GET and HEAD); `file` is asked for at each request. */
+export function mountFile(app: TemplatedApp, paths: readonly string[], file: () => StaticFile): void {
   for (const path of paths) {
-    app.get(path, handler(() => file, false));
-    app.head(path, handler(() => file, true));
+    app.get(path, handler(file, false));
+    app.head(path, handler(file, true));
   }
 }
 
 /** Serve `files` by name under `prefix` (`/docs/assets` → `/docs/assets/<name>`); other names get the JSON 404. */
-export function mountDir(app: TemplatedApp, prefix: string, files: ReadonlyMap<string, StaticFile>): void {
-  const lookup = (req: HttpRequest) => files.get(req.getParameter(0) ?? '');
+export function mountDir(app: TemplatedApp, prefix: string, files: () => ReadonlyMap<string, StaticFile>): void {
+  const lookup = (req: HttpRequest) => files().get(req.getParameter(0) ?? '');
   app.get(`${prefix}/:file`, handler(lookup, false));
   app.head(`${prefix}/:file`, handler(lookup, true));
 }
