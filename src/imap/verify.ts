@@ -3,7 +3,7 @@
 import type { ImapFlow, ListResponse } from 'imapflow';
 import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifiedMailbox, VerifyOutcome } from '../schemas/verify.js';
-import { silentHint } from '../lib/tls-hint.js';
+import { silentServer } from '../lib/tls-hint.js';
 import { settleWithin } from '../lib/settle.js';
 import { withoutSecret } from '../lib/without-secret.js';
 import { classifyConnectError } from './classify.js';
@@ -19,7 +19,7 @@ export interface ImapVerified {
 
 /** The answer when the server did not finish within the budget. */
 export const timedOut = (what: string, ms: number, secure: boolean): VerifyOutcome => ({
-  success: false, code: 'ETIMEDOUT', error: `No answer from the ${what} server within ${Math.round(ms / 100) / 10} s${silentHint(secure)}`,
+  success: false, code: 'ETIMEDOUT', error: silentServer(what, ms, secure),
 });
 
 function toMailbox(m: ListResponse): VerifiedMailbox {

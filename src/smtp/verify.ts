@@ -3,7 +3,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import type { Credentials, ServerSettings } from '../schemas/account.js';
 import type { VerifyOutcome } from '../schemas/verify.js';
-import { silentHint, tlsHint } from '../lib/tls-hint.js';
+import { silentServer, tlsHint } from '../lib/tls-hint.js';
 import { withoutSecret } from '../lib/without-secret.js';
 import { loginOf } from './send.js';
 
@@ -45,9 +45,7 @@ export function verifySmtp(s: ServerSettings, creds: Credentials, opts: { timeou
       resolve(outcome);
     };
     // nodemailer reports a broken connection as an event and never calls the waiting command back
-    const timer = setTimeout(() => finish({
-      success: false, code: 'ETIMEDOUT', error: `No answer from the SMTP server within ${opts.timeoutMs / 1000} s${silentHint(s.secure === true)}`,
-    }), opts.timeoutMs);
+    const timer = setTimeout(() => finish({ success: false, code: 'ETIMEDOUT', error: silentServer('SMTP', opts.timeoutMs, s.secure === true) }), opts.timeoutMs);
     conn.once('error', (err: SMTPConnection.SMTPError) => finish(outcomeOf(err, secret)));
     conn.once('end', () => finish({ success: false, error: 'Connection closed unexpectedly', code: 'ECONNECTION' }));
     conn.connect(() => {
