@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Dovecot is the real IMAP server the tests start; openssl makes its TLS certificate.
+# Dovecot is the real IMAP server the tests start; openssl makes its TLS certificate;
+# chromium is the browser the admin and docs page tests drive (through playwright-core).
 missing=()
 [[ -x /usr/sbin/dovecot ]] || command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]} from Debian" >&2
   SUDO=""

@@ -98,7 +98,8 @@ export class AccountActor {
   }
 
   summary(): AccountSummary {
-    const summary: AccountSummary = { account: this.#record.account, name: this.#record.name ?? '', state: this.#state };
+    const r = this.#record;
+    const summary: AccountSummary = { account: r.account, name: r.name ?? '', state: this.#state, disabled: r.disabled ?? false, counters: { ...this.#counters } };
     if (this.#lastError) summary.lastError = lastErrorView(this.#lastError);
     if (this.#syncTime) summary.syncTime = this.#syncTime;
     return summary;
@@ -110,7 +111,6 @@ export class AccountActor {
       ...this.summary(),
       imap: publicServer(r.imap),
       ...(r.smtp ? { smtp: publicServer(r.smtp) } : {}),
-      disabled: r.disabled ?? false,
       ...(r.email !== undefined ? { email: r.email } : {}),
       ...(r.copy !== undefined ? { copy: r.copy } : {}),
       ...(r.path !== undefined ? { path: r.path } : {}),
@@ -118,7 +118,6 @@ export class AccountActor {
       ...(r.oauth2 ? { oauth2: r.oauth2 } : {}),
       created: r.created,
       updated: r.updated,
-      counters: { ...this.#counters },
     };
   }
 

@@ -3,6 +3,7 @@
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../log.js';
 import { listenError } from './listen-error.js';
+import { mountAdmin } from './admin-page.js';
 import { mountDocs } from './docs-page.js';
 import { mountRoutes } from './mount.js';
 import { mountStream, type StreamOptions } from './ws.js';
@@ -51,6 +52,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
   const closeStreams = mountStream(app, opts.ctx.events, opts.stream, opts.ctx.content);
   mountDocs(app);
+  mountAdmin(app);
   mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log });
   return new Promise((resolve, reject) => {
     listenExclusive(app, opts.host, opts.port, (socket) => {

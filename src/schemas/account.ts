@@ -132,15 +132,22 @@ export const Counters = Type.Object({
 });
 export type Counters = Static<typeof Counters>;
 
-export const AccountView = Type.Object({
+/** One row of the account list: who, how it is doing, and its counters (for dashboards). */
+export const AccountSummary = Type.Object({
   account: Type.String(),
   name: Type.String(),
   state: AccountStateSchema,
   lastError: Type.Optional(LastError),
   syncTime: Type.Optional(Type.String({ format: 'date-time', description: 'End of the last completed sync since start-up; absent before the first' })),
+  disabled: Type.Boolean(),
+  counters: Counters,
+});
+export type AccountSummary = Static<typeof AccountSummary>;
+
+export const AccountView = Type.Object({
+  ...AccountSummary.properties,
   imap: PublicServer,
   smtp: Type.Optional(PublicServer),
-  disabled: Type.Boolean(),
   email: Type.Optional(Type.String()),
   copy: Type.Optional(Type.Boolean()),
   path: Type.Optional(Type.String()),
@@ -148,18 +155,8 @@ export const AccountView = Type.Object({
   oauth2: Type.Optional(Oauth2),
   created: Type.String({ format: 'date-time' }),
   updated: Type.String({ format: 'date-time' }),
-  counters: Counters,
 });
 export type AccountView = Static<typeof AccountView>;
-
-export const AccountSummary = Type.Object({
-  account: Type.String(),
-  name: Type.String(),
-  state: AccountStateSchema,
-  lastError: Type.Optional(LastError),
-  syncTime: AccountView.properties.syncTime,
-});
-export type AccountSummary = Static<typeof AccountSummary>;
 
 export const AccountList = Type.Object({ ...Paged, accounts: Type.Array(AccountSummary) });
 export const AccountListQuery = Type.Object({

@@ -1,0 +1,45 @@
+// One account's folders with their counts, under the account list; counts are fetched again
+// when the stream reports a change in that account (coalesced), not on a timer.
+import { api, path } from './api.js';
+import { fill, h, status } from './dom.js';
+
+const REFRESH_DELAY = 500;
+const FOLDER_EVENTS = new Set(['messageNew', 'messageDeleted', 'messageUpdated', 'mailboxNew', 'mailboxDeleted', 'mailboxReset']);
+
+/** Sub-folders indented by depth (through CSSOM: the page's CSP refuses style attributes). */
+function indented(td, m) {
+  td.style.paddingLeft = `${0.6 + (m.delimiter ? m.path.split(m.delimiter).length - 1 : 0)}em`;
+  return td;
+}
+
+export function foldersPanel(account, close) {
+  const note = h('p', { class: 'status', role: 'status' });
+  const body = h('tbody');
+  const el = h('div', { class: 'card folders', 'data-account': account },
+    h('div', { class: 'card-head' }, h('h3', {}, `Folders of ${account}`), h('button', { onclick: close }, 'Close')),
+    h('table', {}, h('thead', {}, h('tr', {}, ['Folder', 'Special use', 'Messages', 'Unseen', 'Subscribed'].map((t) => h('th', {}, t)))), body),
+    note);
+  let timer = null;
+
+  async function load() {
+    try {
+      const { mailboxes } = await api('GET', path`/v1/account/${account}/mailboxes`);
+      fill(body, mailboxes.map((m) => h('tr', { 'data-path': m.path },
+        indented(h('td', {}, m.name || m.path), m),
+        h('td', {}, m.specialUse ?? ''), h('td', { class: 'num' }, m.messages), h('td', { class: 'num' }, m.unseen ?? ''),
+        h('td', {}, m.subscribed ? 'yes' : 'no'))));
+      status(note, '');
+    } catch (err) {
+      status(note, `Could not list folders: ${err.message}`, false);
+    }
+  }
+
+  load();
+  return {
+    el,
+    changed(event) {
+      if (!FOLDER_EVENTS.has(event.event) || timer) return;
+      timer = setTimeout(() => { timer = null; load(); }, REFRESH_DELAY);
+    },
+  };
+}

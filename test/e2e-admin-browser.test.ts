@@ -1,0 +1,170 @@
+// The admin page and the docs page in a real browser (Debian chromium, headless, through
+// playwright-core) against the built server, the test Dovecot and a webhook receiver: what a
+// new user does first, with no console error and no request to another host.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, eventually } from './helpers/api.js';
+import { openBrowser, type BrowserSession } from './helpers/browser.js';
+import { startDovecot, type Dovecot } from './helpers/dovecot.js';
+import { startReceiver, type Receiver } from './helpers/receiver.js';
+import { buildMessage, imapClient, seedSpec } from './helpers/seed.js';
+import { removeDir, startServer, type RunningServer } from './helpers/server.js';
+
+let dovecot: Dovecot;
+let receiver: Receiver;
+let server: RunningServer;
+let b: BrowserSession;
+const account = 'admin-ui-1';
+let user = '';
+
+before(async () => {
+  [dovecot, receiver] = await Promise.all([startDovecot(), startReceiver()]);
+  user = dovecot.user('admin');
+  server = await startServer({ shards: 2 });
+  b = await openBrowser();
+  await b.page.goto(`${server.url}/`);
+  await b.page.locator('#stream-status.stream-live').waitFor({ timeout: 10_000 });
+});
+after(async () => {
+  await b?.close();
+  await server?.stop();
+  if (server) await removeDir(server.dataDir);
+  await Promise.all([dovecot?.close(), receiver?.close()]);
+});
+
+const row = () => b.page.locator(`#account-list tr[data-account="${account}"]`);
+
+test('the page shows the server version and uptime and links the docs', async (t) => {
+  const { page } = b;
+  assert.equal(await page.title(), 'IMAP API');
+  const stats = (await api(server.url, 'GET', '/v1/stats')).body;
+  await page.locator('#server-version', { hasText: `v${stats.version}` }).waitFor();
+  assert.match(await page.locator('#server-uptime').innerText(), /^up \d+ (s|min)/);
+  assert.equal(await page.locator('header a[href="/docs"]').count(), 1);
+  t.diagnostic(`screenshots: ${b.shots}`);
+  await b.screenshot('start');
+});
+
+test('Settings: set the webhook URL, save, and the API returns it; a test webhook shows the receiver answer', async () => {
+  const { page } = b;
+  await page.click('#tabs a[data-tab=settings]');
+  const form = page.locator('#webhook-settings');
+  await form.locator('input[name=webhooks]').fill(receiver.url);
+  await form.locator('input[name=webhooksEnabled]').check();
+  await form.locator('button[type=submit]').click();
+  await page.locator('#settings-status.ok', { hasText: 'Saved' }).waitFor();
+  const settings = (await api(server.url, 'GET', '/v1/settings')).body;
+  assert.equal(settings.webhooks, receiver.url);
+  assert.equal(settings.webhooksEnabled, true);
+
+  receiver.respond = () => 202;
+  await form.locator('button[name=test]').click();
+  const result = page.locator('#webhook-test-result.ok', { hasText: 'HTTP 202' });
+  await result.waitFor();
+  assert.match(await result.innerText(), /Receiver: HTTP 202 in \d+ ms/);
+  assert.ok(receiver.requests.some((r) => JSON.parse(r.body.toString()).event === 'test'), 'the receiver got the test event');
+  receiver.respond = () => 200;
+  await b.screenshot('settings');
+});
+
+test('Accounts: verify and add an account against Dovecot; it reaches connected without a reload or a poll', async () => {
+  const { page } = b;
+  await page.click('#tabs a[data-tab=accounts]');
+  await page.evaluate(() => { (globalThis as unknown as { sameDocument: boolean }).sameDocument = true; });
+  const form = page.locator('#add-account');
+  await form.locator('input[name=account]').fill(account);
+  await form.locator('input[name=name]').fill('Admin UI test');
+  await form.locator('input[name=imapHost]').fill('127.0.0.1');
+  await form.locator('input[name=imapPort]').fill(String(dovecot.port));
+  await form.locator('input[name=imapSecure]').uncheck();
+  await form.locator('input[name=imapUser]').fill(user);
+  await form.locator('input[name=imapPass]').fill(dovecot.password);
+  await form.locator('button[name=verify]').click();
+  await form.locator('.verify-results li.ok', { hasText: 'IMAP: login works' }).waitFor();
+
+  await form.locator('button[type=submit]').click();
+  await row().locator('[data-state=connected]').waitFor({ timeout: 15_000 });
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload');
+  assert.equal((await api(server.url, 'GET', `/v1/account/${account}`)).body.state, 'connected');
+  await b.screenshot('account-connected');
+
+  // idle: the page follows the stream, so nothing is asked of the API while nothing happens
+  const before = b.requests.length;
+  await page.waitForTimeout(2500);
+  assert.deepEqual(b.requests.slice(before), [], 'no request while idle');
+});
+
+test('Accounts: the folders of the account with their counts', async () => {
+  const { page } = b;
+  await row().locator('button', { hasText: 'Folders' }).click();
+  const inbox = page.locator('#folders tr[data-path=INBOX]');
+  await inbox.waitFor();
+  assert.match(await inbox.innerText(), /INBOX/);
+});
+
+test('Events: a message APPENDed by another IMAP client shows its messageNew, JSON on click; folder counts follow', async () => {
+  const { page } = b;
+  const client = await imapClient({ host: '127.0.0.1', port: dovecot.port, user, pass: dovecot.password });
+  const subject = `Admin page ${Date.now()}`;
+  try {
+    await client.append('INBOX', await buildMessage({ ...seedSpec(1), subject }));
+  } finally {
+    await client.logout();
+  }
+  await page.locator('#folders tr[data-path=INBOX] td.num').first().filter({ hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+
+  await page.click('#tabs a[data-tab=events]');
+  const item = page.locator(`#event-list tr[data-event=messageNew]`).first();
+  await item.waitFor({ timeout: 10_000 });
+  await item.click();
+  const json = JSON.parse(await page.locator('#event-json').innerText());
+  assert.equal(json.event, 'messageNew');
+  assert.equal(json.account, account);
+  assert.equal(json.data.subject, subject);
+  await b.screenshot('events');
+
+  // filter by type hides it, by the account shows it again; pause holds new events
+  await page.selectOption('#events select[name=event]', 'mailboxNew');
+  assert.equal(await page.locator('#event-list tr[data-event=messageNew]').count(), 0);
+  await page.selectOption('#events select[name=event]', '');
+  await page.fill('#events input[name=account]', account);
+  assert.ok(await page.locator('#event-list tr[data-event=messageNew]').count() >= 1);
+});
+
+test('Accounts: disable, enable and delete (after a confirmation) from the list', async () => {
+  const { page } = b;
+  await page.click('#tabs a[data-tab=accounts]');
+  await row().locator('button', { hasText: 'Disable' }).click();
+  await row().locator('[data-state=disabled]').waitFor({ timeout: 10_000 });
+  await row().locator('button', { hasText: 'Enable' }).click();
+  await row().locator('[data-state=connected]').waitFor({ timeout: 15_000 });
+
+  await row().locator('button', { hasText: 'Delete' }).click();
+  await page.locator('#confirm button[value=cancel]').click();
+  assert.equal((await api(server.url, 'GET', `/v1/account/${account}`)).status, 200, 'cancel keeps it');
+  await row().locator('button', { hasText: 'Delete' }).click();
+  await page.locator('#confirm button[value=ok]').click();
+  await row().waitFor({ state: 'detached', timeout: 10_000 });
+  await eventually(async () => (await api(server.url, 'GET', `/v1/account/${account}`)).status === 404, 5000, 'deleted');
+});
+
+test('/docs: try-it-out runs a request against this server', async () => {
+  const docs = await b.context.newPage();
+  await docs.goto(`${server.url}/docs`);
+  const op = docs.locator('#operations-System-getHealth');
+  await op.locator('.opblock-summary').click();
+  // try-it-out is on from the start (tryItOutEnabled): the Execute button is there at once
+  await op.locator('button.execute').click();
+  const status = op.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor({ timeout: 10_000 });
+  assert.match(await status.innerText(), /^200/);
+  assert.match(await op.locator('.live-responses-table .microlight').first().innerText(), /"status": "ok"/);
+  await b.screenshot('docs-try-it-out', docs);
+  await docs.close();
+});
+
+test('no console error and no request to a host other than 127.0.0.1', () => {
+  assert.deepEqual(b.errors, []);
+  assert.deepEqual(b.foreign, []);
+  assert.ok(b.requests.length > 10, 'the pages were loaded');
+});
