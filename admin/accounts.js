@@ -6,12 +6,12 @@ import { accountForm } from './account-form.js';
 import { foldersPanel } from './folders.js';
 
 const PAGE_SIZE = 50;
-/** a row refetch waits this long for more changes to the same account */
+/** a page refetch waits this long for more changes */
 const REFRESH_DELAY = 300;
 
 export function accountsTab(root, stream) {
   const rows = new Map(); // account id → { summary, tr }
-  const pending = new Map(); // account id → timer of a row refetch
+  let pending = null; // timer of a coalesced page refetch
   let page = 0;
   let folders = null; // { account, panel }
   const note = h('p', { class: 'status', id: 'accounts-status', role: 'status' });
@@ -90,17 +90,11 @@ export function accountsTab(root, stream) {
     folders = null;
   }
 
-  /** Fetch one account again after a change (coalesced per account). */
+  /** Fetch the page again after a change to one of its accounts, once per burst of changes.
+   *  The list, not the account: it never answers 404 for one deleted meanwhile. */
   function refresh(account) {
-    if (!rows.has(account) || pending.has(account)) return;
-    pending.set(account, setTimeout(async () => {
-      pending.delete(account);
-      try {
-        replace(await api('GET', path`/v1/account/${account}`));
-      } catch {
-        load();
-      }
-    }, REFRESH_DELAY));
+    if (!rows.has(account) || pending) return;
+    pending = setTimeout(() => { pending = null; load(); }, REFRESH_DELAY);
   }
 
   function replace(a) {
@@ -122,6 +116,7 @@ export function accountsTab(root, stream) {
     refresh(frame.account); // counters and sync time come with the account itself
   });
   stream.on('event', (e) => {
+    if (e.event === 'accountDeleted' && folders?.account === e.account) closeFolders();
     if (e.event === 'accountAdded' || e.event === 'accountDeleted') return load();
     if (e.path === null) refresh(e.account);
     if (folders?.account === e.account) folders.panel.changed(e);

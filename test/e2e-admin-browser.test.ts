@@ -20,7 +20,8 @@ let user = '';
 before(async () => {
   [dovecot, receiver] = await Promise.all([startDovecot(), startReceiver()]);
   user = dovecot.user('admin');
-  server = await startServer({ shards: 2 });
+  // a short retention window, so an event the receiver refuses is parked within seconds
+  server = await startServer({ shards: 2, args: ['--event-retention', '3000'] });
   b = await openBrowser();
   await b.page.goto(`${server.url}/`);
   await b.page.locator('#stream-status.stream-live').waitFor({ timeout: 10_000 });
@@ -65,6 +66,27 @@ test('Settings: set the webhook URL, save, and the API returns it; a test webhoo
   assert.ok(receiver.requests.some((r) => JSON.parse(r.body.toString()).event === 'test'), 'the receiver got the test event');
   receiver.respond = () => 200;
   await b.screenshot('settings');
+});
+
+test('Settings: events the receiver refused are listed as dead letters and replayed from the page', async () => {
+  const { page } = b;
+  receiver.respond = (req) => (req.json?.account === 'admin-ui-parked' ? 500 : 200);
+  // an account on a closed port: accountAdded and connectError, both refused, then parked
+  const nowhere = { account: 'admin-ui-parked', imap: { host: '127.0.0.1', port: 1, secure: false, auth: { user: 'u', pass: 'p' } } };
+  assert.equal((await api(server.url, 'POST', '/v1/account', nowhere)).status, 200);
+  await eventually(async () => (await api(server.url, 'GET', '/v1/webhooks/failed?account=admin-ui-parked')).body.total === 2, 15_000, 'two parked events');
+  const list = page.locator('#dead-letters');
+  await list.locator('button', { hasText: 'Refresh' }).click();
+  await list.locator('tbody tr', { hasText: 'admin-ui-parked' }).nth(1).waitFor();
+  assert.match(await list.innerText(), /HTTP 500/);
+  await b.screenshot('dead-letters');
+
+  receiver.respond = () => 200;
+  await list.locator('button', { hasText: 'Replay all' }).click();
+  await page.locator('#dead-letter-status.ok', { hasText: 'Replayed 2, still failing 0, remaining 0' }).waitFor();
+  await list.locator('td.empty').waitFor();
+  assert.deepEqual(receiver.accepted().filter((p) => p.account === 'admin-ui-parked').map((p) => p.event), ['accountAdded', 'connectError']);
+  assert.equal((await api(server.url, 'DELETE', '/v1/account/admin-ui-parked')).status, 200);
 });
 
 test('Accounts: verify and add an account against Dovecot; it reaches connected without a reload or a poll', async () => {
@@ -146,6 +168,35 @@ test('Accounts: disable, enable and delete (after a confirmation) from the list'
   await page.locator('#confirm button[value=ok]').click();
   await row().waitFor({ state: 'detached', timeout: 10_000 });
   await eventually(async () => (await api(server.url, 'GET', `/v1/account/${account}`)).status === 404, 5000, 'deleted');
+});
+
+test('Events: when the server restarts, the page reconnects with since and misses nothing', async () => {
+  const { page } = b;
+  await page.click('#tabs a[data-tab=events]');
+  await page.fill('#events input[name=account]', '');
+  // an account on a closed port announces connectError again at each start of the server
+  const nowhere = { account: 'admin-ui-restart', imap: { host: '127.0.0.1', port: 1, secure: false, auth: { user: 'u', pass: 'p' } } };
+  await api(server.url, 'POST', '/v1/account', nowhere);
+  await page.locator('#event-list tr[data-event=connectError]', { hasText: 'admin-ui-restart' }).waitFor({ timeout: 10_000 });
+  const last = Number((await api(server.url, 'GET', '/v1/events?limit=1')).body.head);
+  await page.locator(`#event-list tr[data-id="${last}"]`).waitFor();
+
+  const errorsBefore = b.errors.length;
+  const { port, dataDir } = server;
+  await server.stop();
+  await page.locator('#stream-status.stream-reconnecting').waitFor();
+  server = await startServer({ shards: 2, port, dataDir, args: ['--event-retention', '3000'] });
+  await page.locator('#stream-status.stream-live').waitFor({ timeout: 40_000 });
+  await page.locator('#event-list tr[data-event=connectError]', { hasText: 'admin-ui-restart' }).nth(1).waitFor({ timeout: 10_000 });
+
+  assert.match(b.websockets.at(-1)!, new RegExp(`[?&]since=${last}(&|$)`), 'resumed after the last event seen');
+  const ids = await page.locator('#event-list tbody tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: { id: string } }).dataset.id)));
+  assert.deepEqual(ids, [...new Set(ids)].sort((x, y) => y - x), 'newest first, no duplicate');
+  // while the server was down the browser reports each refused connection itself (the stream's
+  // retries, and a row refetch that was under way); nothing else may have gone wrong
+  const during = b.errors.splice(errorsBefore);
+  for (const e of during) assert.match(e, /net::ERR_CONNECTION_REFUSED|WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/v1\/stream\?.*' failed/, e);
+  await api(server.url, 'DELETE', '/v1/account/admin-ui-restart');
 });
 
 test('/docs: try-it-out runs a request against this server', async () => {

@@ -134,6 +134,8 @@ test('an event refused until its retention window ends is parked, then the accou
   assert.ok(parked.attempts >= 3, `attempts ${parked.attempts}`);
   assert.equal(parked.event.event, 'connectError');
   assert.equal(b.dead.count('a'), 1);
+  // the cursor is stored after the receiver's answer: wait for that commit, not just the request
+  for (const until = Date.now() + 5000; b.cursors.get('a') !== good && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
   assert.equal(b.cursors.get('a'), good);
 });
 

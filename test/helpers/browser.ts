@@ -19,6 +19,8 @@ export interface BrowserSession {
   foreign: string[];
   /** every request URL the pages made, in order */
   requests: string[];
+  /** every WebSocket URL the pages opened, in order */
+  websockets: string[];
   shots: string;
   /** save a full-page screenshot as <shots>/<n>-<name>.png */
   screenshot(name: string, page?: Page): Promise<string>;
@@ -37,7 +39,10 @@ function watch(session: BrowserSession, page: Page): void {
     session.requests.push(req.url());
     if (!local(req.url())) session.foreign.push(req.url());
   });
-  page.on('websocket', (ws) => { if (!local(ws.url().replace(/^ws/, 'http'))) session.foreign.push(ws.url()); });
+  page.on('websocket', (ws) => {
+    session.websockets.push(ws.url());
+    if (!local(ws.url().replace(/^ws/, 'http'))) session.foreign.push(ws.url());
+  });
 }
 
 export async function openBrowser(): Promise<BrowserSession> {
@@ -45,7 +50,7 @@ export async function openBrowser(): Promise<BrowserSession> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const shots = await mkdtemp(join(tmpdir(), 'imapapi-screens-'));
   let n = 0;
-  const session = { browser, context, errors: [], foreign: [], requests: [], shots } as unknown as BrowserSession;
+  const session = { browser, context, errors: [], foreign: [], requests: [], websockets: [], shots } as unknown as BrowserSession;
   context.on('page', (p) => watch(session, p));
   session.page = await context.newPage();
   session.screenshot = async (name, page = session.page) => {
