@@ -11,6 +11,9 @@ import { deriveKey } from './store/crypto.js';
 import { loadOrCreateSecret } from './store/secret.js';
 import { ParsePool } from './parse/pool.js';
 import { EventFeed } from './events/feed.js';
+import { Topic } from './lib/topic.js';
+import type { AccountStateFrame } from './schemas/events.js';
+import type { ShardNotice } from './protocol/wire.js';
 import { EventContent } from './notify/content.js';
 import type { SettingsView } from './schemas/settings.js';
 import { EventLog } from './store/events.js';
@@ -46,6 +49,8 @@ function uploadLimit(config: Config): number {
 interface Parts {
   env: StoreEnv;
   feed: EventFeed;
+  /** account state changes the shards report, for the stream's consumers */
+  states: Topic<AccountStateFrame>;
   webhooks: WebhookWorker;
   shards: ShardPool;
   parser: ParsePool;
@@ -57,6 +62,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
   const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
   const env = openEnv(config.dataDir);
   const feed = new EventFeed(new EventLog(env.root));
+  const states = new Topic<AccountStateFrame>();
   const parser = new ParsePool({ log });
   // the shard pool is made below; the content calls it only once both are running
   const late: { shards?: ShardPool } = {};
@@ -71,7 +77,11 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
     shards: config.shards,
     requestTimeout: config.requestTimeout,
     log,
-    onEvents: (head) => { feed.advance(head); webhooks.wake(head); },
+    onNotice: (n: ShardNotice) => {
+      if (n.kind === 'events') { feed.advance(n.head); webhooks.wake(n.head); return; }
+      const { t: _, ...frame } = n;
+      states.publish(frame);
+    },
     workerData: {
       dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
       outbox: { retryWindow: config.sendRetryWindow, backoff: { base: config.sendRetryDelay, cap: 30 * 60_000 }, smtpTimeout: 60_000 },
@@ -79,7 +89,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
     },
   });
   late.shards = shards;
-  return { env, feed, webhooks, shards, parser, content };
+  return { env, feed, states, webhooks, shards, parser, content };
 }
 
 /** A settings write is done: the front and every shard take the new values (a shard that is
@@ -112,13 +122,13 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   let http: HttpServer | undefined;
   try {
     parts = createParts(config, opts, log);
-    const { shards, webhooks, parser, feed, content } = parts;
+    const { shards, webhooks, parser, feed, states, content } = parts;
     await Promise.all([shards.start(), webhooks.start()]);
     content.configure(await webhooks.call('getSettings', {}));
     http = await startHttp({
       host: config.host, port: config.port, maxBody: config.maxBody, maxUpload: uploadLimit(config), log, routes,
       ctx: {
-        shards, webhooks, parser, events: feed, content, startedAt, maxMessageSize: config.maxMessageSize,
+        shards, webhooks, parser, events: feed, states, content, startedAt, maxMessageSize: config.maxMessageSize,
         settingsChanged: (view, o) => settingsChanged(parts!, log, view, o.resetLoggedAccounts),
       },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },

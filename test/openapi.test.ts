@@ -70,13 +70,32 @@ test('shared shapes are named components, referred to rather than repeated', () 
   assert.deepEqual(list.content['application/json']!.schema, { $ref: '#/components/schemas/MessageList' });
 });
 
-test('every event type is a webhook of the document, its data a named component', () => {
+const component = (ref: unknown) => doc.components?.schemas?.[String((ref as { $ref?: string })?.$ref).replace('#/components/schemas/', '')] as
+  { properties: Record<string, unknown>; oneOf?: unknown[]; discriminator?: { propertyName: string; mapping: Record<string, string> } } | undefined;
+
+test('every event type is a webhook of the document, its payload and data named components', () => {
   for (const event of EVENT_NAMES) {
-    const body = doc.webhooks?.[event]?.post?.requestBody as { content: Record<string, { schema: { properties: Record<string, unknown> } }> } | undefined;
+    const body = doc.webhooks?.[event]?.post?.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
     assert.ok(body, `webhook ${event}`);
-    const { properties } = body.content['application/json']!.schema;
-    assert.deepEqual(properties['event'], { type: 'string', const: event });
-    const ref = (properties['data'] as { $ref?: string }).$ref ?? '';
-    assert.ok(doc.components?.schemas?.[ref.replace('#/components/schemas/', '')], `${event} data is a component: ${ref}`);
+    const payload = component(body.content['application/json']!.schema);
+    assert.ok(payload, `${event} payload is a component`);
+    assert.deepEqual(payload.properties['event'], { type: 'string', const: event });
+    assert.ok(component(payload.properties['data']), `${event} data is a component`);
   }
+});
+
+test('pull API items and stream frames are the same per-event components as the webhooks', () => {
+  const webhook = (event: string) => (doc.webhooks?.[event]?.post?.requestBody as { content: Record<string, { schema: { $ref: string } }> }).content['application/json']!.schema.$ref;
+  const page = component((doc.paths?.['/v1/events']?.get?.responses?.['200'] as { content: Record<string, { schema: unknown }> }).content['application/json']!.schema);
+  const any = component((page?.properties['events'] as { items: unknown }).items);
+  assert.ok(any?.oneOf && any.discriminator);
+  assert.deepEqual(any.oneOf, EVENT_NAMES.map((e) => ({ $ref: webhook(e) })));
+  assert.equal(any.discriminator.propertyName, 'event');
+  for (const e of EVENT_NAMES) assert.equal(any.discriminator.mapping[e], webhook(e));
+
+  const stream = (doc.paths?.['/v1/stream']?.get?.responses?.['101'] as { content: Record<string, { schema: { anyOf: unknown[]; description: string } }> }).content['application/json']!.schema;
+  assert.deepEqual(stream.anyOf, [{ $ref: '#/components/schemas/Event' }, { $ref: '#/components/schemas/AccountStateFrame' }]);
+  assert.match(stream.description, /states=true/);
+  const states = (doc.paths?.['/v1/stream']?.get?.parameters as { name: string; schema: { type: string } }[]).find((p) => p.name === 'states');
+  assert.equal(states?.schema.type, 'boolean');
 });

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { AccountState, AccountSummary, AccountView, Counters, Credentials, LastError, PublicServer, ServerSettings } from '../schemas/account.js';
 import type { AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
+import type { AccountStateFrame } from '../schemas/events.js';
 import { classifyConnectError } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
 import { ApiError } from '../errors.js';
@@ -56,6 +57,8 @@ export interface ActorDeps {
   sync: SyncDeps;
   /** the traffic logger of one of the account's connections (traffic-logs.ts) */
   imapLogger(conn: Connection, secrets: readonly string[], next?: ImapLogger): ImapLogger;
+  /** every state change, for live watchers (the stream's accountState frames) */
+  stateChanged(change: AccountStateFrame): void;
 }
 
 export class AccountActor {
@@ -181,6 +184,9 @@ export class AccountActor {
     if (next === this.#state) return;
     this.#log.info({ from: this.#state, to: next }, 'account state');
     this.#state = next;
+    const change: AccountStateFrame = { kind: 'accountState', account: this.#record.account, state: next, date: new Date().toISOString() };
+    if (this.#lastError) change.lastError = { ...this.#lastError };
+    this.#deps.stateChanged(change);
   }
 
   /** Append an account event (state changes carry no other state to commit with them). */

@@ -13,7 +13,7 @@ import { mailOps, type MailOp } from './ops/index.js';
 import type { OpContext } from './ops/context.js';
 import type { NewEvent } from '../events/types.js';
 import { commit } from '../store/commit.js';
-import { AccountActor, type ReconnectPolicy, type SyncDeps } from './account-actor.js';
+import { AccountActor, type ActorDeps, type ReconnectPolicy, type SyncDeps } from './account-actor.js';
 import { accountOps, type AccountOpsHost } from './account-ops.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { OutboxStore } from '../store/outbox.js';
@@ -36,6 +36,8 @@ export interface ShardHostDeps {
   submissions: { outbox: OutboxStore; idempotency: IdempotencyStore; policy: OutboxPolicy; smtpTimeout: number };
   /** server-wide settings (auth server, logs, notify options), reloaded on settingsChanged */
   settings: SharedSettings;
+  /** an actor changed state (actor deps `stateChanged`) */
+  stateChanged: ActorDeps['stateChanged'];
 }
 
 /** The account's own addresses (its `email`, then login names that are addresses), lower-cased. */
@@ -95,9 +97,9 @@ export class ShardHost {
   #activate(account: string): AccountActor {
     const record = this.#deps.store.get(account);
     if (!record) throw accountNotFound(account);
-    const { log, secrets, policy, sync } = this.#deps;
+    const { log, secrets, policy, sync, stateChanged } = this.#deps;
     const imapLogger = this.#traffic.logger.bind(this.#traffic, account);
-    const actor = new AccountActor(record, { log, secrets, policy, sync, imapLogger, credentials: this.#credentialSource() });
+    const actor = new AccountActor(record, { log, secrets, policy, sync, imapLogger, stateChanged, credentials: this.#credentialSource() });
     this.#actors.set(account, actor);
     return actor;
   }

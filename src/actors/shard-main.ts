@@ -59,6 +59,7 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
       published: (events) => post({ t: 'ctl', kind: 'events', head: events[events.length - 1]!.id }),
     },
     settings: new SharedSettings(new SettingsStore(env.root)),
+    stateChanged: (change) => post({ t: 'ctl', ...change }),
     submissions: {
       outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,
       policy: { retryWindow: data.outbox.retryWindow, backoff: data.outbox.backoff, concurrency: SMTP_CONCURRENCY },

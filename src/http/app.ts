@@ -50,7 +50,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
   const app = uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
-  const closeStreams = mountStream(app, opts.ctx.events, opts.stream, opts.ctx.content);
+  const closeStreams = mountStream(app, opts.ctx, opts.stream);
   mountDocs(app);
   mountAdmin(app);
   mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log });

@@ -7,6 +7,8 @@ import type { ParsePool } from '../parse/pool.js';
 import type { EventReader } from '../events/feed.js';
 import type { EventContent } from '../notify/content.js';
 import type { SettingsView } from '../schemas/settings.js';
+import type { AccountStateFrame } from '../schemas/events.js';
+import type { Subscribable } from '../lib/topic.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -18,6 +20,8 @@ export interface RouteContext {
   parser: Pick<ParsePool, 'run'>;
   /** the event log as committed so far */
   events: EventReader;
+  /** live account state changes, as the shards report them (never logged) */
+  states: Subscribable<AccountStateFrame>;
   /** what readers of the log get: messageNew completed with text and headers when the settings say so */
   content: Pick<EventContent, 'payloads'>;
   /** after a settings write: the front and every shard take the new values */

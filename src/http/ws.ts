@@ -3,10 +3,10 @@
 // duplicate). A consumer that falls too far behind is closed with 1008 and resumes by `since`.
 // With notifyText/notifyHeaders on, messageNew payloads are completed asynchronously; each
 // consumer then gets its frames through a promise chain, so their order never changes.
+// With states=true, account state changes are sent too, live only, as they come.
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
-import type { EventReader } from '../events/feed.js';
 import type { EventPayload, StoredEvent } from '../events/types.js';
-import type { EventContent } from '../notify/content.js';
+import type { RouteContext } from './route.js';
 import { ApiError } from '../errors.js';
 import { Exchange } from './reply.js';
 import { StreamQuery } from '../schemas/events.js';
@@ -19,6 +19,8 @@ export interface StreamOptions {
 
 interface Consumer {
   accounts: Set<string> | null;
+  /** also wants accountState frames */
+  states: boolean;
   /** last event id taken on (sent, queued to send, or skipped by the filter) */
   cursor: number;
   /** last event id actually sent (or skipped): where a reconnect resumes */
@@ -38,7 +40,8 @@ const REPLAY_BATCH = 500;
 const REPLAY_PAUSE = 256 * 1024;
 
 /** Mounts /v1/stream; the returned function says goodbye (1001) to every consumer on shutdown. */
-export function mountStream(app: TemplatedApp, events: EventReader, opts: StreamOptions, content: Pick<EventContent, 'payloads'>): () => void {
+export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' | 'content' | 'states'>, opts: StreamOptions): () => void {
+  const { events, content } = ctx;
   const check = compileValidator(StreamQuery, 'query');
   const parse = queryParser(StreamQuery);
   const open = new Set<WebSocket<Consumer>>();
@@ -117,6 +120,15 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
       if (c.live && !c.closed) deliver(ws, batch, once);
     }
   });
+  const unsubscribe = ctx.states.subscribe((frame) => {
+    const text = JSON.stringify(frame);
+    for (const ws of open) {
+      const c = ws.getUserData();
+      if (!c.states || c.closed || (c.accounts && !c.accounts.has(frame.account))) continue;
+      ws.send(text, false);
+      tooSlow(ws);
+    }
+  });
   const followed = (): Set<string> | null => {
     const accounts = new Set<string>();
     for (const ws of open) {
@@ -137,9 +149,12 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
     upgrade: (res, req, context) => {
       let consumer: Consumer;
       try {
-        const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[] };
+        const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
         const since = q.since === undefined ? events.head : Math.min(Number(q.since), events.head);
-        consumer = { accounts: q.account?.length ? new Set(q.account) : null, cursor: since, sent: since, live: false, closed: false, replaying: false, chain: null };
+        consumer = {
+          accounts: q.account?.length ? new Set(q.account) : null, states: q.states === true,
+          cursor: since, sent: since, live: false, closed: false, replaying: false, chain: null,
+        };
       } catch (err) {
         new Exchange(res).error(err instanceof ApiError ? err : new ApiError('ValidationError', 'Invalid stream request'));
         return;
@@ -160,6 +175,7 @@ export function mountStream(app: TemplatedApp, events: EventReader, opts: Stream
     },
   });
   return () => {
+    unsubscribe();
     for (const ws of [...open]) {
       const c = ws.getUserData();
       c.closed = true;

@@ -3,7 +3,8 @@
 import type { TSchema } from 'typebox';
 import { AccountInput, AccountList, AccountPatch, AccountSummary, AccountView, Counters, LastError } from '../schemas/account.js';
 import { ComposeAddress, ComposeAttachment } from '../schemas/compose.js';
-import { EventPayload, EventsPage } from '../schemas/events.js';
+import { AccountStateFrame, EVENT_PAYLOADS, Event, EventPayload, EventsPage, eventComponent } from '../schemas/events.js';
+import { EVENT_NAMES } from '../events/types.js';
 import { AccountData, EVENT_DATA, FolderData, MessageNewData, ProblemData } from '../schemas/event-data.js';
 import { MailboxEntry, MailboxList } from '../schemas/mailbox.js';
 import { Address, AttachmentEntry, MessageDetail, MessageEntry, MessageList, TextContent, TextInfo } from '../schemas/message.js';
@@ -26,11 +27,14 @@ export const COMPONENTS: [string, TSchema][] = [
   ['LastError', LastError], ['Counters', Counters], ['AccountInput', AccountInput], ['AccountPatch', AccountPatch],
   ['AccountSummary', AccountSummary], ['AccountList', AccountList], ['AccountView', AccountView],
   ['VerifyInput', VerifyInput], ['VerifyResult', VerifyResult],
-  ['EventPayload', EventPayload], ['EventsPage', EventsPage], ['DeadLetter', DeadLetter],
-  // what each event's data holds (the webhooks section); shared shapes under one name
+  ['EventPayload', EventPayload], ['DeadLetter', DeadLetter],
+  // what each event's data holds; shared shapes under one name
   ['MessageNewData', MessageNewData], ['MessageDeletedData', EVENT_DATA.messageDeleted], ['MessageUpdatedData', EVENT_DATA.messageUpdated],
   ['FolderData', FolderData], ['MailboxResetData', EVENT_DATA.mailboxReset], ['ProblemData', ProblemData],
   ['AuthenticationSuccessData', EVENT_DATA.authenticationSuccess], ['AccountData', AccountData],
   ['MessageSentData', EVENT_DATA.messageSent], ['MessageDeliveryErrorData', EVENT_DATA.messageDeliveryError], ['MessageFailedData', EVENT_DATA.messageFailed],
+  // one payload per event type, the same for webhooks, stream frames and pull API items
+  ...EVENT_NAMES.map((e): [string, TSchema] => [eventComponent(e), EVENT_PAYLOADS[e]]),
+  ['Event', Event], ['EventsPage', EventsPage], ['AccountStateFrame', AccountStateFrame],
   ['SettingsPatch', SettingsPatch], ['SettingsView', SettingsView],
 ];

@@ -1,10 +1,9 @@
-// The webhooks section of the API document: one entry per event type, its payload built from
-// the event-data schema the code that logs the event is typed by, and how to check a request.
+// The webhooks section of the API document: one entry per event type, its payload the event's
+// own schema (data typed as the code that logs the event is), and how to check a request.
 import type { OperationObject, SchemaObject } from 'openapi3-ts/oas31';
 import type { TSchema } from 'typebox';
 import { EVENT_NAMES } from '../events/types.js';
-import { EVENT_DATA } from '../schemas/event-data.js';
-import { EventPayload } from '../schemas/events.js';
+import { EVENT_PAYLOADS } from '../schemas/events.js';
 
 const DELIVERY = [
   'POSTed to the `webhooks` URL of the settings, in order per account, at least once (retried with backoff for',
@@ -18,12 +17,8 @@ const header = (name: string, description: string, required = true) => ({ name, 
 
 /** [event name, path item] for every event type; `plain` turns a TypeBox schema into JSON Schema. */
 export function webhookItems(plain: (s: TSchema) => SchemaObject): [string, Record<string, OperationObject>][] {
-  const base = plain(EventPayload);
   return EVENT_NAMES.map((event) => {
-    const payload: SchemaObject = {
-      ...base,
-      properties: { ...base.properties, event: { type: 'string', const: event }, data: plain(EVENT_DATA[event]) },
-    };
+    const payload = plain(EVENT_PAYLOADS[event]);
     const post: OperationObject = {
       summary: `${event} event`, description: DELIVERY, tags: ['Webhooks'],
       parameters: [

@@ -1,5 +1,6 @@
 // Envelopes for everything that crosses a thread boundary: one discriminated union on `t`.
 import type { WireError } from '../errors.js';
+import type { AccountStateFrame } from '../schemas/events.js';
 import type { AccountOp, Args, FrontOp, Op, ShardOp, WebhookOp } from './ops.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -25,8 +26,13 @@ export type ControlMsg =
   | { t: 'ctl'; kind: 'stopped' }
   /** events up to id `head` are committed to the log */
   | { t: 'ctl'; kind: 'events'; head: number }
+  /** an account's connection state changed (live only, never logged) */
+  | ({ t: 'ctl' } & AccountStateFrame)
   /** test hook: block the shard's event loop, to exercise deadlines */
   | { t: 'ctl'; kind: 'freeze'; ms: number };
+
+/** What a shard tells the front besides replies: the log grew, or an account changed state. */
+export type ShardNotice = Extract<ControlMsg, { kind: 'events' | 'accountState' }>;
 
 export type ToShard = RequestMsg | ControlMsg;
 export type FromShard = ReplyMsg | ControlMsg;

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { ShardCaller, ShardStatus } from '../protocol/caller.js';
 import type { AccountOp, Args, Result, ShardOp } from '../protocol/ops.js';
 import { shardOf } from '../protocol/placement.js';
+import type { ShardNotice } from '../protocol/wire.js';
 import type { ShardWorkerData } from '../actors/shard-main.js';
 import { ShardSlot } from './shard-slot.js';
 
@@ -17,8 +18,8 @@ export interface ShardPoolOptions {
   log: Logger;
   workerData: Omit<ShardWorkerData, 'shard' | 'shards'>;
   workerUrl?: URL;
-  /** a shard committed events up to `head` */
-  onEvents(head: number): void;
+  /** a shard committed events (`events`) or an account changed state (`accountState`) */
+  onNotice(n: ShardNotice): void;
 }
 
 const WORKER_URL = new URL('../../workers/shard.js', import.meta.url);
@@ -32,7 +33,7 @@ export class ShardPool implements ShardCaller {
     const spawn = (shard: number) => new Worker(opts.workerUrl ?? WORKER_URL, {
       workerData: { ...opts.workerData, shard, shards: opts.shards } satisfies ShardWorkerData,
     });
-    this.#slots = Array.from({ length: opts.shards }, (_, i) => new ShardSlot(i, spawn, opts.log, opts.onEvents));
+    this.#slots = Array.from({ length: opts.shards }, (_, i) => new ShardSlot(i, spawn, opts.log, opts.onNotice));
   }
 
   get count(): number {

@@ -4,7 +4,7 @@ import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ShardState, ShardStatus } from '../protocol/caller.js';
 import { RpcClient } from '../protocol/client.js';
-import type { FromShard, ToShard } from '../protocol/wire.js';
+import type { FromShard, ShardNotice, ToShard } from '../protocol/wire.js';
 import { SupervisedThread } from './supervised-thread.js';
 
 export class ShardSlot {
@@ -12,7 +12,7 @@ export class ShardSlot {
   readonly client: RpcClient;
   readonly #thread: SupervisedThread<ToShard, FromShard>;
 
-  constructor(index: number, spawn: (shard: number) => Worker, log: Logger, onEvents: (head: number) => void) {
+  constructor(index: number, spawn: (shard: number) => Worker, log: Logger, onNotice: (n: ShardNotice) => void) {
     this.index = index;
     const slog = log.child({ shard: index });
     this.client = new RpcClient(
@@ -25,7 +25,7 @@ export class ShardSlot {
       spawn: () => spawn(index),
       onMessage: (msg) => {
         if (msg.t === 'res') this.client.handle(msg);
-        else if (msg.kind === 'events') onEvents(msg.head);
+        else if (msg.kind === 'events' || msg.kind === 'accountState') onNotice(msg);
       },
       onExit: () => this.client.rejectAll(() => new ApiError('ShardUnavailable', `Shard ${index} stopped while handling the request; retry shortly`, { shard: index, retryAfter: 1 })),
     });

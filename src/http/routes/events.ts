@@ -1,7 +1,7 @@
 // The pull API: the event log read from a position, for consumers that cannot take webhooks;
 // and the WebSocket change stream, mounted by http/ws.ts and declared here like every route.
 import { ApiError } from '../../errors.js';
-import { EventPayload, EventsPage, EventsQuery, StreamQuery } from '../../schemas/events.js';
+import { EventsPage, EventsQuery, StreamFrame, StreamQuery } from '../../schemas/events.js';
 import { defineRoute } from '../route.js';
 
 export const eventRoutes = [
@@ -21,8 +21,8 @@ export const eventRoutes = [
   }),
   defineRoute({
     method: 'get', path: '/v1/stream', tags: ['Events'], upgrade: true, status: 101,
-    summary: 'WebSocket change stream (Upgrade: websocket): the retained events after `since`, then live ones; each text frame is one event',
-    query: StreamQuery, response: EventPayload, errors: ['UpgradeRequired'],
+    summary: 'WebSocket change stream (Upgrade: websocket): the retained events after `since`, then live ones; each text frame is one event, or with `states=true` also a live accountState frame',
+    query: StreamQuery, response: StreamFrame, errors: ['UpgradeRequired'],
     handle: async () => { throw new ApiError('UpgradeRequired', 'GET /v1/stream is a WebSocket: connect with a WebSocket client'); },
   }),
 ];
