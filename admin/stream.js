@@ -32,7 +32,7 @@ export class ChangeStream {
   }
 
   #open() {
-    const params = new URLSearchParams({});
+    const params = new URLSearchParams({ states: 'true' });
     if (this.#since) params.set('since', this.#since);
     const bearer = token();
     if (bearer) params.set('access_token', bearer);

@@ -111,6 +111,8 @@ test('Accounts: verify and add an account against Dovecot; it reaches connected 
   await b.screenshot('account-connected');
 
   // idle: the page follows the stream, so nothing is asked of the API while nothing happens
+  // (after the page's one refetch of the list that follows a state change has settled)
+  await page.waitForTimeout(1000);
   const before = b.requests.length;
   await page.waitForTimeout(2500);
   assert.deepEqual(b.requests.slice(before), [], 'no request while idle');
