@@ -11,8 +11,7 @@ import { deriveKey } from './store/crypto.js';
 import { loadOrCreateSecret } from './store/secret.js';
 import { ParsePool } from './parse/pool.js';
 import { EventFeed } from './events/feed.js';
-import { Topic } from './lib/topic.js';
-import type { AccountStateFrame } from './schemas/events.js';
+import { AccountStates } from './http/account-states.js';
 import type { ShardNotice } from './protocol/wire.js';
 import { EventContent } from './notify/content.js';
 import type { SettingsView } from './schemas/settings.js';
@@ -50,7 +49,7 @@ interface Parts {
   env: StoreEnv;
   feed: EventFeed;
   /** account state changes the shards report, for the stream's consumers */
-  states: Topic<AccountStateFrame>;
+  states: AccountStates;
   webhooks: WebhookWorker;
   shards: ShardPool;
   parser: ParsePool;
@@ -62,7 +61,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
   const key = deriveKey(loadOrCreateSecret(config.dataDir, config.secret));
   const env = openEnv(config.dataDir);
   const feed = new EventFeed(new EventLog(env.root));
-  const states = new Topic<AccountStateFrame>();
+  const states = new AccountStates((err) => log.error({ err }, 'an account state subscriber failed'));
   const parser = new ParsePool({ log });
   // the shard pool is made below; the content calls it only once both are running
   const late: { shards?: ShardPool } = {};
@@ -80,8 +79,9 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
     onNotice: (n: ShardNotice) => {
       if (n.kind === 'events') { feed.advance(n.head); webhooks.wake(n.head); return; }
       const { t: _, ...frame } = n;
-      states.publish(frame);
+      states.apply(frame);
     },
+    onExit: (shard, owns) => states.shardDown(owns, `The shard thread that owns this account (${shard}) stopped; the account connects again when the shard is back`),
     workerData: {
       dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
       outbox: { retryWindow: config.sendRetryWindow, backoff: { base: config.sendRetryDelay, cap: 30 * 60_000 }, smtpTimeout: 60_000 },

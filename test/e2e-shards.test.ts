@@ -12,6 +12,7 @@ import { shardOf } from '../src/protocol/placement.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { removeDir } from './helpers/server.js';
 import { api, eventually, exampleAccount } from './helpers/api.js';
+import { openStream } from './helpers/stream.js';
 
 const SHARDS = 2;
 const ACCOUNTS = Array.from({ length: 20 }, (_, i) => `acct-${i}`);
@@ -58,9 +59,11 @@ test('1,000 concurrent GET /v1/account/:account over keep-alive all answer corre
   assert.equal(results.filter(Boolean).length, 1000);
 });
 
-test('a crashed shard answers 503 while down, then comes back with its accounts', async () => {
+test('a crashed shard answers 503 while down, then comes back with its accounts; the stream says so', async () => {
   const victim = ACCOUNTS.find((a) => shardOf(a, SHARDS) === 0)!;
   const other = ACCOUNTS.find((a) => shardOf(a, SHARDS) === 1)!;
+  const states = await openStream(server.url, 'states=true');
+  await states.waitForState((f) => f.account === victim && f.state === 'connected', 5000, 'snapshot');
   const inFlight = Array.from({ length: 50 }, () => getJson(`/v1/account/${victim}`));
   await server.shards.crash(0);
   const during = await getJson(`/v1/account/${victim}`);
@@ -69,7 +72,13 @@ test('a crashed shard answers 503 while down, then comes back with its accounts'
   for (const r of await Promise.all(inFlight)) assert.ok(r.status === 200 || r.status === 503, `status ${r.status}`);
   assert.equal((await getJson(`/v1/account/${other}`)).status, 200, 'the other shard is unaffected');
 
+  // the front tells state consumers at once: the crashed shard's accounts are disconnected
+  const down = await states.waitForState((f) => f.account === victim && f.state === 'disconnected', 5000, 'disconnected frame');
+  assert.equal(down.lastError?.code, 'ShardUnavailable');
+  assert.ok(!states.states.some((f) => f.account === other && f.state === 'disconnected'), 'the other shard\'s accounts stay as they are');
   await eventually(async () => (await getJson(`/v1/account/${victim}`)).status === 200, 10_000, 'shard back');
+  await states.waitForState((f) => f.account === victim && f.state === 'connected' && Date.parse(f.date) > Date.parse(down.date), 10_000, 'connected again');
+  states.close();
   await eventually(async () => (await getJson(`/v1/account/${victim}`)).body.state === 'connected', 10_000, 'account reconnected');
   const health = await getJson('/health');
   assert.equal(health.body.status, 'ok');

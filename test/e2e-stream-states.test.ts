@@ -80,13 +80,59 @@ test('a wrong password: an authenticationError frame with the reason, never the 
 
 test('disabling and enabling an account: disabled, then connecting again up to connected', async () => {
   const s = await stream('states=true&account=st-ok');
+  await s.waitForState((f) => f.state === 'connected', 5000, 'the snapshot');
   assert.equal((await api(server.url, 'PUT', '/v1/account/st-ok', { disabled: true })).status, 200);
   await s.waitForState((f) => f.state === 'disabled', 5000);
-  assert.deepEqual(statesOf(s, 'st-ok'), ['disabled']);
+  assert.deepEqual(statesOf(s, 'st-ok'), ['connected', 'disabled']);
   assert.equal((await api(server.url, 'PUT', '/v1/account/st-ok', { disabled: false })).status, 200);
-  await s.waitForState((f) => f.state === 'connected', 10_000);
-  const seen = statesOf(s, 'st-ok');
+  await s.waitForState((f) => f.state === 'connected' && s.states.indexOf(f) > 1, 10_000, 'connected again');
+  const seen = statesOf(s, 'st-ok').slice(1);
   assert.ok(seen.indexOf('disabled') < seen.indexOf('connecting') && seen.indexOf('connecting') < seen.indexOf('connected'), seen.join(' → '));
+});
+
+test('a consumer that goes live gets the current state of each account it follows first, with the error as GET shows it', async () => {
+  const s = await stream('states=true&account=st-ok&account=st-nowhere&account=st-unknown');
+  await s.waitForState((f) => f.account === 'st-nowhere', 5000, 'snapshot of st-nowhere');
+  await s.waitForState((f) => f.account === 'st-ok', 5000, 'snapshot of st-ok');
+  const nowhere = s.states.find((f) => f.account === 'st-nowhere') as any;
+  const view = (await api(server.url, 'GET', '/v1/account/st-nowhere')).body;
+  assert.equal(nowhere.state, view.state);
+  assert.deepEqual(Object.keys(nowhere.lastError).sort(), Object.keys(view.lastError).sort(), 'the same lastError shape as GET (response, serverResponseCode too)');
+  assert.equal(nowhere.lastError.response, nowhere.lastError.message);
+  await settle();
+  assert.ok(s.states.every((f) => f.account !== 'st-unknown'), 'no frame for an account that does not exist');
+});
+
+test('with since, the replayed events come before any state frame', async () => {
+  const frames: { kind?: string; id?: string }[] = [];
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/stream?since=0&states=true&account=st-nowhere`);
+  ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+  await new Promise((r) => ws.once('open', r));
+  const head = Number((await api(server.url, 'GET', '/v1/events?account=st-nowhere&limit=1000')).body.events.length);
+  const until = Date.now() + 5000;
+  while (!frames.some((f) => f.kind) && Date.now() < until) await settle();
+  ws.close();
+  const first = frames.findIndex((f) => f.kind === 'accountState');
+  assert.ok(first >= 0, 'a state frame came');
+  assert.equal(first, head, 'after every replayed event of the account');
+  assert.ok(frames.slice(0, first).every((f) => typeof f.id === 'string' && !f.kind));
+});
+
+test('a deleted account gets no disconnected frame and drops out of later snapshots; a closed consumer is left alone', async () => {
+  const gone = await stream('states=true&account=st-badpass');
+  const closing = await stream('states=true');
+  await gone.waitForState((f) => f.account === 'st-badpass', 5000, 'snapshot');
+  closing.close();
+  const before = gone.states.length;
+  assert.equal((await api(server.url, 'DELETE', '/v1/account/st-badpass')).status, 200);
+  await gone.waitFor((e) => e.event === 'accountDeleted', 5000);
+  await settle();
+  assert.deepEqual(gone.states.slice(before).map((f) => f.state), [], 'nothing after the deletion');
+  const later = await stream('states=true&account=st-badpass&account=st-ok');
+  await later.waitForState((f) => f.account === 'st-ok', 5000, 'snapshot');
+  await settle();
+  assert.ok(later.states.every((f) => f.account !== 'st-badpass'));
+  assert.equal((await api(server.url, 'GET', '/health')).status, 200);
 });
 
 test('states must be a boolean', async () => {

@@ -77,6 +77,8 @@ export class AccountActor {
   #announced: 'authenticationError' | 'connectError' | null = null;
   /** bumped on every (re)connect or stop so callbacks of an old client are ignored */
   #gen = 0;
+  /** deleted: its state changes are no longer announced */
+  #retired = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #stableTimer: NodeJS.Timeout | null = null;
   readonly #backoff: Backoff;
@@ -175,8 +177,10 @@ export class AccountActor {
     this.start();
   }
 
-  /** LOGOUT and stay down (account deleted or shutdown). */
-  async stop(): Promise<void> {
+  /** LOGOUT and stay down (account deleted or shutdown). A deleted account's last moves are
+   *  not announced: consumers learn of it from accountDeleted, not from a `disconnected`. */
+  async stop(opts: { deleted?: boolean } = {}): Promise<void> {
+    if (opts.deleted) this.#retired = true;
     await this.#disconnect();
   }
 
@@ -184,8 +188,9 @@ export class AccountActor {
     if (next === this.#state) return;
     this.#log.info({ from: this.#state, to: next }, 'account state');
     this.#state = next;
+    if (this.#retired) return;
     const change: AccountStateFrame = { kind: 'accountState', account: this.#record.account, state: next, date: new Date().toISOString() };
-    if (this.#lastError) change.lastError = { ...this.#lastError };
+    if (this.#lastError) change.lastError = lastErrorView(this.#lastError);
     this.#deps.stateChanged(change);
   }
 

@@ -67,7 +67,7 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
     deleteAccount: (account) => host.serial(account, async () => {
       const actor = known(host, account);
       host.forget(account);
-      await actor.stop();
+      await actor.stop({ deleted: true });
       await host.mailboxes.removeAccount(account);
       await host.commit(() => {
         host.store.removeSync(account);

@@ -7,8 +7,7 @@ import type { ParsePool } from '../parse/pool.js';
 import type { EventReader } from '../events/feed.js';
 import type { EventContent } from '../notify/content.js';
 import type { SettingsView } from '../schemas/settings.js';
-import type { AccountStateFrame } from '../schemas/events.js';
-import type { Subscribable } from '../lib/topic.js';
+import type { AccountStateSource } from './account-states.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -21,7 +20,7 @@ export interface RouteContext {
   /** the event log as committed so far */
   events: EventReader;
   /** live account state changes, as the shards report them (never logged) */
-  states: Subscribable<AccountStateFrame>;
+  states: AccountStateSource;
   /** what readers of the log get: messageNew completed with text and headers when the settings say so */
   content: Pick<EventContent, 'payloads'>;
   /** after a settings write: the front and every shard take the new values */

@@ -12,7 +12,7 @@ import { SearchCriteria, SearchLevels, SearchOrAll } from '../schemas/search.js'
 import { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import { OutboxEntry, SubmitBody, SubmitReference, SubmitResult } from '../schemas/submit.js';
 import { VerifyInput, VerifyResult } from '../schemas/verify.js';
-import { DeadLetter } from '../schemas/webhooks.js';
+import { DeadLetter, TestEventPayload } from '../schemas/webhooks.js';
 import { FlagResult, FlagUpdate, LabelUpdate, MessageUpload, MessageUploadResult } from '../schemas/write.js';
 
 /** Name → schema; an inner one is listed before the ones that hold it (the builder relies on it). */
@@ -27,7 +27,7 @@ export const COMPONENTS: [string, TSchema][] = [
   ['LastError', LastError], ['Counters', Counters], ['AccountInput', AccountInput], ['AccountPatch', AccountPatch],
   ['AccountSummary', AccountSummary], ['AccountList', AccountList], ['AccountView', AccountView],
   ['VerifyInput', VerifyInput], ['VerifyResult', VerifyResult],
-  ['EventPayload', EventPayload], ['DeadLetter', DeadLetter],
+  ['EventPayload', EventPayload], ['DeadLetter', DeadLetter], ['TestEvent', TestEventPayload],
   // what each event's data holds; shared shapes under one name
   ['MessageNewData', MessageNewData], ['MessageDeletedData', EVENT_DATA.messageDeleted], ['MessageUpdatedData', EVENT_DATA.messageUpdated],
   ['FolderData', FolderData], ['MailboxResetData', EVENT_DATA.mailboxReset], ['ProblemData', ProblemData],

@@ -4,6 +4,7 @@ import type { OperationObject, SchemaObject } from 'openapi3-ts/oas31';
 import type { TSchema } from 'typebox';
 import { EVENT_NAMES } from '../events/types.js';
 import { EVENT_PAYLOADS } from '../schemas/events.js';
+import { TestEventPayload } from '../schemas/webhooks.js';
 
 const DELIVERY = [
   'POSTed to the `webhooks` URL of the settings, in order per account, at least once (retried with backoff for',
@@ -17,18 +18,20 @@ const header = (name: string, description: string, required = true) => ({ name, 
 
 /** [event name, path item] for every event type; `plain` turns a TypeBox schema into JSON Schema. */
 export function webhookItems(plain: (s: TSchema) => SchemaObject): [string, Record<string, OperationObject>][] {
-  return EVENT_NAMES.map((event) => {
-    const payload = plain(EVENT_PAYLOADS[event]);
-    const post: OperationObject = {
-      summary: `${event} event`, description: DELIVERY, tags: ['Webhooks'],
+  const item = (summary: string, payload: TSchema, description = DELIVERY): Record<string, OperationObject> => ({
+    post: {
+      summary, description, tags: ['Webhooks'],
       parameters: [
         header('x-imapapi-event-id', 'The event id (increasing)'), header('x-imapapi-event', 'The event name'),
         header('x-imapapi-account', 'The account id, percent-encoded when not plain ASCII', false),
         header('x-imapapi-signature', 'Present when a signing secret is set', false),
       ],
-      requestBody: { required: true, content: { 'application/json': { schema: payload } } },
+      requestBody: { required: true, content: { 'application/json': { schema: plain(payload) } } },
       responses: { 200: { description: 'Delivered (any 2xx)' } },
-    };
-    return [event, { post }];
+    },
   });
+  return [
+    ...EVENT_NAMES.map((event): [string, Record<string, OperationObject>] => [event, item(`${event} event`, EVENT_PAYLOADS[event])]),
+    ['test', item('test delivery', TestEventPayload, 'Sent once by POST /v1/webhooks/test (the Settings tab\'s button), signed like every event; not logged, not retried, not on the stream.')],
+  ];
 }

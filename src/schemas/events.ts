@@ -2,7 +2,7 @@
 // named shape per event type, and the account state frames of the stream.
 import Type, { type Static, type TSchema } from 'typebox';
 import { EVENT_NAMES, type EventName, type EventPayload as LoggedEvent } from '../events/types.js';
-import { AccountStateSchema } from './account.js';
+import { AccountStateSchema, LastError } from './account.js';
 import { AccountId } from './common.js';
 import { EVENT_DATA } from './event-data.js';
 
@@ -62,13 +62,11 @@ export const AccountStateFrame = Type.Object({
   kind: Type.Literal('accountState'),
   account: Type.String(),
   state: AccountStateSchema,
-  lastError: Type.Optional(Type.Object({
-    message: Type.String(), code: Type.Optional(Type.String()), time: Type.String({ format: 'date-time' }),
-  }, { description: 'The account\'s last connection failure, as GET /v1/account/{account} shows it' })),
+  lastError: Type.Optional(LastError),
   date: Type.String({ format: 'date-time', description: 'When the state changed' }),
 });
 export type AccountStateFrame = Static<typeof AccountStateFrame>;
 
 export const StreamFrame = Type.Union([Event, AccountStateFrame], {
-  description: 'An event (as the webhooks send it); accountState frames come only with states=true',
+  description: 'An event (as the webhooks send it); accountState frames come only with states=true: first the state of every account the stream follows, when it goes live, then each change',
 });

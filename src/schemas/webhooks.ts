@@ -37,6 +37,17 @@ export const ReplayResult = Type.Object({
 });
 export type ReplayResult = Static<typeof ReplayResult>;
 
+/** What POST /v1/webhooks/test delivers: about no account, never in the log. */
+export const TestEventPayload = Type.Object({
+  id: Type.Literal('0'),
+  account: Type.Null(),
+  path: Type.Null(),
+  event: Type.Literal('test'),
+  data: Type.Object({ message: Type.String() }),
+  date: Type.String({ format: 'date-time' }),
+}, { description: 'The test delivery (POST /v1/webhooks/test); never logged, never retried' });
+export type TestEventPayload = Static<typeof TestEventPayload>;
+
 export const WebhookTestResult = Type.Object({
   ok: Type.Boolean({ description: 'The receiver answered 2xx' }),
   status: Type.Union([Type.Integer(), Type.Null()], { description: "The receiver's HTTP status; null when it did not answer" }),

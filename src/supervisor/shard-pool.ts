@@ -20,6 +20,8 @@ export interface ShardPoolOptions {
   workerUrl?: URL;
   /** a shard committed events (`events`) or an account changed state (`accountState`) */
   onNotice(n: ShardNotice): void;
+  /** a shard thread exited (it is respawned, or given up on): `owns` tells its accounts */
+  onExit?(shard: number, owns: (account: string) => boolean): void;
 }
 
 const WORKER_URL = new URL('../../workers/shard.js', import.meta.url);
@@ -33,7 +35,8 @@ export class ShardPool implements ShardCaller {
     const spawn = (shard: number) => new Worker(opts.workerUrl ?? WORKER_URL, {
       workerData: { ...opts.workerData, shard, shards: opts.shards } satisfies ShardWorkerData,
     });
-    this.#slots = Array.from({ length: opts.shards }, (_, i) => new ShardSlot(i, spawn, opts.log, opts.onNotice));
+    const onExit = (shard: number) => opts.onExit?.(shard, (account) => shardOf(account, opts.shards) === shard);
+    this.#slots = Array.from({ length: opts.shards }, (_, i) => new ShardSlot(i, spawn, opts.log, opts.onNotice, onExit));
   }
 
   get count(): number {

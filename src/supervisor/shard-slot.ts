@@ -12,7 +12,7 @@ export class ShardSlot {
   readonly client: RpcClient;
   readonly #thread: SupervisedThread<ToShard, FromShard>;
 
-  constructor(index: number, spawn: (shard: number) => Worker, log: Logger, onNotice: (n: ShardNotice) => void) {
+  constructor(index: number, spawn: (shard: number) => Worker, log: Logger, onNotice: (n: ShardNotice) => void, onExit: (shard: number) => void) {
     this.index = index;
     const slog = log.child({ shard: index });
     this.client = new RpcClient(
@@ -27,7 +27,10 @@ export class ShardSlot {
         if (msg.t === 'res') this.client.handle(msg);
         else if (msg.kind === 'events' || msg.kind === 'accountState') onNotice(msg);
       },
-      onExit: () => this.client.rejectAll(() => new ApiError('ShardUnavailable', `Shard ${index} stopped while handling the request; retry shortly`, { shard: index, retryAfter: 1 })),
+      onExit: () => {
+        this.client.rejectAll(() => new ApiError('ShardUnavailable', `Shard ${index} stopped while handling the request; retry shortly`, { shard: index, retryAfter: 1 }));
+        onExit(index);
+      },
     });
   }
 

@@ -3,6 +3,7 @@
 import { toPayload, type StoredEvent } from '../events/types.js';
 import type { NotifyOptions } from '../protocol/ops.js';
 import { VERSION } from '../version.js';
+import type { TestEventPayload } from '../schemas/webhooks.js';
 
 /** Where and how events go while delivery is active. */
 export interface Target {
@@ -46,7 +47,7 @@ export function envelopeOf(e: StoredEvent): Envelope {
 
 /** The request of POST /v1/webhooks/test: event "test", id "0", about no account. */
 export function testEnvelope(now = new Date()): Envelope {
-  const payload = { id: '0', account: null, path: null, event: 'test', data: { message: 'Test delivery from IMAP API' }, date: now.toISOString() };
+  const payload: TestEventPayload = { id: '0', account: null, path: null, event: 'test', data: { message: 'Test delivery from IMAP API' }, date: now.toISOString() };
   return { body: JSON.stringify(payload), headers: { ...base, 'x-imapapi-event-id': '0', 'x-imapapi-event': 'test' } };
 }
 

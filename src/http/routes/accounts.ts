@@ -39,7 +39,11 @@ export const accountRoutes = [
   defineRoute({
     method: 'delete', path: '/v1/account/{account}', tags, summary: 'Log out and remove the account and everything stored for it',
     params: AccountParams, response: AccountAck, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
-    handle: ({ params }, { shards }) => shards.callAccount(params.account, 'deleteAccount', {}),
+    handle: async ({ params }, { shards, states }) => {
+      const done = await shards.callAccount(params.account, 'deleteAccount', {});
+      states.forget(params.account);
+      return done;
+    },
   }),
   defineRoute({
     method: 'put', path: '/v1/account/{account}/reconnect', tags, summary: 'Drop the IMAP connection and connect again now (the body is optional; `reconnect: false` does nothing)',
