@@ -4,6 +4,7 @@ import uWS from 'uWebSockets.js';
 import type { Logger } from '../log.js';
 import { listenError } from './listen-error.js';
 import { mountAdmin } from './admin-page.js';
+import { isLoopback, requestGuard } from './request-guard.js';
 import { mountDocs } from './docs-page.js';
 import { mountRoutes } from './mount.js';
 import { mountStream, type StreamOptions } from './ws.js';
@@ -32,7 +33,7 @@ export interface HttpOptions {
   log: Logger;
   routes: readonly AnyRoute[];
   ctx: RouteContext;
-  stream: StreamOptions;
+  stream: Omit<StreamOptions, 'guard'>;
 }
 
 type ListenCallback = (socket: uWS.us_listen_socket | false) => void;
@@ -50,10 +51,11 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
   const app = uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
-  const closeStreams = mountStream(app, opts.ctx, opts.stream);
+  const guard = requestGuard(isLoopback(opts.host));
+  const closeStreams = mountStream(app, opts.ctx, { ...opts.stream, guard });
   mountDocs(app);
   mountAdmin(app);
-  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log });
+  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log, guard });
   return new Promise((resolve, reject) => {
     listenExclusive(app, opts.host, opts.port, (socket) => {
       if (!socket) return void listenError(opts.host, opts.port).then(reject);

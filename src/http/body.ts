@@ -34,8 +34,10 @@ function tooLarge(limit: number): ApiError {
 /** Parse a JSON body; an empty body is `undefined` so the schema can say it is required. */
 export function parseJson(buf: Buffer, contentType: string): unknown {
   if (buf.length === 0) return undefined;
-  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new ApiError('UnsupportedMediaType', `Expected an application/json body, got "${contentType}"`);
+  // a body without the JSON type is refused too: a page of another origin can send one of
+  // those (text/plain or none) without a CORS preflight, the JSON type needs one
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new ApiError('UnsupportedMediaType', contentType ? `Expected an application/json body, got "${contentType.slice(0, 100)}"` : 'A request body needs Content-Type: application/json');
   }
   try {
     return JSON.parse(buf.toString('utf8'));

@@ -8,12 +8,15 @@ import { Exchange, TextReply } from './reply.js';
 import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
+import type { RequestGuard } from './request-guard.js';
 
 export interface MountOptions {
   maxBody: number;
   /** body limit of routes that take whole messages */
   maxUpload: number;
   log: Logger;
+  /** refuses cross-origin and (on loopback) foreign-Host requests */
+  guard: RequestGuard;
 }
 
 const EMPTY: Validator = { check: (v) => v ?? {} };
@@ -55,6 +58,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
     const ex = new Exchange(res, head);
     try {
+      const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
+      if (denied) return ex.error(denied);
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
       const rawQuery = req.getQuery() ?? '';

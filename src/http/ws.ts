@@ -9,10 +9,13 @@ import { StreamQuery } from '../schemas/events.js';
 import { compileValidator, queryParser } from './validate.js';
 import { eventDelivery, REPLAY_PAUSE, type Consumer, type Socket } from './stream-events.js';
 import { stateFrames } from './stream-states.js';
+import type { RequestGuard } from './request-guard.js';
 
 export interface StreamOptions {
   /** bytes queued for one consumer before a live consumer counts as too slow */
   maxQueued: number;
+  /** refuses cross-origin and (on loopback) foreign-Host upgrades: no CORS rule protects a WebSocket */
+  guard: RequestGuard;
 }
 
 /** Mounts /v1/stream; the returned function says goodbye (1001) to every consumer on shutdown. */
@@ -32,6 +35,8 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
       let consumer: Consumer;
+      const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
+      if (denied) return void new Exchange(res).error(denied);
       try {
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
         const since = q.since === undefined ? head() : Math.min(Number(q.since), head());
