@@ -5,8 +5,8 @@ import { h, status } from './dom.js';
 
 const server = (prefix, label, port, secure) => h('fieldset', { class: 'server' },
   h('legend', {}, label),
-  h('label', {}, 'Host ', h('input', { name: `${prefix}Host`, placeholder: 'imap.example.com', autocomplete: 'off' })),
-  h('label', {}, 'Port ', h('input', { name: `${prefix}Port`, type: 'number', min: '1', max: '65535', value: port })),
+  h('label', {}, 'Host ', h('input', { name: `${prefix}Host`, placeholder: `${prefix}.example.com`, autocomplete: 'off', required: prefix === 'imap' })),
+  h('label', {}, 'Port ', h('input', { name: `${prefix}Port`, type: 'number', min: '1', max: '65535', value: port, required: prefix === 'imap' })),
   h('label', { class: 'inline' }, h('input', { name: `${prefix}Secure`, type: 'checkbox', checked: secure }), ' TLS from the start'),
   h('label', {}, 'User ', h('input', { name: `${prefix}User`, autocomplete: 'off' })),
   h('label', {}, 'Password ', h('input', { name: `${prefix}Pass`, type: 'password', autocomplete: 'new-password' })));
@@ -43,21 +43,44 @@ export function accountForm(added) {
 
   const smtpOf = () => (form.elements.smtpHost.value.trim() ? serverOf(form, 'smtp') : undefined);
 
-  async function verify() {
-    results.replaceChildren();
-    status(note, 'Trying the logins…');
+  /** The browser's own checks of the server fields (Verify is not a submit, so they do not run by themselves). */
+  const serverFieldsValid = () => ['imapHost', 'imapPort', 'smtpPort'].every((name) => form.elements[name].reportValidity());
+
+  /** One request at a time: a slow server must not be asked twice by an impatient second click. */
+  async function busy(work) {
+    const buttons = form.querySelectorAll('.buttons button');
+    for (const b of buttons) b.disabled = true;
     try {
-      const smtp = smtpOf();
-      const result = await api('POST', '/v1/verifyAccount', { imap: serverOf(form, 'imap'), ...(smtp ? { smtp } : {}) });
-      results.append(...[outcome('IMAP', result.imap), outcome('SMTP', result.smtp)].filter(Boolean));
-      status(note, 'Verified; nothing was stored.');
-    } catch (err) {
-      status(note, err.message, false);
+      await work();
+    } finally {
+      for (const b of buttons) b.disabled = false;
     }
   }
 
-  form.addEventListener('submit', async (e) => {
+  async function verify() {
+    if (!serverFieldsValid()) return;
+    results.replaceChildren();
+    status(note, 'Trying the logins…');
+    await busy(async () => {
+      try {
+        const smtp = smtpOf();
+        const result = await api('POST', '/v1/verifyAccount', { imap: serverOf(form, 'imap'), ...(smtp ? { smtp } : {}) });
+        const tried = [result.imap, result.smtp].filter(Boolean);
+        results.append(...[outcome('IMAP', result.imap), outcome('SMTP', result.smtp)].filter(Boolean));
+        const failed = tried.filter((o) => !o.success).length;
+        status(note, failed ? `${failed === tried.length ? 'Login failed' : 'A login failed'}: see above; nothing was stored.` : 'Logins work; nothing was stored.', !failed);
+      } catch (err) {
+        status(note, err.message, false);
+      }
+    });
+  }
+
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (serverFieldsValid()) busy(add);
+  });
+
+  async function add() {
     const body = { account: form.elements.account.value.trim(), imap: serverOf(form, 'imap') };
     for (const key of ['name', 'email']) if (form.elements[key].value.trim()) body[key] = form.elements[key].value.trim();
     const smtp = smtpOf();
@@ -71,6 +94,6 @@ export function accountForm(added) {
     } catch (err) {
       status(note, err.message, false);
     }
-  });
+  }
   return form;
 }

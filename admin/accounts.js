@@ -17,15 +17,20 @@ export function accountsTab(root, stream) {
   const note = h('p', { class: 'status', id: 'accounts-status', role: 'status' });
   const body = h('tbody');
   const pager = h('div', { class: 'pager' });
-  const table = h('table', { id: 'account-list' },
+  const table = h('div', { class: 'scroll' }, h('table', { id: 'account-list' },
     h('thead', {}, h('tr', {}, ['Account', 'Name', 'State', 'Last error', 'Connects', 'Errors', 'Last sync', ''].map((t) => h('th', {}, t)))),
-    body);
+    body));
   const folderBox = h('div', { id: 'folders' });
   fill(root, h('h2', {}, 'Accounts'), accountForm(() => load()), note, table, pager, folderBox);
 
   async function load() {
     try {
       const list = await api('GET', `/v1/accounts?page=${page}&pageSize=${PAGE_SIZE}`);
+      // the last page can empty under us (accounts deleted here or elsewhere): show the new last one
+      if (page > 0 && page >= list.pages) {
+        page = Math.max(0, list.pages - 1);
+        return load();
+      }
       rows.clear();
       fill(body, list.accounts.map((a) => { const tr = row(a); rows.set(a.account, { summary: a, tr }); return tr; }));
       if (!list.accounts.length) body.append(h('tr', {}, h('td', { colspan: '8', class: 'empty' }, 'No accounts yet: add one above.')));
@@ -83,6 +88,8 @@ export function accountsTab(root, stream) {
     closeFolders();
     folders = { account, panel: foldersPanel(account, closeFolders) };
     folderBox.append(folders.panel.el);
+    // below a page of 50 rows the panel would open out of sight
+    folders.panel.el.scrollIntoView({ block: 'start' });
   }
 
   function closeFolders() {
@@ -109,7 +116,8 @@ export function accountsTab(root, stream) {
   stream.on('state', (frame) => {
     const known = rows.get(frame.account);
     if (!known) return;
-    const summary = { ...known.summary, state: frame.state };
+    // `disabled` too: the row's Enable/Disable button must match the state it shows at once
+    const summary = { ...known.summary, state: frame.state, disabled: frame.state === 'disabled' };
     if (frame.lastError) summary.lastError = frame.lastError;
     else if (frame.state === 'connected') delete summary.lastError;
     replace(summary);

@@ -10,6 +10,7 @@ export function eventsTab(root, stream) {
   let held = []; // arrived while paused
   let paused = false;
   let selected = null;
+  let total = 0; // events seen since the page opened (only the newest KEEP are kept)
   const account = h('input', { name: 'account', placeholder: 'all accounts', oninput: render });
   const type = h('select', { name: 'event', onchange: render }, h('option', { value: '' }, 'all events'));
   const pause = h('button', { type: 'button', name: 'pause', onclick: togglePause }, 'Pause');
@@ -19,7 +20,7 @@ export function eventsTab(root, stream) {
   fill(root, h('h2', {}, 'Events'),
     h('div', { class: 'toolbar' }, h('label', {}, 'Account ', account), h('label', {}, 'Type ', type), pause, info),
     h('div', { class: 'split' },
-      h('table', { id: 'event-list' }, h('thead', {}, h('tr', {}, ['Id', 'Time', 'Account', 'Event', 'Folder'].map((t) => h('th', {}, t)))), list),
+      h('div', { class: 'scroll' }, h('table', { id: 'event-list' }, h('thead', {}, h('tr', {}, ['Id', 'Time', 'Account', 'Event', 'Folder'].map((t) => h('th', {}, t)))), list)),
       detail));
 
   api('GET', '/v1/settings?eventTypes=true').then((s) => {
@@ -32,20 +33,31 @@ export function eventsTab(root, stream) {
   }
 
   function tr(e) {
-    return h('tr', { 'data-id': e.id, 'data-event': e.event, class: e === selected ? 'selected' : '', onclick: () => show(e) },
-      h('td', { class: 'num' }, e.id), h('td', {}, when(e.date)), h('td', {}, e.account), h('td', {}, e.event), h('td', {}, e.path ?? ''));
+    // focusable, and Enter or Space opens it: the JSON is reachable without a mouse
+    return h('tr', { 'data-id': e.id, 'data-event': e.event, class: e === selected ? 'selected' : '', tabindex: '0', onclick: () => show(e), onkeydown: (k) => opened(k, e) },
+      h('td', { class: 'num' }, e.id), h('td', { class: 'nowrap' }, when(e.date)), h('td', {}, e.account), h('td', {}, e.event), h('td', {}, e.path ?? ''));
+  }
+
+  function opened(k, e) {
+    if (k.key !== 'Enter' && k.key !== ' ') return;
+    k.preventDefault();
+    show(e);
   }
 
   function show(e) {
     selected = e;
     detail.textContent = JSON.stringify(e, null, 2);
+    detail.scrollIntoView({ block: 'nearest' }); // on a narrow window it sits above the list
     for (const row of list.children) row.classList.toggle('selected', row.dataset.id === e.id);
   }
 
   function render() {
     fill(list, seen.filter(matches).reverse().map(tr));
-    info.textContent = paused ? `paused: ${held.length} new event${held.length === 1 ? '' : 's'} waiting` : `${seen.length} event${seen.length === 1 ? '' : 's'} since this page opened`;
+    info.textContent = paused ? waiting() : counted();
   }
+
+  const waiting = () => `paused: ${held.length} new event${held.length === 1 ? '' : 's'} waiting`;
+  const counted = () => `${total} event${total === 1 ? '' : 's'} since this page opened${total > seen.length ? ` (the newest ${seen.length} kept)` : ''}`;
 
   function keep(events) {
     seen.push(...events);
@@ -63,16 +75,17 @@ export function eventsTab(root, stream) {
   }
 
   stream.on('event', (e) => {
+    total++;
     if (paused) {
       held.push(e);
       if (held.length > KEEP) held.shift();
-      info.textContent = `paused: ${held.length} new event${held.length === 1 ? '' : 's'} waiting`;
+      info.textContent = waiting();
       return;
     }
     keep([e]);
     if (matches(e)) list.prepend(tr(e));
     while (list.children.length > KEEP) list.lastChild.remove();
-    info.textContent = `${seen.length} event${seen.length === 1 ? '' : 's'} since this page opened`;
+    info.textContent = counted();
   });
   render();
 }

@@ -23,7 +23,9 @@ function streamStatus(el) {
   };
 }
 
-/** Version once, uptime from /health counted on locally (a clock, not a poll of the server). */
+/** Version and uptime from /v1/stats and /health, asked again each time the stream (re)connects, so a
+ *  restarted or upgraded server shows as such; between those the uptime is counted on locally. */
+let ticking = null;
 async function serverInfo() {
   try {
     const [stats, health] = await Promise.all([api('GET', '/v1/stats'), api('GET', '/health')]);
@@ -32,7 +34,8 @@ async function serverInfo() {
     const uptime = document.getElementById('server-uptime');
     const tick = () => { uptime.textContent = `up ${duration((Date.now() - since) / 1000)}`; };
     tick();
-    setInterval(tick, 1000);
+    clearInterval(ticking);
+    ticking = setInterval(tick, 1000);
   } catch (err) {
     document.getElementById('server-version').textContent = `server: ${err.message}`;
   }
@@ -46,4 +49,9 @@ accountsTab(document.getElementById('accounts'), stream);
 settingsTab(document.getElementById('settings'));
 eventsTab(document.getElementById('events'), stream);
 serverInfo();
+let opened = false;
+stream.on('open', () => {
+  if (opened) serverInfo(); // a reconnect may be to a restarted (or upgraded) server
+  opened = true;
+});
 stream.start();

@@ -20,6 +20,7 @@ export function settingsTab(root) {
       h('button', { type: 'button', name: 'test', onclick: () => sendTest() }, 'Send test webhook')),
     note, testNote);
   const dead = deadLetters();
+  let savedUrl = ''; // the test goes to the saved URL, not to what is typed
   fill(root, h('h2', {}, 'Settings'), form, dead.el);
 
   function renderEvents(names, chosen) {
@@ -40,7 +41,8 @@ export function settingsTab(root) {
   async function load() {
     try {
       const s = await api('GET', '/v1/settings');
-      form.elements.webhooks.value = s.webhooks ?? '';
+      savedUrl = s.webhooks ?? '';
+      form.elements.webhooks.value = savedUrl;
       form.elements.webhooksEnabled.checked = s.webhooksEnabled;
       form.elements.secret.value = '';
       form.elements.clearSecret.checked = false;
@@ -72,13 +74,20 @@ export function settingsTab(root) {
   });
 
   async function sendTest() {
-    status(testNote, 'Sending a test event…');
+    // a slow receiver takes up to the delivery timeout: one test at a time
+    const button = form.elements.test;
+    if (form.elements.webhooks.value.trim() !== savedUrl) return status(testNote, 'The URL has unsaved changes: Save first (the test goes to the saved URL).', false);
+    button.disabled = true;
+    status(testNote, 'Sending a test event to the saved URL…');
     try {
       const r = await api('POST', '/v1/webhooks/test');
       const answer = r.status === null ? 'no answer' : `HTTP ${r.status}`;
-      status(testNote, `Receiver: ${answer} in ${Math.round(r.durationMs)} ms${r.error ? ` (${r.error})` : ''} at ${when(new Date().toISOString())}`, r.ok);
+      const why = r.error && r.error !== answer ? ` (${r.error})` : '';
+      status(testNote, `Receiver: ${answer} in ${Math.round(r.durationMs)} ms${why} at ${when(new Date().toISOString())}`, r.ok);
     } catch (err) {
       status(testNote, err.message, false);
+    } finally {
+      button.disabled = false;
     }
   }
 
@@ -93,7 +102,7 @@ function deadLetters() {
   const el = h('div', { class: 'card', id: 'dead-letters' },
     h('div', { class: 'card-head' }, h('h3', {}, 'Dead letters'),
       h('span', {}, h('button', { onclick: () => load() }, 'Refresh'), ' ', h('button', { onclick: () => replay({}) }, 'Replay all'))),
-    h('table', {}, h('thead', {}, h('tr', {}, ['Event', 'Account', 'Type', 'Reason', 'Status', 'Attempts', 'Parked', ''].map((t) => h('th', {}, t)))), body),
+    h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['Event', 'Account', 'Type', 'Reason', 'Status', 'Attempts', 'Parked', ''].map((t) => h('th', {}, t)))), body)),
     note);
 
   async function load() {

@@ -100,9 +100,15 @@ test('Accounts: verify and add an account against Dovecot; it reaches connected 
   await form.locator('input[name=imapPort]').fill(String(dovecot.port));
   await form.locator('input[name=imapSecure]').uncheck();
   await form.locator('input[name=imapUser]').fill(user);
+  // a refused login is an error on the page, not a green "verified"
+  await form.locator('input[name=imapPass]').fill('not-the-password');
+  await form.locator('button[name=verify]').click();
+  await form.locator('.verify-results li.error', { hasText: 'AUTHENTICATIONFAILED' }).waitFor();
+  await page.locator('#account-form-status.error', { hasText: 'Login failed' }).waitFor();
   await form.locator('input[name=imapPass]').fill(dovecot.password);
   await form.locator('button[name=verify]').click();
   await form.locator('.verify-results li.ok', { hasText: 'IMAP: login works' }).waitFor();
+  await page.locator('#account-form-status.ok', { hasText: 'Logins work' }).waitFor();
 
   await form.locator('button[type=submit]').click();
   await row().locator('[data-state=connected]').waitFor({ timeout: 15_000 });
@@ -140,7 +146,9 @@ test('Events: a message APPENDed by another IMAP client shows its messageNew, JS
   await page.click('#tabs a[data-tab=events]');
   const item = page.locator(`#event-list tr[data-event=messageNew]`).first();
   await item.waitFor({ timeout: 10_000 });
-  await item.click();
+  // by keyboard: the rows are focusable and Enter opens one
+  await item.focus();
+  await page.keyboard.press('Enter');
   const json = JSON.parse(await page.locator('#event-json').innerText());
   assert.equal(json.event, 'messageNew');
   assert.equal(json.account, account);
@@ -160,6 +168,8 @@ test('Accounts: disable, enable and delete (after a confirmation) from the list'
   await page.click('#tabs a[data-tab=accounts]');
   await row().locator('button', { hasText: 'Disable' }).click();
   await row().locator('[data-state=disabled]').waitFor({ timeout: 10_000 });
+  // the button follows the state frame at once, not only the list refetch after it
+  assert.deepEqual(await row().locator('td.actions button').allInnerTexts(), ['Folders', 'Reconnect', 'Enable', 'Delete']);
   await row().locator('button', { hasText: 'Enable' }).click();
   await row().locator('[data-state=connected]').waitFor({ timeout: 15_000 });
 
