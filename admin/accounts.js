@@ -1,19 +1,109 @@
 // Accounts tab: the paged list with state, last error and counters, kept live by the change
 // stream (state frames and account events, never a polling loop), with the row actions.
 import { api, path } from './api.js';
-import { confirmDialog, fill, h, status, when } from './dom.js';
+import { confirmDialog, fill, h, status } from './dom.js';
 import { accountForm } from './account-form.js';
+import { accountRow, withState } from './account-row.js';
 import { foldersPanel } from './folders.js';
 
 const PAGE_SIZE = 50;
 /** a page refetch waits this long for more changes */
 const REFRESH_DELAY = 300;
 
-export function accountsTab(root, stream) {
+/** The page of accounts shown: only the newest load lands, and state frames that came while
+ *  it was on its way are applied on top of it (they are newer than its answer). */
+function accountList(body, pager, note, act) {
   const rows = new Map(); // account id → { summary, tr }
-  let pending = null; // timer of a coalesced page refetch
   let page = 0;
-  let folders = null; // { account, panel }
+  let seq = 0;
+  let inFlight = null; // account id → latest frame, while a load is on its way
+
+  const put = (a) => {
+    const tr = accountRow(a, act);
+    rows.get(a.account)?.tr.replaceWith(tr);
+    rows.set(a.account, { summary: a, tr });
+    return tr;
+  };
+
+  async function load() {
+    const mine = ++seq;
+    inFlight = new Map();
+    let list;
+    try {
+      list = await api('GET', `/v1/accounts?page=${page}&pageSize=${PAGE_SIZE}`);
+    } catch (err) {
+      if (mine === seq) status(note, `Could not list accounts: ${err.message}`, false);
+      return;
+    }
+    if (mine !== seq) return;
+    // the last page can empty under us (accounts deleted here or elsewhere): show the new last one
+    if (page > 0 && page >= list.pages) {
+      page = Math.max(0, list.pages - 1);
+      return load();
+    }
+    const late = inFlight;
+    inFlight = null;
+    rows.clear();
+    fill(body, list.accounts.map((a) => put(late.has(a.account) ? withState(a, late.get(a.account)) : a)));
+    if (!list.accounts.length) body.append(h('tr', {}, h('td', { colspan: '8', class: 'empty' }, 'No accounts yet: add one above.')));
+    renderPager(list);
+  }
+
+  function renderPager(list) {
+    const go = (to) => () => { page = to; load(); };
+    fill(pager, `${list.total} account${list.total === 1 ? '' : 's'}`,
+      list.pages > 1 && [
+        h('button', { disabled: page === 0, onclick: go(page - 1) }, '‹ Previous'),
+        ` page ${page + 1} of ${list.pages} `,
+        h('button', { disabled: page + 1 >= list.pages, onclick: go(page + 1) }, 'Next ›'),
+      ]);
+  }
+
+  return {
+    load,
+    has: (account) => rows.has(account),
+    drop: (account) => rows.delete(account),
+    /** a state frame: shown at once when the row is here, kept when a load is on its way */
+    state(frame) {
+      inFlight?.set(frame.account, frame);
+      const known = rows.get(frame.account);
+      if (known) put(withState(known.summary, frame));
+    },
+  };
+}
+
+/** The one folder panel open under the list (or none). */
+function folderSlot(box) {
+  let open = null; // { account, panel }
+  const close = () => {
+    open?.panel.stop();
+    open?.panel.el.remove();
+    open = null;
+  };
+  return {
+    close,
+    show(account) {
+      close();
+      open = { account, panel: foldersPanel(account, close) };
+      box.append(open.panel.el);
+      // below a page of 50 rows the panel would open out of sight
+      open.panel.el.scrollIntoView({ block: 'start' });
+    },
+    /** its account changed state: the panel counts only while it is connected */
+    state(frame) {
+      if (open?.account === frame.account) open.panel.state(frame);
+    },
+    /** a change in `account`: its panel, when open, counts again (or closes: account deleted) */
+    changed(account, event) {
+      if (open?.account !== account) return;
+      if (event.event === 'accountDeleted') close();
+      else open.panel.changed(event);
+    },
+  };
+}
+
+export function accountsTab(root, stream) {
+  let pending = null; // timer of a coalesced page refetch
   const note = h('p', { class: 'status', id: 'accounts-status', role: 'status' });
   const body = h('tbody');
   const pager = h('div', { class: 'pager' });
@@ -21,52 +111,9 @@ export function accountsTab(root, stream) {
     h('thead', {}, h('tr', {}, ['Account', 'Name', 'State', 'Last error', 'Connects', 'Errors', 'Last sync', ''].map((t) => h('th', {}, t)))),
     body));
   const folderBox = h('div', { id: 'folders' });
-  fill(root, h('h2', {}, 'Accounts'), accountForm(() => load()), note, table, pager, folderBox);
+  const folders = folderSlot(folderBox);
 
-  async function load() {
-    try {
-      const list = await api('GET', `/v1/accounts?page=${page}&pageSize=${PAGE_SIZE}`);
-      // the last page can empty under us (accounts deleted here or elsewhere): show the new last one
-      if (page > 0 && page >= list.pages) {
-        page = Math.max(0, list.pages - 1);
-        return load();
-      }
-      rows.clear();
-      fill(body, list.accounts.map((a) => { const tr = row(a); rows.set(a.account, { summary: a, tr }); return tr; }));
-      if (!list.accounts.length) body.append(h('tr', {}, h('td', { colspan: '8', class: 'empty' }, 'No accounts yet: add one above.')));
-      renderPager(list);
-    } catch (err) {
-      status(note, `Could not list accounts: ${err.message}`, false);
-    }
-  }
-
-  function renderPager(list) {
-    fill(pager, `${list.total} account${list.total === 1 ? '' : 's'}`,
-      list.pages > 1 && [
-        h('button', { disabled: page === 0, onclick: () => { page--; load(); } }, '‹ Previous'),
-        ` page ${page + 1} of ${list.pages} `,
-        h('button', { disabled: page + 1 >= list.pages, onclick: () => { page++; load(); } }, 'Next ›'),
-      ]);
-  }
-
-  function row(a) {
-    const errors = a.counters.connectErrors + a.counters.authErrors;
-    return h('tr', { 'data-account': a.account },
-      h('td', {}, h('a', { href: '#accounts', onclick: (e) => { e.preventDefault(); showFolders(a.account); } }, a.account)),
-      h('td', {}, a.name),
-      h('td', {}, h('span', { class: `badge state-${a.state}`, 'data-state': a.state }, a.state)),
-      h('td', { class: 'error-text' }, a.lastError ? [a.lastError.message, h('br'), h('small', {}, when(a.lastError.time))] : ''),
-      h('td', { title: `disconnects: ${a.counters.disconnects}` }, a.counters.connects),
-      h('td', { title: `connect errors: ${a.counters.connectErrors}, authentication errors: ${a.counters.authErrors}` }, errors),
-      h('td', {}, when(a.syncTime)),
-      h('td', { class: 'actions' },
-        h('button', { onclick: () => showFolders(a.account) }, 'Folders'),
-        h('button', { onclick: () => act(a.account, 'reconnected', () => api('PUT', path`/v1/account/${a.account}/reconnect`, { reconnect: true })), disabled: a.disabled }, 'Reconnect'),
-        h('button', { onclick: () => act(a.account, a.disabled ? 'enabled' : 'disabled', () => api('PUT', path`/v1/account/${a.account}`, { disabled: !a.disabled })) }, a.disabled ? 'Enable' : 'Disable'),
-        h('button', { class: 'danger', onclick: () => remove(a.account) }, 'Delete')));
-  }
-
-  async function act(account, done, call, again = true) {
+  async function run(account, done, call, again = true) {
     try {
       await call();
       status(note, `${account}: ${done}`);
@@ -75,59 +122,41 @@ export function accountsTab(root, stream) {
       status(note, `${account}: ${err.message}`, false);
     }
   }
+  const act = {
+    folders: (id) => folders.show(id),
+    reconnect: (id) => run(id, 'reconnected', () => api('PUT', path`/v1/account/${id}/reconnect`, { reconnect: true })),
+    toggle: (id, disabled) => run(id, disabled ? 'enabled' : 'disabled', () => api('PUT', path`/v1/account/${id}`, { disabled: !disabled })),
+    remove,
+  };
+  const list = accountList(body, pager, note, act);
+  fill(root, h('h2', {}, 'Accounts'), accountForm(() => list.load()), note, table, pager, folderBox);
 
   async function remove(account) {
     if (!(await confirmDialog(`Delete the account "${account}" and everything stored for it? Mail on the IMAP server is not touched.`, 'Delete'))) return;
-    await act(account, 'deleted', () => api('DELETE', path`/v1/account/${account}`), false);
-    rows.delete(account); // its last state frames and events must not ask for it again
-    if (folders?.account === account) closeFolders();
-    load();
-  }
-
-  function showFolders(account) {
-    closeFolders();
-    folders = { account, panel: foldersPanel(account, closeFolders) };
-    folderBox.append(folders.panel.el);
-    // below a page of 50 rows the panel would open out of sight
-    folders.panel.el.scrollIntoView({ block: 'start' });
-  }
-
-  function closeFolders() {
-    folders?.panel.el.remove();
-    folders = null;
+    // nothing may ask for it while it goes: its panel closes first, its row stops refetching
+    folders.changed(account, { event: 'accountDeleted' });
+    list.drop(account);
+    await run(account, 'deleted', () => api('DELETE', path`/v1/account/${account}`), false);
+    list.load();
   }
 
   /** Fetch the page again after a change to one of its accounts, once per burst of changes.
    *  The list, not the account: it never answers 404 for one deleted meanwhile. */
   function refresh(account) {
-    if (!rows.has(account) || pending) return;
-    pending = setTimeout(() => { pending = null; load(); }, REFRESH_DELAY);
+    if (!list.has(account) || pending) return;
+    pending = setTimeout(() => { pending = null; list.load(); }, REFRESH_DELAY);
   }
 
-  function replace(a) {
-    const known = rows.get(a.account);
-    if (!known) return;
-    const tr = row(a);
-    known.tr.replaceWith(tr);
-    rows.set(a.account, { summary: a, tr });
-  }
-
-  stream.on('open', () => load());
+  stream.on('open', () => list.load());
   stream.on('state', (frame) => {
-    const known = rows.get(frame.account);
-    if (!known) return;
-    // `disabled` too: the row's Enable/Disable button must match the state it shows at once
-    const summary = { ...known.summary, state: frame.state, disabled: frame.state === 'disabled' };
-    if (frame.lastError) summary.lastError = frame.lastError;
-    else if (frame.state === 'connected') delete summary.lastError;
-    replace(summary);
+    list.state(frame);
+    folders.state(frame);
     refresh(frame.account); // counters and sync time come with the account itself
   });
   stream.on('event', (e) => {
-    if (e.event === 'accountDeleted' && folders?.account === e.account) closeFolders();
-    if (e.event === 'accountAdded' || e.event === 'accountDeleted') return load();
+    folders.changed(e.account, e);
+    if (e.event === 'accountAdded' || e.event === 'accountDeleted') return list.load();
     if (e.path === null) refresh(e.account);
-    if (folders?.account === e.account) folders.panel.changed(e);
   });
-  load();
+  list.load();
 }

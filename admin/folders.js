@@ -42,12 +42,36 @@ export function foldersPanel(account, close) {
     }
   }
 
+  // counted again only while the account is connected (else the API answers 503); a change
+  // meanwhile is counted when it connects again
+  let connected = true;
+  let stale = false;
+  let closed = false;
+  const later = () => {
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (connected) load();
+      else stale = true;
+    }, REFRESH_DELAY);
+  };
   load();
   return {
     el,
     changed(event) {
-      if (!FOLDER_EVENTS.has(event.event) || timer) return;
-      timer = setTimeout(() => { timer = null; load(); }, REFRESH_DELAY);
+      if (FOLDER_EVENTS.has(event.event)) later();
+    },
+    /** closed: nothing more is asked (the account may be gone) */
+    stop() {
+      closed = true;
+      clearTimeout(timer);
+    },
+    state(frame) {
+      connected = frame.state === 'connected';
+      if (connected && stale) {
+        stale = false;
+        later();
+      }
     },
   };
 }

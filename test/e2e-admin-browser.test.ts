@@ -34,6 +34,9 @@ after(async () => {
 });
 
 const row = () => b.page.locator(`#account-list tr[data-account="${account}"]`);
+// names from the server are text on the page, never markup: this one would run if it were
+const HOSTILE = 'Admin <img src=x onerror="globalThis.pwned=1"> UI';
+const pwned = () => b.page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned);
 
 test('the page shows the server version and uptime and links the docs', async (t) => {
   const { page } = b;
@@ -95,7 +98,7 @@ test('Accounts: verify and add an account against Dovecot; it reaches connected 
   await page.evaluate(() => { (globalThis as unknown as { sameDocument: boolean }).sameDocument = true; });
   const form = page.locator('#add-account');
   await form.locator('input[name=account]').fill(account);
-  await form.locator('input[name=name]').fill('Admin UI test');
+  await form.locator('input[name=name]').fill(HOSTILE);
   await form.locator('input[name=imapHost]').fill('127.0.0.1');
   await form.locator('input[name=imapPort]').fill(String(dovecot.port));
   await form.locator('input[name=imapSecure]').uncheck();
@@ -124,15 +127,28 @@ test('Accounts: verify and add an account against Dovecot; it reaches connected 
   assert.deepEqual(b.requests.slice(before), [], 'no request while idle');
 });
 
-test('Accounts: the folders of the account with their counts', async () => {
+test('Accounts: the folders of the account with their counts; names stay text', async () => {
   const { page } = b;
+  assert.equal(await row().locator('td').nth(1).innerText(), HOSTILE, 'the name shows as typed');
+  assert.equal(await row().locator('img').count(), 0);
+  const client = await imapClient({ host: '127.0.0.1', port: dovecot.port, user, pass: dovecot.password });
+  try {
+    await client.mailboxCreate('<b onmouseover="globalThis.pwned=2">Bold (Maildir refuses a slash)');
+  } finally {
+    await client.logout();
+  }
   await row().locator('button', { hasText: 'Folders' }).click();
   const inbox = page.locator('#folders tr[data-path=INBOX]');
   await inbox.waitFor();
   assert.match(await inbox.innerText(), /INBOX/);
+  const odd = page.locator('#folders tr', { hasText: '<b onmouseover' });
+  await odd.waitFor();
+  assert.equal(await page.locator('#folders b').count(), 0, 'a folder name is never markup');
+  await odd.hover();
+  assert.equal(await pwned(), undefined);
 });
 
-test('Events: a message APPENDed by another IMAP client shows its messageNew, JSON on click; folder counts follow', async () => {
+test('Events: a message APPENDed by another IMAP client shows its messageNew, JSON on Enter; filters; pause holds new events', async () => {
   const { page } = b;
   const client = await imapClient({ host: '127.0.0.1', port: dovecot.port, user, pass: dovecot.password });
   const subject = `Admin page ${Date.now()}`;
@@ -159,13 +175,39 @@ test('Events: a message APPENDed by another IMAP client shows its messageNew, JS
   await page.selectOption('#events select[name=event]', 'mailboxNew');
   assert.equal(await page.locator('#event-list tr[data-event=messageNew]').count(), 0);
   await page.selectOption('#events select[name=event]', '');
+  const others = page.locator('#event-list tr', { hasText: 'admin-ui-parked' });
+  assert.ok(await others.count() > 0, 'the other account\'s events are listed without a filter');
   await page.fill('#events input[name=account]', account);
-  assert.ok(await page.locator('#event-list tr[data-event=messageNew]').count() >= 1);
+  assert.equal(await others.count(), 0, 'the account filter hides them');
+  const shown = await page.locator('#event-list tr[data-event=messageNew]').count();
+  assert.ok(shown >= 1);
+
+  // pause: a new message waits, counted; resume shows it
+  await page.click('#events button[name=pause]');
+  const again = await imapClient({ host: '127.0.0.1', port: dovecot.port, user, pass: dovecot.password });
+  try {
+    await again.append('INBOX', await buildMessage({ ...seedSpec(2), subject: 'while paused' }));
+  } finally {
+    await again.logout();
+  }
+  await page.locator('#events-info', { hasText: /paused: [1-9]\d* new events? waiting/ }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#event-list tr[data-event=messageNew]').count(), shown, 'nothing new while paused');
+  await page.click('#events button[name=pause]');
+  await page.locator('#event-list tr[data-event=messageNew]').nth(shown).waitFor();
+  assert.equal(await pwned(), undefined);
 });
 
-test('Accounts: disable, enable and delete (after a confirmation) from the list', async () => {
+test('Accounts: reconnect, disable, enable and delete (after a confirmation) from the list', async () => {
   const { page } = b;
   await page.click('#tabs a[data-tab=accounts]');
+  // Reconnect: a new login, so the Connects counter goes up by one
+  const connects = row().locator('td').nth(4);
+  const before = Number(await connects.innerText());
+  await row().locator('button', { hasText: 'Reconnect' }).click();
+  await page.locator('#accounts-status.ok', { hasText: 'reconnected' }).waitFor();
+  await row().locator('td').nth(4).filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor({ timeout: 10_000 });
+  await row().locator('[data-state=connected]').waitFor({ timeout: 10_000 });
+
   await row().locator('button', { hasText: 'Disable' }).click();
   await row().locator('[data-state=disabled]').waitFor({ timeout: 10_000 });
   // the button follows the state frame at once, not only the list refetch after it
@@ -193,15 +235,27 @@ test('Events: when the server restarts, the page reconnects with since and misse
   const last = Number((await api(server.url, 'GET', '/v1/events?limit=1')).body.head);
   await page.locator(`#event-list tr[data-id="${last}"]`).waitFor();
 
+  // the page's next WebSocket is held until the server has logged the new connectError, so
+  // the page can only get that event by resuming with since (a replay), never live
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  const routed: string[] = [];
+  await page.routeWebSocket(/\/v1\/stream/, async (ws) => {
+    routed.push(ws.url());
+    await held;
+    ws.connectToServer();
+  });
   const errorsBefore = b.errors.length;
   const { port, dataDir } = server;
   await server.stop();
   await page.locator('#stream-status.stream-reconnecting').waitFor();
   server = await startServer({ shards: 2, port, dataDir, args: ['--event-retention', '3000'] });
-  await page.locator('#stream-status.stream-live').waitFor({ timeout: 40_000 });
+  await eventually(async () => (await api(server.url, 'GET', `/v1/events?since=${last}&account=admin-ui-restart`)).body.events.some((e: { event: string }) => e.event === 'connectError'), 10_000, 'the new connectError logged');
+  await eventually(async () => routed.length > 0, 40_000, 'the page reconnecting');
+  release();
   await page.locator('#event-list tr[data-event=connectError]', { hasText: 'admin-ui-restart' }).nth(1).waitFor({ timeout: 10_000 });
+  assert.match(routed[0]!, new RegExp(`[?&]since=${last}(&|$)`), 'resumed after the last event seen');
 
-  assert.match(b.websockets.at(-1)!, new RegExp(`[?&]since=${last}(&|$)`), 'resumed after the last event seen');
   const ids = await page.locator('#event-list tbody tr').evaluateAll((rows) => rows.map((r) => Number((r as unknown as { dataset: { id: string } }).dataset.id)));
   assert.deepEqual(ids, [...new Set(ids)].sort((x, y) => y - x), 'newest first, no duplicate');
   // while the server was down the browser reports each refused connection itself (the stream's

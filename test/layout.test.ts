@@ -71,11 +71,18 @@ test('files stay small', () => {
     if (lines(file) > limit) big.push(`${file}: ${lines(file)} > ${limit}`);
   }
   for (const file of files('workers')) if (lines(file) > 60) big.push(`${file}: ${lines(file)} > 60`);
+  for (const file of pageFiles()) if (lines(file) > 400) big.push(`${file}: ${lines(file)} > 400`);
   for (const file of files('test')) if (lines(file) > 600) big.push(`${file}: ${lines(file)} > 600`);
   assert.deepEqual(big, []);
 });
 
+/** The admin page's files: browser JS modules, CSS and HTML (no TypeScript). */
+const pageFiles = () => readdirSync(join(ROOT, 'admin')).filter((f) => /\.(js|css|html)$/.test(f)).map((f) => join('admin', f));
+const HEADER: Record<string, RegExp> = { js: /^\/\/ /, css: /^\/\* /, html: /^<!DOCTYPE html>\n<!-- / };
+
 test('every source file opens with a header comment', () => {
+  const pages = pageFiles().filter((f) => !HEADER[f.split('.').pop()!]!.test(readFileSync(join(ROOT, f), 'utf8')));
+  assert.deepEqual(pages, []);
   const bare = [...files('src'), ...files('workers')].filter((f) => !/^(#!.*\n)?\/\/ /.test(readFileSync(join(ROOT, f), 'utf8')));
   assert.deepEqual(bare, []);
 });

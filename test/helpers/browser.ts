@@ -35,6 +35,8 @@ const local = (url: string) => {
 function watch(session: BrowserSession, page: Page): void {
   page.on('console', (msg) => { if (msg.type() === 'error') session.errors.push(`console: ${msg.text()} (${page.url()})`); });
   page.on('pageerror', (err) => session.errors.push(`page error: ${err.message}`));
+  // the console says "Failed to load resource" without the URL: name it beside the error
+  page.on('response', (res) => { if (res.status() >= 400) session.errors.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`); });
   page.on('request', (req) => {
     session.requests.push(req.url());
     if (!local(req.url())) session.foreign.push(req.url());
