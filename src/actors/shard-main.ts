@@ -44,12 +44,13 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
   const env = openEnv(data.dataDir);
   const mailboxes = new MailboxStore(env.root);
   const post = (msg: FromShard, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+  const secrets = new SecretBox(data.key);
   const host = new ShardHost({
     shard: data.shard,
     shards: data.shards,
     store: new AccountStore(env.root),
     mailboxes,
-    secrets: new SecretBox(data.key),
+    secrets,
     log,
     policy: { ...DEFAULT_POLICY, ...data.policy },
     sync: {
@@ -58,7 +59,7 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
       sweep: { interval: data.syncInterval, activeFor: 10 * 60_000, activeFactor: 6, ...COALESCE },
       published: (events) => post({ t: 'ctl', kind: 'events', head: events[events.length - 1]!.id }),
     },
-    settings: new SharedSettings(new SettingsStore(env.root)),
+    settings: new SharedSettings(new SettingsStore(env.root, secrets)),
     stateChanged: (change) => post({ t: 'ctl', ...change }),
     submissions: {
       outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,

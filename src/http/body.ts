@@ -42,6 +42,13 @@ export function parseJson(buf: Buffer, contentType: string): unknown {
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch (err) {
-    throw new ApiError('InvalidJson', `Request body is not valid JSON: ${(err as Error).message}`);
+    throw new ApiError('InvalidJson', `Request body is not valid JSON: ${withoutExcerpt((err as Error).message)}`);
   }
+}
+
+/** V8 quotes the body around a bad token (`Unexpected token 'S', "{"pass":S3…" is not valid
+ *  JSON`): that excerpt may hold a password, and an error must never echo one. */
+function withoutExcerpt(message: string): string {
+  const cut = message.search(/, (?:\.\.\.)?"/);
+  return cut > 0 && message.endsWith('is not valid JSON') ? message.slice(0, cut) : message;
 }

@@ -4,6 +4,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 
 const PREFIX = '$gcm1$';
 
+/** Whether `value` is what SecretBox.seal made (rather than a value stored in the clear). */
+export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(PREFIX);
+
 /** 32-byte key from the configured secret: 64 hex chars are used as is, anything else hashed. */
 export function deriveKey(secret: string): Buffer {
   if (/^[0-9a-f]{64}$/i.test(secret)) return Buffer.from(secret, 'hex');

@@ -1,7 +1,9 @@
 // The settings database: server-wide values by name (webhook URL, event filter, on/off, the
 // sealed signing secret, where delivery starts in the event log, and the original IMAP API's
-// keys: notify options, auth server, IMAP logs, Gmail OAuth2 app).
+// keys: notify options, auth server, IMAP logs, Gmail OAuth2 app). A webhook or auth-server
+// URL with credentials in it is sealed here, so no password is ever stored in the clear.
 import type { Database, RootDatabase } from 'lmdb';
+import { isSealed, type SecretBox } from './crypto.js';
 
 /** Which accounts have their IMAP traffic kept (in memory only) for GET /v1/logs/:account. */
 export interface LogSettings {
@@ -41,13 +43,27 @@ export const DEFAULT_SETTINGS: WebhookSettings = {
 };
 
 const NAMES = Object.keys(DEFAULT_SETTINGS) as (keyof WebhookSettings)[];
+/** URLs that may carry credentials (https://user:pass@host/): sealed at rest when they do. */
+const URL_NAMES = ['webhooks', 'authServer'] as const;
+
+function hasCredentials(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return !!(url.username || url.password);
+  } catch {
+    return false;
+  }
+}
 
 export class SettingsStore {
   readonly #root: RootDatabase;
   readonly #db: Database<unknown, string>;
 
-  constructor(root: RootDatabase) {
+  readonly #box: SecretBox;
+
+  constructor(root: RootDatabase, box: SecretBox) {
     this.#root = root;
+    this.#box = box;
     this.#db = root.openDB<unknown, string>({ name: 'settings', encoding: 'msgpack' });
   }
 
@@ -60,13 +76,22 @@ export class SettingsStore {
       const value = this.#db.get(name);
       if (value !== undefined) out[name] = value;
     }
+    for (const name of URL_NAMES) {
+      const value = out[name];
+      // sealed with another key (the data dir moved without its secret): as if unset
+      if (isSealed(value)) try { out[name] = this.#box.open(value); } catch { out[name] = null; }
+    }
     return out as unknown as WebhookSettings;
   }
 
   /** Write every value in one transaction, so a reader never sees half a change. */
   async write(next: WebhookSettings): Promise<void> {
     await this.#root.transaction(() => {
-      for (const name of NAMES) this.#db.putSync(name, next[name]);
+      for (const name of NAMES) {
+        const value = next[name];
+        const seal = (URL_NAMES as readonly string[]).includes(name) && typeof value === 'string' && hasCredentials(value);
+        this.#db.putSync(name, seal ? this.#box.seal(value) : value);
+      }
     });
   }
 }

@@ -54,7 +54,8 @@ function open(data: WebhookWorkerData, log: Logger, front: RpcClient<FrontReques
   const dead = new DeadLetterStore(env.root);
   const sender = new Sender({ timeout: TIMEOUT_MS, connections: CONCURRENCY });
   const head = () => { events.refresh(); return events.head(); };
-  const settings = new Settings(new SettingsStore(env.root), new SecretBox(data.key), head);
+  const box = new SecretBox(data.key);
+  const settings = new Settings(new SettingsStore(env.root, box), box, head);
   const dispatcher = new Dispatcher({
     events, cursors, dead, sender, log, retention: data.retention, concurrency: CONCURRENCY, backoff: BACKOFF, content: contentFrom(front, data.requestTimeout),
   });

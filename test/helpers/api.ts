@@ -1,5 +1,7 @@
 // A small JSON client for the tests: one call, status and parsed body back; every answer is
-// checked against the schema its route declares (helpers/route-schemas.ts).
+// checked against the schema its route declares (helpers/route-schemas.ts). With
+// IMAPAPI_TEST_RESPONSES set, every answer is appended there (scripts/grep-secrets.mjs reads it).
+import { appendFileSync } from 'node:fs';
 import { answerProblems } from './route-schemas.js';
 export interface ApiResponse<T = any> {
   status: number;
@@ -16,6 +18,8 @@ export async function api<T = any>(base: string, method: string, path: string, b
   }
   const res = await fetch(base + path, init);
   const text = await res.text();
+  const record = process.env.IMAPAPI_TEST_RESPONSES;
+  if (record) appendFileSync(record, `${JSON.stringify({ method, path, status: res.status, body: text })}\n`);
   let parsed: unknown = text;
   try { parsed = JSON.parse(text); } catch { /* keep text */ }
   const problems = answerProblems(method, path, res.status, parsed);

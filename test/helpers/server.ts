@@ -1,6 +1,8 @@
 // Runs the built server as a user would: `node dist/src/cli.js` as a child process on a free
-// port with a temp data dir, its log lines captured for assertions.
+// port with a temp data dir, its log lines captured for assertions (and, with IMAPAPI_TEST_OUTPUT
+// set to a directory, written there when it ends, for scripts/grep-secrets.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +51,8 @@ async function spawnCli(opts: ServerOptions): Promise<Spawned> {
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const keep = process.env.IMAPAPI_TEST_OUTPUT;
+  if (keep) child.once('close', () => writeFileSync(join(keep, `server-${process.pid}-${child.pid}.log`), out));
   return { child, port, dataDir, exited, closed, output: () => out };
 }
 
