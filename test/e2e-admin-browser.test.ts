@@ -10,6 +10,9 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { buildMessage, imapClient, seedSpec } from './helpers/seed.js';
 import { removeDir, startServer, type RunningServer } from './helpers/server.js';
 
+// a step that hangs (a browser waiting on a server a failed step left down) fails in time
+// instead of holding the whole suite
+const STEP = { timeout: 90_000 };
 let dovecot: Dovecot;
 let receiver: Receiver;
 let server: RunningServer;
@@ -25,9 +28,9 @@ before(async () => {
   b = await openBrowser();
   await b.page.goto(`${server.url}/`);
   await b.page.locator('#stream-status.stream-live').waitFor({ timeout: 10_000 });
-});
+}, { timeout: 60_000 });
 after(async () => {
-  await b?.close();
+  await Promise.race([b?.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   await server?.stop();
   if (server) await removeDir(server.dataDir);
   await Promise.all([dovecot?.close(), receiver?.close()]);
@@ -38,7 +41,7 @@ const row = () => b.page.locator(`#account-list tr[data-account="${account}"]`);
 const HOSTILE = 'Admin <img src=x onerror="globalThis.pwned=1"> UI';
 const pwned = () => b.page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned);
 
-test('the page shows the server version and uptime and links the docs', async (t) => {
+test('the page shows the server version and uptime and links the docs', STEP, async (t) => {
   const { page } = b;
   assert.equal(await page.title(), 'IMAP API');
   const stats = (await api(server.url, 'GET', '/v1/stats')).body;
@@ -49,7 +52,7 @@ test('the page shows the server version and uptime and links the docs', async (t
   await b.screenshot('start');
 });
 
-test('Settings: set the webhook URL, save, and the API returns it; a test webhook shows the receiver answer', async () => {
+test('Settings: set the webhook URL, save, and the API returns it; a test webhook shows the receiver answer', STEP, async () => {
   const { page } = b;
   await page.click('#tabs a[data-tab=settings]');
   const form = page.locator('#webhook-settings');
@@ -71,7 +74,7 @@ test('Settings: set the webhook URL, save, and the API returns it; a test webhoo
   await b.screenshot('settings');
 });
 
-test('Settings: events the receiver refused are listed as dead letters and replayed from the page', async () => {
+test('Settings: events the receiver refused are listed as dead letters and replayed from the page', STEP, async () => {
   const { page } = b;
   receiver.respond = (req) => (req.json?.account === 'admin-ui-parked' ? 500 : 200);
   // an account on a closed port: accountAdded and connectError, both refused, then parked
@@ -92,7 +95,7 @@ test('Settings: events the receiver refused are listed as dead letters and repla
   assert.equal((await api(server.url, 'DELETE', '/v1/account/admin-ui-parked')).status, 200);
 });
 
-test('Accounts: verify and add an account against Dovecot; it reaches connected without a reload or a poll', async () => {
+test('Accounts: verify and add an account against Dovecot; it reaches connected without a reload or a poll', STEP, async () => {
   const { page } = b;
   await page.click('#tabs a[data-tab=accounts]');
   await page.evaluate(() => { (globalThis as unknown as { sameDocument: boolean }).sameDocument = true; });
@@ -127,7 +130,7 @@ test('Accounts: verify and add an account against Dovecot; it reaches connected 
   assert.deepEqual(b.requests.slice(before), [], 'no request while idle');
 });
 
-test('Accounts: the folders of the account with their counts; names stay text', async () => {
+test('Accounts: the folders of the account with their counts; names stay text', STEP, async () => {
   const { page } = b;
   assert.equal(await row().locator('td').nth(1).innerText(), HOSTILE, 'the name shows as typed');
   assert.equal(await row().locator('img').count(), 0);
@@ -148,7 +151,7 @@ test('Accounts: the folders of the account with their counts; names stay text', 
   assert.equal(await pwned(), undefined);
 });
 
-test('Events: a message APPENDed by another IMAP client shows its messageNew, JSON on Enter; filters; pause holds new events', async () => {
+test('Events: a message APPENDed by another IMAP client shows its messageNew, JSON on Enter; filters; pause holds new events', STEP, async () => {
   const { page } = b;
   const client = await imapClient({ host: '127.0.0.1', port: dovecot.port, user, pass: dovecot.password });
   const subject = `Admin page ${Date.now()}`;
@@ -197,7 +200,7 @@ test('Events: a message APPENDed by another IMAP client shows its messageNew, JS
   assert.equal(await pwned(), undefined);
 });
 
-test('Accounts: reconnect, disable, enable and delete (after a confirmation) from the list', async () => {
+test('Accounts: reconnect, disable, enable and delete (after a confirmation) from the list', STEP, async () => {
   const { page } = b;
   await page.click('#tabs a[data-tab=accounts]');
   // Reconnect: a new login, so the Connects counter goes up by one
@@ -224,7 +227,7 @@ test('Accounts: reconnect, disable, enable and delete (after a confirmation) fro
   await eventually(async () => (await api(server.url, 'GET', `/v1/account/${account}`)).status === 404, 5000, 'deleted');
 });
 
-test('Events: when the server restarts, the page reconnects with since and misses nothing', async () => {
+test('Events: when the server restarts, the page reconnects with since and misses nothing', STEP, async () => {
   const { page } = b;
   await page.click('#tabs a[data-tab=events]');
   await page.fill('#events input[name=account]', '');
@@ -265,7 +268,7 @@ test('Events: when the server restarts, the page reconnects with since and misse
   await api(server.url, 'DELETE', '/v1/account/admin-ui-restart');
 });
 
-test('/docs: try-it-out runs a request against this server', async () => {
+test('/docs: try-it-out runs a request against this server', STEP, async () => {
   const docs = await b.context.newPage();
   await docs.goto(`${server.url}/docs`);
   const op = docs.locator('#operations-System-getHealth');
@@ -280,7 +283,7 @@ test('/docs: try-it-out runs a request against this server', async () => {
   await docs.close();
 });
 
-test('no console error and no request to a host other than 127.0.0.1', () => {
+test('no console error and no request to a host other than 127.0.0.1', STEP, () => {
   assert.deepEqual(b.errors, []);
   assert.deepEqual(b.foreign, []);
   assert.ok(b.requests.length > 10, 'the pages were loaded');
