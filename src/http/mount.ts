@@ -8,12 +8,15 @@ import { Exchange, TextReply } from './reply.js';
 import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
+import { accountBinding, credentialsOf, type Gate, type Principal } from './auth.js';
 
 export interface MountOptions {
   maxBody: number;
   /** body limit of routes that take whole messages */
   maxUpload: number;
   log: Logger;
+  /** the API token check */
+  gate: Gate;
 }
 
 const EMPTY: Validator = { check: (v) => v ?? {} };
@@ -33,14 +36,17 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const body = route.body ? compileValidator(route.body, 'body') : null;
   const parseQuery = queryParser(route.query);
   const success = route.status ?? 200;
+  const binding = accountBinding(route);
+  const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
 
-  const run = async (ex: Exchange, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
+  const run = async (ex: Exchange, who: Principal, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
     const input = {
       params: params.check(raw.params),
       query: query.check(parseQuery(raw.query)),
       body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
       headers: raw.headers,
     };
+    opts.gate.restrict(binding, who, input);
     const result = await route.handle(input, ctx);
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
@@ -55,18 +61,20 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
     const ex = new Exchange(res, head);
     try {
+      // before the body is read: a refused caller never gets to send it
+      const who = opts.gate.authorize(route.scope, credentialsOf(res, req, tokenInQuery));
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
       const rawQuery = req.getQuery() ?? '';
       const headers: Record<string, string> = {};
       for (const name of route.headers ?? []) headers[name] = req.getHeader(name);
       if (!body) {
-        run(ex, { params: rawParams, query: rawQuery, body: undefined, headers }).catch((err) => fail(ex, err, opts.log));
+        run(ex, who, { params: rawParams, query: rawQuery, body: undefined, headers }).catch((err) => fail(ex, err, opts.log));
         return;
       }
       const contentType = req.getHeader('content-type');
       readBody(res, route.largeBody ? opts.maxUpload : opts.maxBody, req.getHeader('content-length'))
-        .then((buf) => run(ex, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers }))
+        .then((buf) => run(ex, who, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers }))
         .catch((err) => fail(ex, err, opts.log));
     } catch (err) {
       fail(ex, err, opts.log);

@@ -11,10 +11,13 @@ import { ApiError } from '../errors.js';
 import { Exchange } from './reply.js';
 import { StreamQuery } from '../schemas/events.js';
 import { compileValidator, queryParser } from './validate.js';
+import { credentialsOf, type Gate } from './auth.js';
 
 export interface StreamOptions {
   /** bytes queued for one consumer before a live consumer counts as too slow */
   maxQueued: number;
+  /** the API token check (scope `stream`; a token limited to one account follows that one only) */
+  gate: Gate;
 }
 
 interface Consumer {
@@ -149,7 +152,9 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
     upgrade: (res, req, context) => {
       let consumer: Consumer;
       try {
+        const who = opts.gate.authorize('stream', credentialsOf(res, req, true));
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
+        if (who?.account !== undefined) q.account = [who.account];
         const since = q.since === undefined ? events.head : Math.min(Number(q.since), events.head);
         consumer = {
           accounts: q.account?.length ? new Set(q.account) : null, states: q.states === true,
