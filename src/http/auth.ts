@@ -80,22 +80,24 @@ export class Gate {
     return { id: rec.id, scopes: rec.scopes, ...(rec.account !== undefined ? { account: rec.account } : {}) };
   }
 
-  /** A token limited to one account reaches that account only (its query filter is forced to it). */
-  restrict(binding: AccountBinding, who: Principal, input: { params: unknown; query: unknown; body: unknown }): void {
+  /** A token limited to one account reaches that account only: checked on the path (before the
+   *  body is read) for param and global routes, on the validated input for body and query ones,
+   *  whose `account` filter is then forced to the token's account. */
+  restrict(binding: AccountBinding, who: Principal, input: { params?: unknown; query?: unknown; body?: unknown }): void {
     const account = who?.account;
     if (account === undefined || binding === 'none') return;
-    const field = (part: unknown) => (part as Record<string, unknown> | undefined)?.account;
-    const named = binding === 'param' ? field(input.params) : binding === 'body' ? field(input.body) : undefined;
     if (binding === 'query') {
+      if (!input.query) return;
       const q = input.query as Record<string, unknown>;
       q.account = Array.isArray(q.account) || q.account === undefined ? [account] : account;
       return;
     }
-    if (binding === 'global' || named !== account) {
-      throw forbidden(binding === 'global'
-        ? `API token ${who!.id} is limited to account "${account}"; this route reaches every account or the server's settings`
-        : `API token ${who!.id} is limited to account "${account}"`, { token: who!.id, account });
-    }
+    const part = binding === 'param' ? input.params : binding === 'body' ? input.body : undefined;
+    if (binding !== 'global' && part === undefined) return;
+    if (binding !== 'global' && (part as Record<string, unknown>).account === account) return;
+    throw forbidden(binding === 'global'
+      ? `API token ${who!.id} is limited to account "${account}"; this route reaches every account or the server's settings`
+      : `API token ${who!.id} is limited to account "${account}"`, { token: who!.id, account });
   }
 
   /** Memory first; an unknown token is read from disk only while the address is within its limit. */

@@ -46,7 +46,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
       headers: raw.headers,
     };
-    opts.gate.restrict(binding, who, input);
+    opts.gate.restrict(binding, who, { query: input.query, body: input.body });
     const result = await route.handle(input, ctx);
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
@@ -65,6 +65,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       const who = opts.gate.authorize(route.scope, credentialsOf(res, req, tokenInQuery));
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
+      opts.gate.restrict(binding, who, { params: rawParams });
       const rawQuery = req.getQuery() ?? '';
       const headers: Record<string, string> = {};
       for (const name of route.headers ?? []) headers[name] = req.getHeader(name);
