@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config.js';
 import { SCOPES, type Scope } from './schemas/tokens.js';
 import { openEnv } from './store/env.js';
+import { loadOrCreateSecret } from './store/secret.js';
 import { makeToken, TokenStore } from './store/tokens.js';
 import { tokenView } from './http/token-cache.js';
 
@@ -44,6 +45,8 @@ export async function runTokenCli(argv: string[], env: NodeJS.ProcessEnv, out: (
   if (command === 'create') {
     const scopes = scopesOf(values.scopes);
     const expires = expiresOf(values.expires);
+    // a fresh data dir gets its secret.key now, as the server would: a store without it is refused
+    loadOrCreateSecret(dataDir, env.IMAPAPI_SECRET);
     const envir = openEnv(dataDir);
     try {
       const { token, record } = makeToken({
