@@ -2,11 +2,21 @@
 // Command-line entry: parse flags/env, start, and shut down cleanly on SIGINT/SIGTERM.
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { start } from './main.js';
+import { runTokenCli } from './token-cli.js';
 import { VERSION } from './version.js';
 
 const SHUTDOWN_BUDGET_MS = 8_000;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'token') {
+    try {
+      process.exitCode = await runTokenCli(process.argv.slice(3), process.env, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    } catch (err) {
+      process.stderr.write(`imapapi token: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    }
+    return;
+  }
   let parsed;
   try {
     parsed = loadConfig(process.argv.slice(2), process.env);

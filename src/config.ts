@@ -27,6 +27,12 @@ export interface Config {
   sendRetryWindow: number;
   /** first wait after a temporary SMTP failure, ms (doubles up to 30 min) */
   sendRetryDelay: number;
+  /** failed token checks per client address per minute before 429 */
+  authFailLimit: number;
+  /** requests per second one API token may make; 0 = no limit */
+  tokenRate: number;
+  /** listen on a non-loopback address although no API token exists */
+  insecure: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +93,13 @@ const OPTIONS = [
   spec({ key: 'eventRetention', flag: 'event-retention', env: 'IMAPAPI_EVENT_RETENTION', help: 'keep events (and retry webhooks) this long, ms', def: () => 3 * 24 * 3600_000, parse: int(1000, 365 * 24 * 3600_000) }),
   spec({ key: 'sendRetryWindow', flag: 'send-retry-window', env: 'IMAPAPI_SEND_RETRY_WINDOW', help: 'retry a submission refused for now (4xx, network) this long, ms', def: () => 24 * 3600_000, parse: int(1000, 30 * 24 * 3600_000) }),
   spec({ key: 'sendRetryDelay', flag: 'send-retry-delay', env: 'IMAPAPI_SEND_RETRY_DELAY', help: 'first wait before retrying a submission, ms (then doubling, up to 30 min)', def: () => 30_000, parse: int(100, 3600_000) }),
+  spec({ key: 'authFailLimit', flag: 'auth-fail-limit', env: 'IMAPAPI_AUTH_FAIL_LIMIT', help: 'failed token checks per client address per minute, then 429', def: () => 10, parse: int(1, 1_000_000) }),
+  spec({ key: 'tokenRate', flag: 'token-rate', env: 'IMAPAPI_TOKEN_RATE', help: 'requests per second per API token, then 429 (0 = no limit)', def: () => 0, parse: int(0, 1_000_000) }),
+] as const;
+
+/** Boolean flags: given = true; their variable is true when set to 1 or true. */
+const SWITCHES = [
+  { key: 'insecure', flag: 'insecure', env: 'IMAPAPI_INSECURE', help: 'listen on a non-loopback address with no API token (anyone who reaches the port can do everything)' },
 ] as const;
 
 /** Text printed by --help. */
@@ -99,7 +112,8 @@ function defaultOf(o: (typeof OPTIONS)[number]): string {
 
 export function helpText(): string {
   const lines = OPTIONS.map((o) => `  --${o.flag.padEnd(16)} ${o.env.padEnd(24)} ${o.help}${defaultOf(o)}`);
-  return ['Usage: imapapi [options]', '', 'Options (flag, environment variable, meaning):', ...lines,
+  for (const o of SWITCHES) lines.push(`  --${o.flag.padEnd(16)} ${o.env.padEnd(24)} ${o.help}`);
+  return ['Usage: imapapi [options]', '       imapapi token create|list [options] (imapapi token --help)', '', 'Options (flag, environment variable, meaning):', ...lines,
     `  --${'version'.padEnd(16)} ${''.padEnd(24)} print the version and exit`,
     `  --${'help'.padEnd(16)} ${''.padEnd(24)} show this text`].join('\n');
 }
@@ -111,6 +125,7 @@ export type CliResult = { help: true; version: boolean } | { help: false; config
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
   for (const o of OPTIONS) options[o.flag] = { type: 'string' };
+  for (const o of SWITCHES) options[o.flag] = { type: 'boolean' };
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
@@ -124,5 +139,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     const raw = typeof fromFlag === 'string' ? fromFlag : env[o.env];
     config[o.key] = raw === undefined ? o.def() : o.parse(raw, typeof fromFlag === 'string' ? `--${o.flag}` : o.env);
   }
+  for (const o of SWITCHES) config[o.key] = values[o.flag] === true || /^(1|true)$/i.test(env[o.env] ?? '');
   return { help: false, config: config as unknown as Config };
 }

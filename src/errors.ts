@@ -11,11 +11,13 @@ export const CODES = {
   MailboxNotFound: 404,
   MessageNotFound: 404,
   RouteNotFound: 404,
+  TokenNotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   UpgradeRequired: 426,
+  TooManyRequests: 429,
   Internal: 500,
   UpstreamRejected: 502,
   NotConnected: 503,
@@ -31,7 +33,7 @@ const REASONS: Record<number, string> = {
   200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 426: 'Upgrade Required', 500: 'Internal Server Error', 502: 'Bad Gateway',
+  415: 'Unsupported Media Type', 426: 'Upgrade Required', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
@@ -76,6 +78,21 @@ export function messageNotFound(id: string): ApiError {
 
 export function accountNotFound(account: string): ApiError {
   return new ApiError('AccountNotFound', `Account "${account}" does not exist`, { account });
+}
+
+/** 401: no token, an unknown one or an expired one. */
+export function unauthorized(message: string): ApiError {
+  return new ApiError('Unauthorized', message);
+}
+
+/** 403: a valid token that may not do this (scope or account). */
+export function forbidden(message: string, details: Record<string, string>): ApiError {
+  return new ApiError('Forbidden', message, details);
+}
+
+/** 429 with the seconds to wait (sent as Retry-After). */
+export function tooManyRequests(message: string, retryAfter: number): ApiError {
+  return new ApiError('TooManyRequests', `${message}; try again in ${retryAfter} s`, { retryAfter });
 }
 
 export function noSmtpSettings(account: string): ApiError {

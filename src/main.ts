@@ -19,6 +19,10 @@ import { EventLog } from './store/events.js';
 import { openEnv, type StoreEnv } from './store/env.js';
 import { InstanceLock } from './store/instance-lock.js';
 import { ShardPool } from './supervisor/shard-pool.js';
+import { TokenStore } from './store/tokens.js';
+import { TokenCache } from './http/token-cache.js';
+import { Gate } from './http/auth.js';
+import { postureProblem } from './http/posture.js';
 import { WebhookWorker } from './supervisor/webhook-worker.js';
 
 export interface StartOptions {
@@ -54,6 +58,7 @@ interface Parts {
   shards: ShardPool;
   parser: ParsePool;
   content: EventContent;
+  tokens: TokenCache;
 }
 
 /** The secret, the store and the threads over it, not yet started. */
@@ -89,7 +94,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
     },
   });
   late.shards = shards;
-  return { env, feed, states, webhooks, shards, parser, content };
+  return { env, feed, states, webhooks, shards, parser, content, tokens: new TokenCache(new TokenStore(env.root)) };
 }
 
 /** A settings write is done: the front and every shard take the new values (a shard that is
@@ -104,7 +109,7 @@ async function settingsChanged(p: Parts, log: Logger, view: SettingsView, resetL
 }
 
 async function stopParts(p: Parts): Promise<void> {
-  await Promise.all([p.shards.shutdown(), p.webhooks.shutdown(), p.parser.close()]);
+  await Promise.all([p.shards.shutdown(), p.webhooks.shutdown(), p.parser.close(), p.tokens.close()]);
   await p.env.close();
 }
 
@@ -122,16 +127,20 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   let http: HttpServer | undefined;
   try {
     parts = createParts(config, opts, log);
-    const { shards, webhooks, parser, feed, states, content } = parts;
+    const { shards, webhooks, parser, feed, states, content, tokens } = parts;
+    const refused = postureProblem(config.host, { insecure: config.insecure, tokens: !tokens.open, dataDir: config.dataDir });
+    if (refused) throw new Error(refused);
+    if (tokens.open) log.warn('no API token exists: the API is open to anyone who reaches the port (make one with: imapapi token create --scopes admin)');
     await Promise.all([shards.start(), webhooks.start()]);
     content.configure(await webhooks.call('getSettings', {}));
     http = await startHttp({
       host: config.host, port: config.port, maxBody: config.maxBody, maxUpload: uploadLimit(config), log, routes,
       ctx: {
-        shards, webhooks, parser, events: feed, states, content, startedAt, maxMessageSize: config.maxMessageSize,
+        shards, webhooks, parser, events: feed, states, content, startedAt, maxMessageSize: config.maxMessageSize, tokens,
         settingsChanged: (view, o) => settingsChanged(parts!, log, view, o.resetLoggedAccounts),
       },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
+      gate: new Gate(tokens, { failLimit: config.authFailLimit, tokenRate: config.tokenRate }),
     });
     lock.listening(http.port);
   } catch (err) {

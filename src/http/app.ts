@@ -9,6 +9,7 @@ import { mountDocs } from './docs-page.js';
 import { mountRoutes } from './mount.js';
 import { mountStream, type StreamOptions } from './ws.js';
 import type { AnyRoute, RouteContext } from './route.js';
+import type { Gate } from './auth.js';
 
 /** Throws unless the native uWS binding is loaded (the package silently falls back to JS). */
 export function assertNativeBinding(): void {
@@ -33,7 +34,8 @@ export interface HttpOptions {
   log: Logger;
   routes: readonly AnyRoute[];
   ctx: RouteContext;
-  stream: Omit<StreamOptions, 'guard'>;
+  stream: Omit<StreamOptions, 'guard' | 'gate'>;
+  gate: Gate;
 }
 
 type ListenCallback = (socket: uWS.us_listen_socket | false) => void;
@@ -52,10 +54,10 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const app = uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
   const guard = requestGuard(isLoopback(opts.host));
-  const closeStreams = mountStream(app, opts.ctx, { ...opts.stream, guard });
-  mountDocs(app);
+  const closeStreams = mountStream(app, opts.ctx, { ...opts.stream, guard, gate: opts.gate });
+  mountDocs(app, opts.gate);
   mountAdmin(app);
-  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log, guard });
+  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log, guard, gate: opts.gate });
   return new Promise((resolve, reject) => {
     listenExclusive(app, opts.host, opts.port, (socket) => {
       if (!socket) return void listenError(opts.host, opts.port).then(reject);

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TemplatedApp } from 'uWebSockets.js';
+import { credentialsOf, type Gate } from './auth.js';
 import { mountDir, mountFile, readStatic, staticFile, type StaticFile } from './static.js';
 
 /** The files of swagger-ui-dist the page loads; the standalone preset (top bar) is not used. */
@@ -22,9 +23,16 @@ const CSP = [
 
 // validatorUrl: null, or the UI would load a badge from validator.swagger.io.
 // No `servers` in the document means "/" (OpenAPI 3.1 §4.8.1), so try-it-out calls this origin.
+// The page's access_token (from /docs?access_token=…) goes as a Bearer header on every request
+// the UI makes, the document's fetch included.
 const INIT_JS = `// Starts Swagger UI on this server's document; try-it-out is on and calls this same server.
+const token = new URLSearchParams(location.search).get('access_token');
 window.ui = SwaggerUIBundle({
   url: '/openapi.json',
+  requestInterceptor: (req) => {
+    if (token && !req.headers.Authorization) req.headers.Authorization = 'Bearer ' + token;
+    return req;
+  },
   dom_id: '#swagger-ui',
   deepLinking: true,
   tryItOutEnabled: true,
@@ -69,11 +77,15 @@ export function loadDocsPage(): { page: StaticFile; init: StaticFile; assets: Ma
 }
 
 /** Mount /docs, /docs/init.js and /docs/assets/<file> on the app. The ~2 MB of Swagger UI are
- *  read on the first request, not at start-up: a server whose docs nobody opens never holds them. */
-export function mountDocs(app: TemplatedApp): void {
+ *  read on the first request, not at start-up: a server whose docs nobody opens never holds them.
+ *  Once tokens exist the page needs one (any scope, ?access_token=); its static files do not. */
+export function mountDocs(app: TemplatedApp, gate: Gate): void {
   let docs: ReturnType<typeof loadDocsPage> | undefined;
   const loaded = () => (docs ??= loadDocsPage());
-  mountFile(app, ['/docs', '/docs/'], () => loaded().page);
+  mountFile(app, ['/docs', '/docs/'], (req, res) => {
+    gate.authorize('any', credentialsOf(res, req, true));
+    return loaded().page;
+  });
   mountFile(app, ['/docs/init.js'], () => loaded().init);
   mountDir(app, '/docs/assets', () => loaded().assets);
 }

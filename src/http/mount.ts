@@ -9,6 +9,7 @@ import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
 import type { RequestGuard } from './request-guard.js';
+import { accountBinding, credentialsOf, type Gate, type Principal } from './auth.js';
 
 export interface MountOptions {
   maxBody: number;
@@ -17,6 +18,8 @@ export interface MountOptions {
   log: Logger;
   /** refuses cross-origin and (on loopback) foreign-Host requests */
   guard: RequestGuard;
+  /** the API token check */
+  gate: Gate;
 }
 
 const EMPTY: Validator = { check: (v) => v ?? {} };
@@ -36,14 +39,17 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const body = route.body ? compileValidator(route.body, 'body') : null;
   const parseQuery = queryParser(route.query);
   const success = route.status ?? 200;
+  const binding = accountBinding(route);
+  const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
 
-  const run = async (ex: Exchange, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
+  const run = async (ex: Exchange, who: Principal, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
     const input = {
       params: params.check(raw.params),
       query: query.check(parseQuery(raw.query)),
       body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
       headers: raw.headers,
     };
+    opts.gate.restrict(binding, who, { query: input.query, body: input.body });
     const result = await route.handle(input, ctx);
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
@@ -60,18 +66,21 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
     try {
       const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
       if (denied) return ex.error(denied);
+      // before the body is read: a refused caller never gets to send it
+      const who = opts.gate.authorize(route.scope, credentialsOf(res, req, tokenInQuery));
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
+      opts.gate.restrict(binding, who, { params: rawParams });
       const rawQuery = req.getQuery() ?? '';
       const headers: Record<string, string> = {};
       for (const name of route.headers ?? []) headers[name] = req.getHeader(name);
       if (!body) {
-        run(ex, { params: rawParams, query: rawQuery, body: undefined, headers }).catch((err) => fail(ex, err, opts.log));
+        run(ex, who, { params: rawParams, query: rawQuery, body: undefined, headers }).catch((err) => fail(ex, err, opts.log));
         return;
       }
       const contentType = req.getHeader('content-type');
       readBody(res, route.largeBody ? opts.maxUpload : opts.maxBody, req.getHeader('content-length'))
-        .then((buf) => run(ex, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers }))
+        .then((buf) => run(ex, who, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers }))
         .catch((err) => fail(ex, err, opts.log));
     } catch (err) {
       fail(ex, err, opts.log);

@@ -8,8 +8,20 @@ import type { EventReader } from '../events/feed.js';
 import type { EventContent } from '../notify/content.js';
 import type { SettingsView } from '../schemas/settings.js';
 import type { AccountStateSource } from './account-states.js';
+import type { Scope, TokenView } from '../schemas/tokens.js';
+import type { NewToken, TokenRecord } from '../store/tokens.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
+
+/** The token scope a route needs: public = no token ever; any = any valid token (no account data). */
+export type RouteScope = Scope | 'public' | 'any';
+
+/** The API tokens as the token routes change them (the cache the check reads). */
+export interface TokenAdmin {
+  create(input: NewToken): Promise<{ token: string; record: TokenRecord }>;
+  list(): TokenView[];
+  revoke(id: string): Promise<boolean>;
+}
 
 export interface RouteContext {
   shards: ShardCaller;
@@ -29,6 +41,7 @@ export interface RouteContext {
   startedAt: number;
   /** largest message (decoded bytes) a route may upload or send */
   maxMessageSize: number;
+  tokens: TokenAdmin;
 }
 
 type Empty = TObject<{}>;
@@ -47,6 +60,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   path: string;
   summary: string;
   tags: string[];
+  /** the token scope it needs once tokens exist (admin implies every scope) */
+  scope: RouteScope;
   params?: P;
   query?: Q;
   body?: B;

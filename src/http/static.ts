@@ -68,13 +68,15 @@ function write(res: HttpResponse, file: StaticFile, ifNoneMatch: string, head: b
   });
 }
 
-function handler(lookup: (req: HttpRequest) => StaticFile | undefined, head: boolean) {
+type Lookup = (req: HttpRequest, res: HttpResponse) => StaticFile | undefined;
+
+function handler(lookup: Lookup, head: boolean) {
   return (res: HttpResponse, req: HttpRequest) => {
     // uWS invalidates req on return; read everything first. A file read on first use may fail
     // (a package missing from node_modules): a 500 for this request, never a thrown uWS callback
     let file: StaticFile | undefined;
     try {
-      file = lookup(req);
+      file = lookup(req, res);
     } catch (err) {
       return new Exchange(res, head).error(err);
     }
@@ -84,8 +86,9 @@ function handler(lookup: (req: HttpRequest) => StaticFile | undefined, head: boo
   };
 }
 
-/** Serve one file at each of `paths` (GET and HEAD); `file` is asked for at each request. */
-export function mountFile(app: TemplatedApp, paths: readonly string[], file: () => StaticFile): void {
+/** Serve one file at each of `paths` (GET and HEAD); `file` is asked for at each request (and
+ *  may throw an ApiError to answer with instead, e.g. a refused token). */
+export function mountFile(app: TemplatedApp, paths: readonly string[], file: (req: HttpRequest, res: HttpResponse) => StaticFile): void {
   for (const path of paths) {
     app.get(path, handler(file, false));
     app.head(path, handler(file, true));

@@ -10,12 +10,15 @@ import { compileValidator, queryParser } from './validate.js';
 import { eventDelivery, REPLAY_PAUSE, type Consumer, type Socket } from './stream-events.js';
 import { stateFrames } from './stream-states.js';
 import type { RequestGuard } from './request-guard.js';
+import { credentialsOf, type Gate } from './auth.js';
 
 export interface StreamOptions {
   /** bytes queued for one consumer before a live consumer counts as too slow */
   maxQueued: number;
   /** refuses cross-origin and (on loopback) foreign-Host upgrades: no CORS rule protects a WebSocket */
   guard: RequestGuard;
+  /** the API token check (scope `stream`; a token limited to one account follows that one only) */
+  gate: Gate;
 }
 
 /** Mounts /v1/stream; the returned function says goodbye (1001) to every consumer on shutdown. */
@@ -38,7 +41,9 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
       const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
       if (denied) return void new Exchange(res).error(denied);
       try {
+        const who = opts.gate.authorize('stream', credentialsOf(res, req, true));
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
+        if (who?.account !== undefined) q.account = [who.account];
         const since = q.since === undefined ? head() : Math.min(Number(q.since), head());
         consumer = {
           accounts: q.account?.length ? new Set(q.account) : null, states: q.states === true,

@@ -37,6 +37,17 @@ function parameters(route: AnyRoute): ParameterObject[] {
   return out;
 }
 
+const SECURITY_DOC = 'An API token, as `Authorization: Bearer <token>` (the stream and the docs page also take `?access_token=`). '
+  + 'While no token exists the API is open; once one does, every route but /health needs one. Each operation lists the scope it needs '
+  + '(admin implies every scope); a token limited to one account reaches only that account. '
+  + 'A missing, unknown or expired token is a 401, a token without the scope or for another account a 403, too many failures from one address a 429 with Retry-After.';
+
+/** The operation's security requirement: its scope, none for a public route. */
+function security(route: AnyRoute): NonNullable<OperationObject['security']> {
+  if (route.scope === 'public') return [];
+  return [{ bearer: route.scope === 'any' ? [] : [route.scope] }];
+}
+
 function operation(route: AnyRoute): OperationObject {
   const responses: NonNullable<OperationObject['responses']> = {
     [String(route.status ?? 200)]: {
@@ -48,10 +59,12 @@ function operation(route: AnyRoute): OperationObject {
     summary: route.summary, tags: route.tags,
     operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, '_$1').split(/[^A-Za-z0-9_]+/).map((w) => w && w[0]!.toUpperCase() + w.slice(1)).join('')}`,
     parameters: parameters(route),
+    security: security(route),
     responses,
   };
   if (route.body) op.requestBody = { required: !route.optionalBody, content: { 'application/json': { schema: plain(route.body) } } };
-  const codes: ErrorCode[] = [...new Set<ErrorCode>([...(route.body || route.query || route.params ? ['ValidationError' as const] : []), ...route.errors])];
+  const auth: ErrorCode[] = route.scope === 'public' ? [] : ['Unauthorized', 'Forbidden', 'TooManyRequests'];
+  const codes: ErrorCode[] = [...new Set<ErrorCode>([...(route.body || route.query || route.params ? ['ValidationError' as const] : []), ...auth, ...route.errors])];
   for (const status of new Set(codes.map((c) => CODES[c]))) {
     const which = codes.filter((c) => CODES[c] === status);
     responses[String(status)] = { description: which.join(', '), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -75,7 +88,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Open
   const builder = OpenApiBuilder.create()
     .addOpenApiVersion('3.1.0')
     .addInfo({ title: 'IMAP API', version, description: 'REST API, webhooks and change stream for IMAP accounts' })
-    .addSchema('Error', ERROR);
+    .addSchema('Error', ERROR)
+    .addSecurityScheme('bearer', { type: 'http', scheme: 'bearer', description: SECURITY_DOC });
   const names = new Map(COMPONENTS.map(([name, schema]) => [JSON.stringify(plain(schema)), name]));
   for (const [name, schema] of COMPONENTS) builder.addSchema(name, withRefs(plain(schema), names, name) as SchemaObject);
   const byPath = new Map<string, Record<string, OperationObject>>();

@@ -55,6 +55,7 @@ export const StreamQuery = Type.Object({
   since: Type.Optional(EventId),
   account: Type.Optional(Type.Array(AccountId, { maxItems: 100 })),
   states: Type.Optional(Type.Boolean({ default: false, description: 'Also send accountState frames: live connection state changes of the followed accounts (never replayed)' })),
+  access_token: Type.Optional(Type.String({ maxLength: 256, description: 'API token with the stream scope, for clients (browsers) that cannot set the Authorization header on an upgrade' })),
 }, { additionalProperties: false });
 
 /** A connection state change of one account, live on /v1/stream with states=true (not logged). */

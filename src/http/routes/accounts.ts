@@ -10,12 +10,12 @@ const tags = ['Account'];
 
 export const accountRoutes = [
   defineRoute({
-    method: 'post', path: '/v1/account', tags, summary: 'Register an account, or replace the settings of an existing id',
+    method: 'post', path: '/v1/account', scope: 'api', tags, summary: 'Register an account, or replace the settings of an existing id',
     body: AccountInput, response: PutAccountResult, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     handle: ({ body }, { shards }) => shards.callAccount(body.account, 'createAccount', { input: body }),
   }),
   defineRoute({
-    method: 'get', path: '/v1/accounts', tags, summary: 'List accounts, paged, optionally by connection state',
+    method: 'get', path: '/v1/accounts', scope: 'api', tags, summary: 'List accounts, paged, optionally by connection state',
     query: AccountListQuery, response: AccountList, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ query }, { shards }) => {
       const page = query.page ?? 0;
@@ -27,17 +27,17 @@ export const accountRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}', tags, summary: 'Account settings (without passwords), state and last error',
+    method: 'get', path: '/v1/account/{account}', scope: 'api', tags, summary: 'Account settings (without passwords), state and last error',
     params: AccountParams, response: AccountView, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: ({ params }, { shards }) => shards.callAccount(params.account, 'getAccount', {}),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}', tags, summary: 'Update some settings; reconnects when IMAP settings change',
+    method: 'put', path: '/v1/account/{account}', scope: 'api', tags, summary: 'Update some settings; reconnects when IMAP settings change',
     params: AccountParams, body: AccountPatch, response: AccountAck, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'updateAccount', { patch: body }),
   }),
   defineRoute({
-    method: 'delete', path: '/v1/account/{account}', tags, summary: 'Log out and remove the account and everything stored for it',
+    method: 'delete', path: '/v1/account/{account}', scope: 'api', tags, summary: 'Log out and remove the account and everything stored for it',
     params: AccountParams, response: AccountAck, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ params }, { shards, states }) => {
       const done = await shards.callAccount(params.account, 'deleteAccount', {});
@@ -46,7 +46,7 @@ export const accountRoutes = [
     },
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/reconnect', tags, summary: 'Drop the IMAP connection and connect again now (the body is optional; `reconnect: false` does nothing)',
+    method: 'put', path: '/v1/account/{account}/reconnect', scope: 'api', tags, summary: 'Drop the IMAP connection and connect again now (the body is optional; `reconnect: false` does nothing)',
     params: AccountParams, body: ReconnectBody, optionalBody: true, response: AccountAck, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ params, body }, { shards }) => {
       if (body.reconnect !== false) return shards.callAccount(params.account, 'reconnectAccount', {});

@@ -8,7 +8,7 @@ const Document = Type.Record(Type.String(), Type.Unknown(), { description: 'Open
 export function docRoutes(document: () => Record<string, unknown>) {
   const tags = ['System'];
   return ['/openapi.json', '/swagger.json'].map((path) => defineRoute({
-    method: 'get', path, tags, summary: 'This API as an OpenAPI 3.1 document',
+    method: 'get', path, tags, scope: 'any', summary: 'This API as an OpenAPI 3.1 document',
     response: Document, errors: [],
     handle: async () => document(),
   }));

@@ -6,7 +6,7 @@ import { defineRoute } from '../route.js';
 
 export const eventRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/events', tags: ['Events'], summary: 'Events after `since`, in order, paged by `limit`; messageNew carries text and headers as the notify settings say',
+    method: 'get', path: '/v1/events', scope: 'api', tags: ['Events'], summary: 'Events after `since`, in order, paged by `limit`; messageNew carries text and headers as the notify settings say',
     query: EventsQuery, response: EventsPage, errors: [],
     handle: async ({ query }, { events, content }) => {
       const head = events.head;
@@ -20,7 +20,7 @@ export const eventRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/stream', tags: ['Events'], upgrade: true, status: 101,
+    method: 'get', path: '/v1/stream', scope: 'stream', tags: ['Events'], upgrade: true, status: 101,
     summary: 'WebSocket change stream (Upgrade: websocket): the retained events after `since`, then live ones; each text frame is one event, or with `states=true` also a live accountState frame',
     query: StreamQuery, response: StreamFrame, errors: ['UpgradeRequired'],
     handle: async () => { throw new ApiError('UpgradeRequired', 'GET /v1/stream is a WebSocket: connect with a WebSocket client'); },

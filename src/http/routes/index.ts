@@ -11,12 +11,13 @@ import { systemRoutes } from './system.js';
 import { webhookRoutes } from './webhooks.js';
 import { docRoutes } from './docs.js';
 import { verifyRoutes } from './verify.js';
+import { tokenRoutes } from './tokens.js';
 import { buildOpenApi } from '../../openapi/build.js';
 import { VERSION } from '../../version.js';
 
 let document: Record<string, unknown> | undefined;
 
 export const routes: readonly AnyRoute[] = [
-  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes,
+  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes, ...tokenRoutes,
   ...docRoutes(() => (document ??= buildOpenApi(routes, VERSION) as unknown as Record<string, unknown>)),
 ];

@@ -10,22 +10,22 @@ const common = ['AccountNotFound', 'NotConnected', 'UpstreamRejected', 'ShardUna
 
 export const mailboxRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/mailboxes', tags, summary: 'List folders with message counts and special use',
+    method: 'get', path: '/v1/account/{account}/mailboxes', scope: 'api', tags, summary: 'List folders with message counts and special use',
     params: AccountParams, response: MailboxList, errors: [...common],
     handle: ({ params }, { shards }) => shards.callAccount(params.account, 'listMailboxes', {}),
   }),
   defineRoute({
-    method: 'post', path: '/v1/account/{account}/mailbox', tags, summary: 'Create a folder (parents are created as needed); path is a string or, as in the original, an array of names',
+    method: 'post', path: '/v1/account/{account}/mailbox', scope: 'api', tags, summary: 'Create a folder (parents are created as needed); path is a string or, as in the original, an array of names',
     params: AccountParams, body: MailboxCreate, response: MailboxCreated, errors: [...common, 'Conflict'],
     handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'createMailbox', { path: body.path }),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/mailbox', tags, summary: 'Rename a folder',
+    method: 'put', path: '/v1/account/{account}/mailbox', scope: 'api', tags, summary: 'Rename a folder',
     params: AccountParams, body: MailboxRename, response: MailboxRenamed, errors: [...common, 'MailboxNotFound', 'Conflict'],
     handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'renameMailbox', { path: body.path, newPath: body.newPath }),
   }),
   defineRoute({
-    method: 'delete', path: '/v1/account/{account}/mailbox', tags, summary: 'Delete a folder',
+    method: 'delete', path: '/v1/account/{account}/mailbox', scope: 'api', tags, summary: 'Delete a folder',
     params: AccountParams, query: MailboxQuery, response: MailboxDeleted, errors: [...common, 'MailboxNotFound'],
     handle: ({ params, query }, { shards }) => shards.callAccount(params.account, 'deleteMailbox', { path: query.path }),
   }),

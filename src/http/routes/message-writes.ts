@@ -32,39 +32,39 @@ function selectionOf(body: { messages?: string[]; search?: SearchCriteria }): Se
 
 export const messageWriteRoutes = [
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/message/{message}', tags, summary: 'Change the flags (and Gmail labels) of a message: set, then add, then delete',
+    method: 'put', path: '/v1/account/{account}/message/{message}', scope: 'api', tags, summary: 'Change the flags (and Gmail labels) of a message: set, then add, then delete',
     params: MessageParams, body: MessageUpdate, response: MessageUpdateResult, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'updateFlags', {
       ref: decodeMessageId(params.message), id: params.message, ...(body.flags ? { flags: body.flags } : {}), ...(body.labels ? { labels: body.labels } : {}),
     }),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/message/{message}/move', tags, summary: 'Move a message to another folder',
+    method: 'put', path: '/v1/account/{account}/message/{message}/move', scope: 'api', tags, summary: 'Move a message to another folder',
     params: MessageParams, body: MessageMove, response: MessageMoveResult, errors: [...common, 'InvalidId', 'MessageNotFound', 'MailboxNotFound', 'Conflict'],
     handle: ({ params, body }, { shards }) => shards.callAccount(params.account, 'moveMessage', { ref: decodeMessageId(params.message), id: params.message, destination: body.path }),
   }),
   defineRoute({
-    method: 'delete', path: '/v1/account/{account}/message/{message}', tags, summary: 'Move a message to Trash, or expunge it when already there or with force=true',
+    method: 'delete', path: '/v1/account/{account}/message/{message}', scope: 'api', tags, summary: 'Move a message to Trash, or expunge it when already there or with force=true',
     params: MessageParams, query: DeleteQuery, response: MessageDeleteResult, errors: [...common, 'InvalidId', 'MessageNotFound', 'Conflict'],
     handle: ({ params, query }, { shards }) => shards.callAccount(params.account, 'deleteMessage', { ref: decodeMessageId(params.message), id: params.message, force: query.force ?? false }),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/messages', tags, summary: 'Change the flags of many messages of one folder (listed ids or a search)',
+    method: 'put', path: '/v1/account/{account}/messages', scope: 'api', tags, summary: 'Change the flags of many messages of one folder (listed ids or a search)',
     params: AccountParams, query: BulkQuery, body: BulkUpdate, response: BulkUpdateResult, errors: [...common, 'InvalidId', 'MailboxNotFound'],
     handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'updateFlagsBulk', { path: query.path, selection: selectionOf(body), flags: body.flags }),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/messages/move', tags, summary: 'Move many messages of one folder to another',
+    method: 'put', path: '/v1/account/{account}/messages/move', scope: 'api', tags, summary: 'Move many messages of one folder to another',
     params: AccountParams, query: BulkQuery, body: BulkMove, response: BulkMoveResult, errors: [...common, 'InvalidId', 'MailboxNotFound', 'Conflict'],
     handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'moveMessages', { path: query.path, selection: selectionOf(body), destination: body.destination }),
   }),
   defineRoute({
-    method: 'put', path: '/v1/account/{account}/messages/delete', tags, summary: 'Move many messages of one folder to Trash, or expunge them (in Trash, or with force=true)',
+    method: 'put', path: '/v1/account/{account}/messages/delete', scope: 'api', tags, summary: 'Move many messages of one folder to Trash, or expunge them (in Trash, or with force=true)',
     params: AccountParams, query: BulkDeleteQuery, body: BulkDelete, response: BulkDeleteResult, errors: [...common, 'InvalidId', 'MailboxNotFound', 'Conflict'],
     handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'deleteMessages', { path: query.path, selection: selectionOf(body), force: query.force ?? false }),
   }),
   defineRoute({
-    method: 'post', path: '/v1/account/{account}/message', tags, summary: 'Store a message in a folder (APPEND): raw, or composed from fields (with a reference: a draft reply or forward)',
+    method: 'post', path: '/v1/account/{account}/message', scope: 'api', tags, summary: 'Store a message in a folder (APPEND): raw, or composed from fields (with a reference: a draft reply or forward)',
     params: AccountParams, body: MessageUpload, response: MessageUploadResult, largeBody: true,
     errors: [...common, 'MailboxNotFound', 'MessageNotFound', 'InvalidId', 'PayloadTooLarge'],
     handle: async ({ params, body }, ctx) => {

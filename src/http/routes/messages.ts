@@ -39,20 +39,20 @@ async function download<R extends MessageRef>(shards: ShardCaller, account: stri
 
 export const messageRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/messages', tags, summary: 'List messages in a folder, newest first, paged',
+    method: 'get', path: '/v1/account/{account}/messages', scope: 'api', tags, summary: 'List messages in a folder, newest first, paged',
     params: Type.Object({ account: AccountId }, closed), query: ListQuery, response: MessageList, errors: [...common, 'MailboxNotFound'],
     handle: ({ params, query }, { shards }) =>
       shards.callAccount(params.account, 'listMessages', { path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20 }),
   }),
   defineRoute({
-    method: 'post', path: '/v1/account/{account}/search', tags, summary: 'Search a folder (IMAP SEARCH); same list shape, newest first',
+    method: 'post', path: '/v1/account/{account}/search', scope: 'api', tags, summary: 'Search a folder (IMAP SEARCH); same list shape, newest first',
     params: Type.Object({ account: AccountId }, closed), query: ListQuery, body: SearchBody, response: MessageList, errors: [...common, 'MailboxNotFound'],
     handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'searchMessages', {
       path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20, search: body.search,
     }),
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/message/{message}', tags, summary: 'One message: list fields, headers, text (textType: plain, html or *, the default) and attachments',
+    method: 'get', path: '/v1/account/{account}/message/{message}', scope: 'api', tags, summary: 'One message: list fields, headers, text (textType: plain, html or *, the default) and attachments',
     params: MessageParams, query: TextQuery, response: MessageDetail, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: async ({ params, query }, { shards, parser }) => {
       const ref = decodeMessageId(params.message);
@@ -69,7 +69,7 @@ export const messageRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/text/{text}', tags, summary: 'The plain and/or html text of a message (textType), fetching only those parts',
+    method: 'get', path: '/v1/account/{account}/text/{text}', scope: 'api', tags, summary: 'The plain and/or html text of a message (textType), fetching only those parts',
     params: TextParams, query: TextQuery, response: TextContent, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: async ({ params, query }, { shards, parser }) => {
       const ref = decodeTextId(params.text);
@@ -79,12 +79,12 @@ export const messageRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/attachment/{attachment}', tags, summary: 'Attachment bytes (decoded), streamed',
+    method: 'get', path: '/v1/account/{account}/attachment/{attachment}', scope: 'api', tags, summary: 'Attachment bytes (decoded), streamed',
     params: AttachmentParams, response: Binary, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: ({ params }, { shards }) => download(shards, params.account, 'openAttachment', decodeAttachmentId(params.attachment), params.attachment),
   }),
   defineRoute({
-    method: 'get', path: '/v1/account/{account}/message/{message}/source', tags, summary: 'The raw RFC 822 message, streamed',
+    method: 'get', path: '/v1/account/{account}/message/{message}/source', scope: 'api', tags, summary: 'The raw RFC 822 message, streamed',
     params: MessageParams, response: Binary, errors: [...common, 'InvalidId', 'MessageNotFound'],
     handle: ({ params }, { shards }) => download(shards, params.account, 'openSource', decodeMessageId(params.message), params.message),
   }),

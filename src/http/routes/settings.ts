@@ -26,17 +26,17 @@ function select(view: SettingsView, query: SettingsQuery): SettingsAnswer {
 
 export const settingsRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/settings', tags, summary: 'Settings; query flags (webhooks=true, …) pick keys, none = all. Secrets are never returned, only whether one is set',
+    method: 'get', path: '/v1/settings', scope: 'admin', tags, summary: 'Settings; query flags (webhooks=true, …) pick keys, none = all. Secrets are never returned, only whether one is set',
     query: SettingsQuery, response: SettingsAnswer, errors: [...errors],
     handle: async ({ query }, { webhooks }) => select(await webhooks.call('getSettings', {}), query),
   }),
   defineRoute({
-    method: 'put', path: '/v1/settings', tags, summary: 'Change some settings and get all back; switching webhooks on delivers events from that moment on',
+    method: 'put', path: '/v1/settings', scope: 'admin', tags, summary: 'Change some settings and get all back; switching webhooks on delivers events from that moment on',
     body: SettingsPatch, response: SettingsView, errors: [...errors],
     handle: ({ body }, ctx) => write(ctx, body),
   }),
   defineRoute({
-    method: 'post', path: '/v1/settings', tags, summary: 'Change some settings (the original IMAP API\'s form): answers the keys set',
+    method: 'post', path: '/v1/settings', scope: 'admin', tags, summary: 'Change some settings (the original IMAP API\'s form): answers the keys set',
     body: SettingsPatch, response: SettingsUpdated, errors: [...errors],
     handle: async ({ body }, ctx) => {
       await write(ctx, body);

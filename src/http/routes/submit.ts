@@ -32,7 +32,7 @@ const FIELD_KEYS = ['from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'text', 'ht
 
 export const submitRoutes = [
   defineRoute({
-    method: 'post', path: '/v1/account/{account}/submit', tags: ['Submit'],
+    method: 'post', path: '/v1/account/{account}/submit', scope: 'send', tags: ['Submit'],
     summary: 'Send a message through the account\'s SMTP server: stored in the outbox before this answers, sent (and retried) from there',
     params: AccountParams, body: SubmitBody, response: SubmitResult, headers: ['idempotency-key'], largeBody: true,
     errors: [...common, 'InvalidId', 'MessageNotFound', 'PayloadTooLarge', 'Conflict'],
@@ -56,7 +56,7 @@ export const submitRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/outbox', tags: ['Submit'], summary: 'Submissions not yet sent (queued, scheduled, retrying, being sent), oldest first',
+    method: 'get', path: '/v1/outbox', scope: 'send', tags: ['Submit'], summary: 'Submissions not yet sent (queued, scheduled, retrying, being sent), oldest first',
     query: OutboxQuery, response: OutboxPage, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ query }, { shards }) => {
       const parts = await shards.callAll('listOutbox', query.account !== undefined ? { account: query.account } : {});
@@ -67,7 +67,7 @@ export const submitRoutes = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/outbox/{queueId}', tags: ['Submit'], summary: 'One submission not yet sent',
+    method: 'get', path: '/v1/outbox/{queueId}', scope: 'send', tags: ['Submit'], summary: 'One submission not yet sent',
     params: OutboxParams, response: OutboxEntry, errors: ['MessageNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ params }, { shards }) => {
       const found = (await shards.callAll('getOutbox', { queueId: params.queueId })).find((p) => p.entry)?.entry;
@@ -76,7 +76,7 @@ export const submitRoutes = [
     },
   }),
   defineRoute({
-    method: 'delete', path: '/v1/outbox/{queueId}', tags: ['Submit'], summary: 'Cancel a submission not yet handed to the SMTP server',
+    method: 'delete', path: '/v1/outbox/{queueId}', scope: 'send', tags: ['Submit'], summary: 'Cancel a submission not yet handed to the SMTP server',
     params: OutboxParams, response: OutboxDeleted, errors: ['MessageNotFound', 'Conflict', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ params }, { shards }) => {
       const found = (await shards.callAll('cancelOutbox', { queueId: params.queueId })).some((p) => p.found);

@@ -9,7 +9,7 @@ const uptime = (startedAt: number) => Math.round((Date.now() - startedAt) / 100)
 
 export const systemRoutes = [
   defineRoute({
-    method: 'get', path: '/health', tags, summary: 'Liveness: 200 while every worker thread is up or coming back, 503 when one was given up on',
+    method: 'get', path: '/health', scope: 'public', tags, summary: 'Liveness: 200 while every worker thread is up or coming back, 503 when one was given up on',
     response: Health, errors: [],
     handle: async (_input, { shards, webhooks, startedAt }) => {
       const list = shards.status();
@@ -21,7 +21,7 @@ export const systemRoutes = [
     statusOf: (h: Static<typeof Health>) => (h.status === 'failed' ? 503 : 200),
   }),
   defineRoute({
-    method: 'get', path: '/v1/stats', tags, summary: 'Account count and accounts by connection state (as the original), shards, webhook delivery, uptime',
+    method: 'get', path: '/v1/stats', scope: 'metrics', tags, summary: 'Account count and accounts by connection state (as the original), shards, webhook delivery, uptime',
     query: StatsQuery, response: Stats, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     handle: async (_input, { shards, webhooks, startedAt }) => {
       // stats answer even while the webhook worker restarts: its counters are null then

@@ -11,13 +11,13 @@ const LogText = Type.Unsafe<TextReply>({ type: 'string', description: 'text/plai
 
 export const verifyRoutes = [
   defineRoute({
-    method: 'post', path: '/v1/verifyAccount', tags: ['Account'], summary: 'Try IMAP and SMTP settings (login, no mail sent); nothing is stored',
+    method: 'post', path: '/v1/verifyAccount', scope: 'admin', tags: ['Account'], summary: 'Try IMAP and SMTP settings (login, no mail sent); nothing is stored',
     body: VerifyInput, response: VerifyResult, errors: ['ShardUnavailable', 'DeadlineExceeded'],
     // one shard does it; by host, so tries against one server land on the same thread
     handle: ({ body }, { shards }) => shards.callOne(body.imap?.host ?? body.smtp?.host ?? '', 'verifyAccount', body),
   }),
   defineRoute({
-    method: 'get', path: '/v1/logs/{account}', tags: ['Logs'],
+    method: 'get', path: '/v1/logs/{account}', scope: 'admin', tags: ['Logs'],
     summary: 'The IMAP traffic kept for the account (settings logs), redacted, as a text file; empty while logging is off for it',
     params: AccountParams, response: LogText, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
     handle: async ({ params }, { shards }) => {

@@ -7,19 +7,19 @@ const errors = ['WebhooksUnavailable', 'DeadlineExceeded'] as const;
 
 export const webhookRoutes = [
   defineRoute({
-    method: 'get', path: '/v1/webhooks/failed', tags, summary: 'Events parked after failing for the whole retention window, newest first',
+    method: 'get', path: '/v1/webhooks/failed', scope: 'admin', tags, summary: 'Events parked after failing for the whole retention window, newest first',
     query: DeadLetterQuery, response: DeadLetterPage, errors: [...errors],
     handle: ({ query }, { webhooks }) => webhooks.call('listDeadLetters', {
       page: query.page ?? 0, pageSize: query.pageSize ?? 20, ...(query.account !== undefined ? { account: query.account } : {}),
     }),
   }),
   defineRoute({
-    method: 'post', path: '/v1/webhooks/replay', tags, summary: 'Send parked events again now (by ids, by account, or all), in order per account',
+    method: 'post', path: '/v1/webhooks/replay', scope: 'admin', tags, summary: 'Send parked events again now (by ids, by account, or all), in order per account',
     body: ReplayBody, response: ReplayResult, errors: [...errors, 'Conflict'],
     handle: ({ body }, { webhooks }) => webhooks.call('replayDeadLetters', body),
   }),
   defineRoute({
-    method: 'post', path: '/v1/webhooks/test', tags, summary: 'POST a signed "test" event to the webhook URL and report how the receiver answered',
+    method: 'post', path: '/v1/webhooks/test', scope: 'admin', tags, summary: 'POST a signed "test" event to the webhook URL and report how the receiver answered',
     response: WebhookTestResult, errors: [...errors, 'Conflict'],
     handle: (_input, { webhooks }) => webhooks.call('testWebhook', {}),
   }),

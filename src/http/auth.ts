@@ -1,0 +1,125 @@
+// The API token check, in the front thread before a body is read: Bearer header (or the
+// access_token query for the stream and the docs page), scope and account of the route, failed
+// attempts limited per client address, requests limited per token. No token at all = open.
+import { forbidden, tooManyRequests, unauthorized, type ApiError } from '../errors.js';
+import type { Scope } from '../schemas/tokens.js';
+import type { TokenRecord } from '../store/tokens.js';
+import { RateLimit } from './rate-limit.js';
+import type { AnyRoute, RouteScope } from './route.js';
+import type { TokenCache } from './token-cache.js';
+
+export interface AuthOptions {
+  /** failed attempts per client address per minute before 429 */
+  failLimit: number;
+  /** requests per second per token; 0 = no limit */
+  tokenRate: number;
+}
+
+/** What the request carries: the Authorization header, the access_token query value, the address. */
+export interface Credentials { authorization: string; accessToken?: string | undefined; address: string }
+
+/** Who is calling; null when the API is open (no token exists). */
+export type Principal = Pick<TokenRecord, 'id' | 'scopes' | 'account'> | null;
+
+/** How a route names the account it touches, for tokens limited to one account. */
+export type AccountBinding = 'param' | 'body' | 'query' | 'none' | 'global';
+
+const tooMany = (seconds: number, what: string) => tooManyRequests(what, seconds);
+
+function propsOf(schema: unknown): Record<string, unknown> {
+  return ((schema as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {};
+}
+
+/** param: `{account}` in the path; body/query: an `account` field; none: no account data at all
+ *  (the API document); global: everything else (lists of all accounts, server settings). */
+export function accountBinding(route: AnyRoute): AccountBinding {
+  if (route.scope === 'any' || route.scope === 'public') return 'none';
+  if (route.scope === 'admin' && !('account' in propsOf(route.params))) return 'global';
+  if ('account' in propsOf(route.params)) return 'param';
+  if ('account' in propsOf(route.body)) return 'body';
+  if ('account' in propsOf(route.query)) return 'query';
+  return 'global';
+}
+
+/** `admin` implies every scope. */
+export function hasScope(scopes: readonly Scope[], want: RouteScope): boolean {
+  return want === 'public' || want === 'any' || scopes.includes('admin') || scopes.includes(want);
+}
+
+function bearerOf(c: Credentials): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(c.authorization);
+  if (m) return m[1];
+  return c.accessToken || undefined;
+}
+
+export class Gate {
+  readonly #cache: TokenCache;
+  readonly #fails: RateLimit;
+  readonly #rate: RateLimit | null;
+
+  constructor(cache: TokenCache, opts: AuthOptions) {
+    this.#cache = cache;
+    this.#fails = new RateLimit(opts.failLimit, 60_000);
+    this.#rate = opts.tokenRate > 0 ? new RateLimit(opts.tokenRate, 1000) : null;
+  }
+
+  /** The caller of a route with `scope`, or an ApiError (401, 403, 429) to answer with. */
+  authorize(scope: RouteScope, c: Credentials): Principal {
+    if (scope === 'public') return null;
+    const presented = bearerOf(c);
+    if (!presented && this.#cache.open) return null;
+    const rec = presented ? this.#known(presented, c.address) : undefined;
+    if (!rec) throw this.#failed(c.address, presented ? 'Invalid API token' : 'This server needs an API token: send "Authorization: Bearer <token>"');
+    if (rec.expires !== undefined && rec.expires <= Date.now()) throw this.#failed(c.address, `API token ${rec.id} has expired`);
+    if (!hasScope(rec.scopes, scope)) {
+      throw forbidden(`API token ${rec.id} lacks the "${scope}" scope this route needs`, { token: rec.id, scope });
+    }
+    const wait = this.#rate?.hit(rec.id) ?? 0;
+    if (wait) throw tooMany(wait, `API token ${rec.id} is over its request rate`);
+    this.#cache.used(rec);
+    return { id: rec.id, scopes: rec.scopes, ...(rec.account !== undefined ? { account: rec.account } : {}) };
+  }
+
+  /** A token limited to one account reaches that account only: checked on the path (before the
+   *  body is read) for param and global routes, on the validated input for body and query ones,
+   *  whose `account` filter is then forced to the token's account. */
+  restrict(binding: AccountBinding, who: Principal, input: { params?: unknown; query?: unknown; body?: unknown }): void {
+    const account = who?.account;
+    if (account === undefined || binding === 'none') return;
+    if (binding === 'query') {
+      if (!input.query) return;
+      const q = input.query as Record<string, unknown>;
+      q.account = Array.isArray(q.account) || q.account === undefined ? [account] : account;
+      return;
+    }
+    const part = binding === 'param' ? input.params : binding === 'body' ? input.body : undefined;
+    if (binding !== 'global' && part === undefined) return;
+    if (binding !== 'global' && (part as Record<string, unknown>).account === account) return;
+    throw forbidden(binding === 'global'
+      ? `API token ${who!.id} is limited to account "${account}"; this route reaches every account or the server's settings`
+      : `API token ${who!.id} is limited to account "${account}"`, { token: who!.id, account });
+  }
+
+  /** Memory first; an unknown token is read from disk only while the address is within its limit. */
+  #known(token: string, address: string): TokenRecord | undefined {
+    const rec = this.#cache.lookup(token);
+    if (rec) return rec;
+    const wait = this.#fails.blocked(address);
+    if (wait) throw tooMany(wait, 'Too many failed authentication attempts from this address');
+    return this.#cache.lookupOnDisk(token);
+  }
+
+  #failed(address: string, message: string): ApiError {
+    const wait = this.#fails.hit(address);
+    if (wait) return tooMany(wait, 'Too many failed authentication attempts from this address');
+    return unauthorized(message);
+  }
+}
+
+/** The credentials of a uWS request (read before the handler returns: uWS reuses `req`);
+ *  the access_token query value only where the route takes it (stream, docs page). */
+export function credentialsOf(res: { getRemoteAddressAsText(): ArrayBuffer }, req: { getHeader(n: string): string; getQuery(): string | undefined }, query: boolean): Credentials {
+  const c: Credentials = { authorization: req.getHeader('authorization'), address: Buffer.from(res.getRemoteAddressAsText()).toString() };
+  if (query) c.accessToken = new URLSearchParams(req.getQuery() ?? '').get('access_token') ?? undefined;
+  return c;
+}
