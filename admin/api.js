@@ -25,9 +25,26 @@ export function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+const tokenListeners = [];
+/** `fn` runs whenever the page got a new token (the docs link carries it). */
+export function onToken(fn) {
+  tokenListeners.push(fn);
+}
+const tokenChanged = () => { for (const fn of tokenListeners) fn(token()); };
+
+/** Before the first call: when /health says the API needs a token and none is kept, ask for one
+ *  (so the page does not start with a row of refused requests). */
+export async function ensureToken() {
+  const res = await fetch('/health', { headers: { accept: 'application/json' } });
+  const health = await res.json().catch(() => ({}));
+  if (health.auth === 'token' && !token()) await askForToken('This server needs an API token (an admin token sees every tab). Make one with: imapapi token create --scopes admin');
+  tokenChanged();
+}
+
 let asking = null;
-/** Show the token dialog once, however many requests were refused meanwhile. */
-function askForToken(reason) {
+/** Show the token dialog once, however many requests were refused meanwhile; resolves true
+ *  when a token was given. */
+export function askForToken(reason) {
   asking ??= new Promise((resolve) => {
     const dialog = document.getElementById('token');
     const form = document.getElementById('token-form');
@@ -58,7 +75,10 @@ export async function api(method, path, body) {
   } catch {
     data = { message: text.slice(0, 200) };
   }
-  if (res.status === 401 && (await askForToken(data?.message))) return api(method, path, body);
+  if (res.status === 401 && (await askForToken(data?.message))) {
+    tokenChanged();
+    return api(method, path, body);
+  }
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }

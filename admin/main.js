@@ -1,6 +1,6 @@
 // The admin page: tabs (from the URL hash), the server's version and uptime, and one change
 // stream that the Accounts and Events tabs follow.
-import { api } from './api.js';
+import { api, ensureToken, onToken } from './api.js';
 import { duration } from './dom.js';
 import { ChangeStream } from './stream.js';
 import { accountsTab } from './accounts.js';
@@ -41,6 +41,11 @@ async function serverInfo() {
   }
 }
 
+// the docs page takes the token in its URL (it cannot read this tab's session storage)
+onToken((value) => {
+  document.querySelector('header a[href^="/docs"]').href = value ? `/docs?access_token=${encodeURIComponent(value)}` : '/docs';
+});
+await ensureToken();
 const stream = new ChangeStream();
 stream.on('status', streamStatus(document.getElementById('stream-status')));
 window.addEventListener('hashchange', showTab);

@@ -18,6 +18,8 @@ export type RouteScope = Scope | 'public' | 'any';
 
 /** The API tokens as the token routes change them (the cache the check reads). */
 export interface TokenAdmin {
+  /** no token exists: the API is open (the quick-start posture) */
+  readonly open: boolean;
   create(input: NewToken): Promise<{ token: string; record: TokenRecord }>;
   list(): TokenView[];
   revoke(id: string): Promise<boolean>;

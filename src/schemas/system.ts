@@ -16,6 +16,7 @@ export const Health = Type.Object({
   uptime: Type.Number({ description: 'seconds' }),
   shards: Type.Array(ShardStatus),
   webhooks: Type.Object({ state: ShardStatus.properties.state, restarts: Type.Integer() }),
+  auth: Type.Union([Type.Literal('open'), Type.Literal('token')], { description: 'token: every route but /health needs an API token (one exists); open: none exists yet' }),
 });
 
 // the original IMAP API's states ('unset' never occurs here: an account without valid IMAP

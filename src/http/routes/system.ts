@@ -11,12 +11,12 @@ export const systemRoutes = [
   defineRoute({
     method: 'get', path: '/health', scope: 'public', tags, summary: 'Liveness: 200 while every worker thread is up or coming back, 503 when one was given up on',
     response: Health, errors: [],
-    handle: async (_input, { shards, webhooks, startedAt }) => {
+    handle: async (_input, { shards, webhooks, startedAt, tokens }) => {
       const list = shards.status();
       const hooks = webhooks.status();
       const states = [...list.map((s) => s.state), hooks.state];
       const status = states.includes('failed') ? 'failed' as const : states.every((s) => s === 'up') ? 'ok' as const : 'degraded' as const;
-      return { status, uptime: uptime(startedAt), shards: list, webhooks: hooks };
+      return { status, uptime: uptime(startedAt), shards: list, webhooks: hooks, auth: tokens.open ? 'open' as const : 'token' as const };
     },
     statusOf: (h: Static<typeof Health>) => (h.status === 'failed' ? 503 : 200),
   }),
