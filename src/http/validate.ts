@@ -26,6 +26,8 @@ function schemaAt(root: TSchema, pointer: string | undefined): Record<string, un
 function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
+  /** reasons a schema gave in words (x-reason) */
+  const worded = new Set<string>();
   for (const e of errors) {
     // additionalProperties also reports a "schema is false" twin per unknown key.
     if (e.keyword === 'boolean') continue;
@@ -41,7 +43,10 @@ function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[
     } else if (e.keyword === 'pattern' || e.keyword === 'not' || e.keyword === 'type') {
       // a regular expression tells a caller little: a schema may say in words what it wants
       const said = schemaAt(root, e.schemaPath)?.['x-reason'];
-      if (typeof said === 'string') reason = said;
+      if (typeof said === 'string') {
+        reason = said;
+        worded.add(reason);
+      }
     } else if (e.keyword === 'enum') {
       const allowed = (e.params.allowedValues as unknown[] | undefined) ?? [];
       reason = `must be one of: ${allowed.slice(0, 24).join(', ')}${allowed.length > 24 ? ', …' : ''}`;
@@ -54,7 +59,18 @@ function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[
     }
     if (problems.length >= 20) break;
   }
-  return withoutUnionNoise(problems);
+  return onePerField(withoutUnionNoise(problems), worded);
+}
+
+/** One reason per field, as a person would say it: the schema's own words when it has them,
+ *  else the first problem (an empty host is "fewer than 1 characters", not also a pattern). */
+function onePerField(problems: FieldProblem[], worded: ReadonlySet<string>): FieldProblem[] {
+  const chosen = new Map<string, FieldProblem>();
+  for (const p of problems) {
+    const had = chosen.get(p.field);
+    if (!had || (!worded.has(had.reason) && worded.has(p.reason))) chosen.set(p.field, p);
+  }
+  return problems.filter((p) => chosen.get(p.field) === p);
 }
 
 /** A value that fits no branch of `X | null` (or `"*" | X`) reports every branch's problem and
