@@ -1,6 +1,8 @@
 // One request to the auth server (the original IMAP API's contract): GET <url>?account=&proto=
 // answers the credentials of one login as JSON. Bounded in time and size; the answer is
 // handed back and never logged.
+import { withoutCredentials } from '../lib/url-credentials.js';
+
 export type AuthServerAnswer = { ok: true; body: unknown } | { ok: false; reason: string };
 
 /** Larger answers are not credentials. */
@@ -34,17 +36,13 @@ export async function askAuthServer(base: string, query: { account: string; prot
   }
   url.searchParams.set('account', query.account);
   url.searchParams.set('proto', query.proto);
+  const target = withoutCredentials(url);
   const headers: Record<string, string> = { accept: 'application/json' };
-  // fetch refuses a URL with credentials in it (https://user:pass@host/…): send them as Basic auth
-  if (url.username || url.password) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
-  }
+  if (target.authorization) headers.authorization = target.authorization;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     // no redirects: credentials go to the configured host only
-    const res = await fetch(url, { signal, redirect: 'error', headers });
+    const res = await fetch(target.url, { signal, redirect: 'error', headers });
     const text = await readBounded(res);
     if (!res.ok) return { ok: false, reason: `answered HTTP ${res.status}` };
     if (text === null) return { ok: false, reason: `the answer is larger than ${MAX_BYTES} bytes` };

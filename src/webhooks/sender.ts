@@ -3,6 +3,7 @@
 import { Agent, request } from 'undici';
 import type { Envelope } from './policy.js';
 import { sign, SIGNATURE_HEADER } from './sign.js';
+import { cachedTarget } from '../lib/url-credentials.js';
 
 export interface Attempt {
   ok: boolean;
@@ -22,6 +23,8 @@ export interface SenderOptions {
 export class Sender {
   readonly #agent: Agent;
   readonly #timeout: number;
+  /** credentials in the webhook URL go as Basic auth (undici would drop them silently) */
+  readonly #target = cachedTarget();
 
   constructor(opts: SenderOptions) {
     this.#timeout = opts.timeout;
@@ -33,11 +36,13 @@ export class Sender {
 
   /** POST `env` to `url`, signed (at send time) when `secret` is set. */
   async post(url: string, secret: string | null, env: Envelope, timeout = this.#timeout): Promise<Attempt> {
-    const headers = secret ? { ...env.headers, [SIGNATURE_HEADER]: sign(secret, env.body) } : env.headers;
     const t0 = performance.now();
     const took = () => Math.round((performance.now() - t0) * 10) / 10;
     try {
-      const res = await request(url, { method: 'POST', headers, body: env.body, dispatcher: this.#agent, signal: AbortSignal.timeout(timeout) });
+      const target = this.#target(url);
+      let headers = secret ? { ...env.headers, [SIGNATURE_HEADER]: sign(secret, env.body) } : env.headers;
+      if (target.authorization) headers = { ...headers, authorization: target.authorization };
+      const res = await request(target.url, { method: 'POST', headers, body: env.body, dispatcher: this.#agent, signal: AbortSignal.timeout(timeout) });
       // the answer is ignored, but reading it to the end is what frees the socket for reuse
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
