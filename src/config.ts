@@ -27,6 +27,17 @@ export interface Config {
   sendRetryWindow: number;
   /** first wait after a temporary SMTP failure, ms (doubles up to 30 min) */
   sendRetryDelay: number;
+  // TLS and limits (issue 16)
+  /** PEM certificate (chain) file: with tlsKey, serve HTTPS and WSS */
+  tlsCert: string | undefined;
+  /** PEM private key file of tlsCert */
+  tlsKey: string | undefined;
+  /** passphrase of an encrypted tlsKey */
+  tlsPassphrase: string | undefined;
+  /** concurrent API requests one account may have in flight; more get 429 */
+  accountConcurrency: number;
+  /** open /v1/stream connections; more are refused at the upgrade with 429 */
+  maxStreams: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +81,11 @@ const secret: Parser<string | undefined> = (raw, name) => {
   return raw;
 };
 
+const file: Parser<string | undefined> = (raw, name) => {
+  if (!raw.trim()) throw new ConfigError(`${name} must name a file`);
+  return raw;
+};
+
 function spec<K extends keyof Config>(s: OptionSpec<K>): OptionSpec<K> { return s; }
 
 const OPTIONS = [
@@ -87,6 +103,12 @@ const OPTIONS = [
   spec({ key: 'eventRetention', flag: 'event-retention', env: 'IMAPAPI_EVENT_RETENTION', help: 'keep events (and retry webhooks) this long, ms', def: () => 3 * 24 * 3600_000, parse: int(1000, 365 * 24 * 3600_000) }),
   spec({ key: 'sendRetryWindow', flag: 'send-retry-window', env: 'IMAPAPI_SEND_RETRY_WINDOW', help: 'retry a submission refused for now (4xx, network) this long, ms', def: () => 24 * 3600_000, parse: int(1000, 30 * 24 * 3600_000) }),
   spec({ key: 'sendRetryDelay', flag: 'send-retry-delay', env: 'IMAPAPI_SEND_RETRY_DELAY', help: 'first wait before retrying a submission, ms (then doubling, up to 30 min)', def: () => 30_000, parse: int(100, 3600_000) }),
+  // TLS and limits (issue 16)
+  spec({ key: 'tlsCert', flag: 'tls-cert', env: 'IMAPAPI_TLS_CERT', help: 'PEM certificate file: serve HTTPS and WSS (needs --tls-key)', def: () => undefined, parse: file }),
+  spec({ key: 'tlsKey', flag: 'tls-key', env: 'IMAPAPI_TLS_KEY', help: 'PEM private key file of --tls-cert', def: () => undefined, parse: file }),
+  spec({ key: 'tlsPassphrase', flag: 'tls-passphrase', env: 'IMAPAPI_TLS_PASSPHRASE', help: 'passphrase of an encrypted --tls-key', def: () => undefined, parse: text }),
+  spec({ key: 'accountConcurrency', flag: 'account-concurrency', env: 'IMAPAPI_ACCOUNT_CONCURRENCY', help: 'API requests one account may have in flight (more get 429)', def: () => 16, parse: int(1, 10_000) }),
+  spec({ key: 'maxStreams', flag: 'max-streams', env: 'IMAPAPI_MAX_STREAMS', help: 'open /v1/stream connections (more get 429)', def: () => 1000, parse: int(1, 1_000_000) }),
 ] as const;
 
 /** Text printed by --help. */

@@ -7,6 +7,7 @@ import { mountAdmin } from './admin-page.js';
 import { mountDocs } from './docs-page.js';
 import { mountRoutes } from './mount.js';
 import { mountStream, type StreamOptions } from './ws.js';
+import type { TlsFiles } from './tls.js';
 import type { AnyRoute, RouteContext } from './route.js';
 
 /** Throws unless the native uWS binding is loaded (the package silently falls back to JS). */
@@ -33,6 +34,10 @@ export interface HttpOptions {
   routes: readonly AnyRoute[];
   ctx: RouteContext;
   stream: StreamOptions;
+  /** checked certificate and key (http/tls.ts): HTTPS and WSS */
+  tls?: TlsFiles | null;
+  /** API requests one account may have in flight */
+  accountConcurrency: number;
 }
 
 type ListenCallback = (socket: uWS.us_listen_socket | false) => void;
@@ -48,12 +53,14 @@ function listenExclusive(app: uWS.TemplatedApp, host: string, port: number, cb: 
 
 export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
-  const app = uWS.App();
+  const app = opts.tls
+    ? uWS.SSLApp({ cert_file_name: opts.tls.certFile, key_file_name: opts.tls.keyFile, ...(opts.tls.passphrase ? { passphrase: opts.tls.passphrase } : {}) })
+    : uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
   const closeStreams = mountStream(app, opts.ctx, opts.stream);
   mountDocs(app);
   mountAdmin(app);
-  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log });
+  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log, accountConcurrency: opts.accountConcurrency });
   return new Promise((resolve, reject) => {
     listenExclusive(app, opts.host, opts.port, (socket) => {
       if (!socket) return void listenError(opts.host, opts.port).then(reject);

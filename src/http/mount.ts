@@ -8,12 +8,16 @@ import { Exchange, TextReply } from './reply.js';
 import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
+import { AccountGate } from './account-gate.js';
+import { checkHead } from './limits.js';
 
 export interface MountOptions {
   maxBody: number;
   /** body limit of routes that take whole messages */
   maxUpload: number;
   log: Logger;
+  /** API requests one account may have in flight (429 beyond) */
+  accountConcurrency: number;
 }
 
 const EMPTY: Validator = { check: (v) => v ?? {} };
@@ -26,7 +30,7 @@ function decodeParam(raw: string, name: string): string {
   }
 }
 
-function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions): void {
+function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions, gate: AccountGate): void {
   const { pattern, names } = toUwsPath(route.path);
   const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
   const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
@@ -41,7 +45,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
       headers: raw.headers,
     };
-    const result = await route.handle(input, ctx);
+    const account = names.includes('account') ? raw.params.account : undefined;
+    const result = await gate.run(account, () => route.handle(input, ctx));
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
       else if (ex.head) ex.stream((res) => writeStreamHead(res, result));
@@ -55,6 +60,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
     const ex = new Exchange(res, head);
     try {
+      checkHead(req);
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
       const rawQuery = req.getQuery() ?? '';
@@ -89,7 +95,8 @@ function fail(ex: Exchange, err: unknown, log: Logger): void {
 /** Mount every route, then a catch-all 404 for anything else. */
 export function mountRoutes(app: TemplatedApp, routes: readonly AnyRoute[], ctx: RouteContext, opts: MountOptions): void {
   // a WebSocket route's upgrade is mounted by http/ws.ts (before these); its handler answers a plain GET
-  for (const route of routes) mountOne(app, route, ctx, opts);
+  const gate = new AccountGate(opts.accountConcurrency);
+  for (const route of routes) mountOne(app, route, ctx, opts, gate);
   app.any('/*', (res, req) => {
     const ex = new Exchange(res, req.getMethod() === 'head');
     ex.error(new ApiError('RouteNotFound', `No route for ${req.getCaseSensitiveMethod()} ${req.getUrl()}`));

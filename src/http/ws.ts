@@ -11,10 +11,13 @@ import { ApiError } from '../errors.js';
 import { Exchange } from './reply.js';
 import { StreamQuery } from '../schemas/events.js';
 import { compileValidator, queryParser } from './validate.js';
+import { checkHead, MAX_WS_FRAME } from './limits.js';
 
 export interface StreamOptions {
   /** bytes queued for one consumer before a live consumer counts as too slow */
   maxQueued: number;
+  /** open stream connections; more are refused at the upgrade (429) */
+  maxStreams: number;
 }
 
 interface Consumer {
@@ -142,13 +145,15 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
 
   app.ws<Consumer>('/v1/stream', {
     idleTimeout: 120,
-    maxPayloadLength: 4096,
+    maxPayloadLength: MAX_WS_FRAME,
     maxBackpressure: 64 * 1024 * 1024,
     closeOnBackpressureLimit: 1,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
       let consumer: Consumer;
       try {
+        checkHead(req);
+        if (open.size >= opts.maxStreams) throw tooManyStreams(opts.maxStreams);
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
         const since = q.since === undefined ? events.head : Math.min(Number(q.since), events.head);
         consumer = {
@@ -182,4 +187,8 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
       ws.end(1001, `Server shutting down; reconnect with since=${c.sent}`);
     }
   };
+}
+
+function tooManyStreams(limit: number): ApiError {
+  return new ApiError('TooManyRequests', `${limit} stream connections are open, the limit (--max-streams); retry later`, { limit });
 }
