@@ -62,10 +62,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const scheme = opts.tls ? 'https' : 'http';
   const dispatcher = opts.tls ? new Agent({ connect: { ca: opts.tls.ca } }) : undefined;
   const poll = setInterval(() => {
-    undiciFetch(`${scheme}://127.0.0.1:${port}/health`, dispatcher ? { dispatcher } : {}).then((r) => { up = r.ok; }, () => {});
+    (dispatcher ? undiciFetch(`https://127.0.0.1:${port}/health`, { dispatcher }) : fetch(`http://127.0.0.1:${port}/health`))
+      .then((r) => { up = r.ok; }, () => {});
   }, 50);
   try {
     await waitFor(() => up, exited, output);
+  } catch (err) {
+    // a server that came up too late would keep the test file from ever exiting
+    child.kill('SIGKILL');
+    throw err;
   } finally {
     clearInterval(poll);
     void dispatcher?.close();
