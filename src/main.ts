@@ -113,10 +113,10 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   assertNativeBinding();
   const startedAt = Date.now();
   const log = createLogger(config.logLevel, 'front');
-  // a port in use is refused before the data dir is touched (the exclusive listen below still
-  // catches a server that takes the port in between)
   // a bad certificate stops start-up before anything is touched
   const tls = checkTls(config);
+  // a port in use is refused before the data dir is touched (the exclusive listen below still
+  // catches a server that takes the port in between)
   const taken = config.port === 0 ? null : await portProblem(config.host, config.port);
   if (taken) throw taken;
   // before the secret and the store: a refused second server must leave both untouched
