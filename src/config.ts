@@ -33,6 +33,17 @@ export interface Config {
   tokenRate: number;
   /** listen on a non-loopback address although no API token exists */
   insecure: boolean;
+  // TLS and limits (issue 16)
+  /** PEM certificate (chain) file: with tlsKey, serve HTTPS and WSS */
+  tlsCert: string | undefined;
+  /** PEM private key file of tlsCert */
+  tlsKey: string | undefined;
+  /** passphrase of an encrypted tlsKey */
+  tlsPassphrase: string | undefined;
+  /** concurrent API requests one account may have in flight; more get 429 */
+  accountConcurrency: number;
+  /** open /v1/stream connections; more are refused at the upgrade with 429 */
+  maxStreams: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +87,11 @@ const secret: Parser<string | undefined> = (raw, name) => {
   return raw;
 };
 
+const file: Parser<string | undefined> = (raw, name) => {
+  if (!raw.trim()) throw new ConfigError(`${name} must name a file`);
+  return raw;
+};
+
 function spec<K extends keyof Config>(s: OptionSpec<K>): OptionSpec<K> { return s; }
 
 const OPTIONS = [
@@ -95,6 +111,12 @@ const OPTIONS = [
   spec({ key: 'sendRetryDelay', flag: 'send-retry-delay', env: 'IMAPAPI_SEND_RETRY_DELAY', help: 'first wait before retrying a submission, ms (then doubling, up to 30 min)', def: () => 30_000, parse: int(100, 3600_000) }),
   spec({ key: 'authFailLimit', flag: 'auth-fail-limit', env: 'IMAPAPI_AUTH_FAIL_LIMIT', help: 'failed token checks per client address per minute, then 429', def: () => 10, parse: int(1, 1_000_000) }),
   spec({ key: 'tokenRate', flag: 'token-rate', env: 'IMAPAPI_TOKEN_RATE', help: 'requests per second per API token, then 429 (0 = no limit)', def: () => 0, parse: int(0, 1_000_000) }),
+  // TLS and limits (issue 16)
+  spec({ key: 'tlsCert', flag: 'tls-cert', env: 'IMAPAPI_TLS_CERT', help: 'PEM certificate file: serve HTTPS and WSS (needs --tls-key)', def: () => undefined, parse: file }),
+  spec({ key: 'tlsKey', flag: 'tls-key', env: 'IMAPAPI_TLS_KEY', help: 'PEM private key file of --tls-cert', def: () => undefined, parse: file }),
+  spec({ key: 'tlsPassphrase', flag: 'tls-passphrase', env: 'IMAPAPI_TLS_PASSPHRASE', help: 'passphrase of an encrypted --tls-key', def: () => undefined, parse: text }),
+  spec({ key: 'accountConcurrency', flag: 'account-concurrency', env: 'IMAPAPI_ACCOUNT_CONCURRENCY', help: 'API requests one account may have in flight (more get 429)', def: () => 16, parse: int(1, 10_000) }),
+  spec({ key: 'maxStreams', flag: 'max-streams', env: 'IMAPAPI_MAX_STREAMS', help: 'open /v1/stream connections (more get 429)', def: () => 1000, parse: int(1, 1_000_000) }),
 ] as const;
 
 /** Boolean flags: given = true; their variable is true when set to 1 or true. */

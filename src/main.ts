@@ -5,6 +5,7 @@ import type { ReconnectPolicy } from './actors/account-actor.js';
 import type { Config } from './config.js';
 import { portProblem } from './http/listen-error.js';
 import { assertNativeBinding, startHttp, type HttpServer } from './http/app.js';
+import { checkTls } from './http/tls.js';
 import { routes } from './http/routes/index.js';
 import { createLogger, type Logger } from './log.js';
 import { deriveKey } from './store/crypto.js';
@@ -117,6 +118,8 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
   assertNativeBinding();
   const startedAt = Date.now();
   const log = createLogger(config.logLevel, 'front');
+  // a bad certificate stops start-up before anything is touched
+  const tls = checkTls(config);
   // a port in use is refused before the data dir is touched (the exclusive listen below still
   // catches a server that takes the port in between)
   const taken = config.port === 0 ? null : await portProblem(config.host, config.port);
@@ -139,8 +142,9 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
         shards, webhooks, parser, events: feed, states, content, startedAt, maxMessageSize: config.maxMessageSize, tokens,
         settingsChanged: (view, o) => settingsChanged(parts!, log, view, o.resetLoggedAccounts),
       },
-      stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024 },
+      stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024, maxStreams: config.maxStreams },
       gate: new Gate(tokens, { failLimit: config.authFailLimit, tokenRate: config.tokenRate }),
+      tls, accountConcurrency: config.accountConcurrency,
     });
     lock.listening(http.port);
   } catch (err) {
@@ -157,7 +161,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
 
 function running(config: Config, log: Logger, lock: InstanceLock, parts: Parts, http: HttpServer): Server {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${http.port}`;
+  const url = `${config.tlsCert ? 'https' : 'http'}://${host}:${http.port}`;
   log.info({ url, shards: config.shards }, 'IMAP API listening');
   let closing: Promise<void> | null = null;
   return {

@@ -46,3 +46,15 @@ test('--help lists every option with its variable', () => {
     assert.ok(helpText().includes(word), word);
   }
 });
+
+test('TLS and limit options (issue 16)', () => {
+  const c = cfg(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--account-concurrency', '4', '--max-streams', '10']);
+  assert.equal(c.tlsCert, 'c.pem');
+  assert.equal(c.tlsKey, 'k.pem');
+  assert.equal(c.accountConcurrency, 4);
+  assert.equal(c.maxStreams, 10);
+  const d = cfg([], { IMAPAPI_TLS_CERT: 'c.pem', IMAPAPI_TLS_KEY: 'k.pem', IMAPAPI_TLS_PASSPHRASE: 'pw' });
+  assert.deepEqual([d.tlsCert, d.tlsKey, d.tlsPassphrase, d.accountConcurrency, d.maxStreams], ['c.pem', 'k.pem', 'pw', 16, 1000]);
+  assert.equal(cfg([]).tlsCert, undefined);
+  assert.throws(() => cfg(['--account-concurrency', '0']), /--account-concurrency must be an integer from 1/);
+});

@@ -29,7 +29,9 @@ async function getJson(path: string): Promise<{ status: number; body: any }> {
 before(async () => {
   dovecot = await startDovecot();
   dataDir = await mkdtemp(join(tmpdir(), 'imapapi-shards-'));
-  const parsed = loadConfig(['--port', '0', '--data-dir', dataDir, '--shards', String(SHARDS), '--log-level', 'silent', '--request-timeout', '1000'], {});
+  // the crash test has 50 requests of one account in flight, more than the default per-account limit
+  const parsed = loadConfig(['--port', '0', '--data-dir', dataDir, '--shards', String(SHARDS), '--log-level', 'silent', '--request-timeout', '1000',
+    '--account-concurrency', '64'], {});
   if (parsed.help) throw new Error('unexpected --help');
   server = await start(parsed.config);
   pool = new Pool(server.url, { connections: 50, pipelining: 1 });

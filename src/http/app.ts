@@ -8,6 +8,7 @@ import { isLoopback, requestGuard } from './request-guard.js';
 import { mountDocs } from './docs-page.js';
 import { mountRoutes } from './mount.js';
 import { mountStream, type StreamOptions } from './ws.js';
+import type { TlsFiles } from './tls.js';
 import type { AnyRoute, RouteContext } from './route.js';
 import type { Gate } from './auth.js';
 
@@ -36,6 +37,10 @@ export interface HttpOptions {
   ctx: RouteContext;
   stream: Omit<StreamOptions, 'guard' | 'gate'>;
   gate: Gate;
+  /** checked certificate and key (http/tls.ts): HTTPS and WSS */
+  tls?: TlsFiles | null;
+  /** API requests one account may have in flight */
+  accountConcurrency: number;
 }
 
 type ListenCallback = (socket: uWS.us_listen_socket | false) => void;
@@ -51,13 +56,15 @@ function listenExclusive(app: uWS.TemplatedApp, host: string, port: number, cb: 
 
 export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   assertNativeBinding();
-  const app = uWS.App();
+  const app = opts.tls
+    ? uWS.SSLApp({ cert_file_name: opts.tls.certFile, key_file_name: opts.tls.keyFile, ...(opts.tls.passphrase ? { passphrase: opts.tls.passphrase } : {}) })
+    : uWS.App();
   // the stream before the routes: their catch-all 404 would otherwise take /v1/stream
   const guard = requestGuard(isLoopback(opts.host));
   const closeStreams = mountStream(app, opts.ctx, { ...opts.stream, guard, gate: opts.gate });
   mountDocs(app, opts.gate);
   mountAdmin(app);
-  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log, guard, gate: opts.gate });
+  mountRoutes(app, opts.routes, opts.ctx, { maxBody: opts.maxBody, maxUpload: opts.maxUpload, log: opts.log, guard, gate: opts.gate, accountConcurrency: opts.accountConcurrency });
   return new Promise((resolve, reject) => {
     listenExclusive(app, opts.host, opts.port, (socket) => {
       if (!socket) return void listenError(opts.host, opts.port).then(reject);

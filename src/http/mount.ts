@@ -10,6 +10,8 @@ import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
 import type { RequestGuard } from './request-guard.js';
 import { accountBinding, credentialsOf, type Gate, type Principal } from './auth.js';
+import { AccountGate } from './account-gate.js';
+import { checkHead } from './limits.js';
 
 export interface MountOptions {
   maxBody: number;
@@ -20,6 +22,8 @@ export interface MountOptions {
   guard: RequestGuard;
   /** the API token check */
   gate: Gate;
+  /** API requests one account may have in flight (429 beyond) */
+  accountConcurrency: number;
 }
 
 const EMPTY: Validator = { check: (v) => v ?? {} };
@@ -32,7 +36,7 @@ function decodeParam(raw: string, name: string): string {
   }
 }
 
-function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions): void {
+function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions, gate: AccountGate): void {
   const { pattern, names } = toUwsPath(route.path);
   const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
   const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
@@ -50,7 +54,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       headers: raw.headers,
     };
     opts.gate.restrict(binding, who, { query: input.query, body: input.body });
-    const result = await route.handle(input, ctx);
+    const account = names.includes('account') ? raw.params.account : undefined;
+    const result = await gate.run(account, () => route.handle(input, ctx));
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
       else if (ex.head) ex.stream((res) => writeStreamHead(res, result));
@@ -64,6 +69,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
     const ex = new Exchange(res, head);
     try {
+      checkHead(req);
       const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
       if (denied) return ex.error(denied);
       // before the body is read: a refused caller never gets to send it
@@ -103,7 +109,8 @@ function fail(ex: Exchange, err: unknown, log: Logger): void {
 /** Mount every route, then a catch-all 404 for anything else. */
 export function mountRoutes(app: TemplatedApp, routes: readonly AnyRoute[], ctx: RouteContext, opts: MountOptions): void {
   // a WebSocket route's upgrade is mounted by http/ws.ts (before these); its handler answers a plain GET
-  for (const route of routes) mountOne(app, route, ctx, opts);
+  const gate = new AccountGate(opts.accountConcurrency);
+  for (const route of routes) mountOne(app, route, ctx, opts, gate);
   app.any('/*', (res, req) => {
     const ex = new Exchange(res, req.getMethod() === 'head');
     ex.error(new ApiError('RouteNotFound', `No route for ${req.getCaseSensitiveMethod()} ${req.getUrl()}`));

@@ -68,8 +68,9 @@ export class Exchange {
     const wire = toWire(err);
     const body: Record<string, unknown> = { error: reasonPhrase(wire.status), message: wire.message, statusCode: wire.status, code: wire.code };
     if (wire.details !== undefined) body.details = wire.details;
+    // a 429 says when to come back (its details.retryAfter, else in a second); a 503 in a second
     const wait = wire.status === 429 && !Array.isArray(wire.details) ? wire.details?.retryAfter : undefined;
-    const retryAfter = err instanceof ApiError && wire.status === 503 ? { 'retry-after': '1' } : wait !== undefined ? { 'retry-after': String(wait) } : undefined;
+    const retryAfter = err instanceof ApiError && (wire.status === 503 || wire.status === 429) ? { 'retry-after': String(wait ?? 1) } : undefined;
     // a 426 must name the protocol to switch to (RFC 9110 §15.5.22)
     const upgrade = wire.status === 426 ? { upgrade: 'websocket' } : undefined;
     this.json(wire.status, body, retryAfter ?? upgrade);

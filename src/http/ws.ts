@@ -11,6 +11,7 @@ import { eventDelivery, REPLAY_PAUSE, type Consumer, type Socket } from './strea
 import { stateFrames } from './stream-states.js';
 import type { RequestGuard } from './request-guard.js';
 import { credentialsOf, type Gate } from './auth.js';
+import { checkHead, MAX_WS_FRAME } from './limits.js';
 
 export interface StreamOptions {
   /** bytes queued for one consumer before a live consumer counts as too slow */
@@ -19,6 +20,8 @@ export interface StreamOptions {
   guard: RequestGuard;
   /** the API token check (scope `stream`; a token limited to one account follows that one only) */
   gate: Gate;
+  /** open stream connections; more are refused at the upgrade (429) */
+  maxStreams: number;
 }
 
 /** Mounts /v1/stream; the returned function says goodbye (1001) to every consumer on shutdown. */
@@ -32,7 +35,7 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
 
   app.ws<Consumer>('/v1/stream', {
     idleTimeout: 120,
-    maxPayloadLength: 4096,
+    maxPayloadLength: MAX_WS_FRAME,
     maxBackpressure: 64 * 1024 * 1024,
     closeOnBackpressureLimit: 1,
     sendPingsAutomatically: true,
@@ -41,7 +44,9 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
       const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
       if (denied) return void new Exchange(res).error(denied);
       try {
+        checkHead(req);
         const who = opts.gate.authorize('stream', credentialsOf(res, req, true));
+        if (open.size >= opts.maxStreams) throw tooManyStreams(opts.maxStreams);
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
         if (who?.account !== undefined) q.account = [who.account];
         const since = q.since === undefined ? head() : Math.min(Number(q.since), head());
@@ -77,4 +82,8 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
       ws.end(1001, `Server shutting down; reconnect with since=${c.sent}`);
     }
   };
+}
+
+function tooManyStreams(limit: number): ApiError {
+  return new ApiError('TooManyRequests', `${limit} stream connections are open, the limit (--max-streams); retry later`, { limit });
 }

@@ -64,7 +64,9 @@ function operation(route: AnyRoute): OperationObject {
   };
   if (route.body) op.requestBody = { required: !route.optionalBody, content: { 'application/json': { schema: plain(route.body) } } };
   const auth: ErrorCode[] = route.scope === 'public' ? [] : ['Unauthorized', 'Forbidden', 'TooManyRequests'];
-  const codes: ErrorCode[] = [...new Set<ErrorCode>([...(route.body || route.query || route.params ? ['ValidationError' as const] : []), ...auth, ...route.errors])];
+  const codes: ErrorCode[] = [...new Set<ErrorCode>([...(route.body || route.query || route.params ? ['ValidationError' as const] : []), ...auth, ...route.errors,
+    // http/account-gate.ts: every route of one account shares its concurrency limit
+    ...(route.path.includes('{account}') && !route.upgrade ? ['TooManyRequests' as const] : [])])];
   for (const status of new Set(codes.map((c) => CODES[c]))) {
     const which = codes.filter((c) => CODES[c] === status);
     responses[String(status)] = { description: which.join(', '), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

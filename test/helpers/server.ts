@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { freePort } from './free-port.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -18,6 +19,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** a fixed port instead of a free one */
   port?: number;
+  /** the server speaks HTTPS (--tls-cert/--tls-key in args): poll it trusting this CA */
+  tls?: { ca: string | Buffer };
 }
 
 export interface RunningServer {
@@ -60,16 +63,24 @@ async function spawnCli(opts: ServerOptions): Promise<Spawned> {
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const { child, port, dataDir, exited, output } = await spawnCli(opts);
   let up = false;
+  const scheme = opts.tls ? 'https' : 'http';
+  const dispatcher = opts.tls ? new Agent({ connect: { ca: opts.tls.ca } }) : undefined;
   const poll = setInterval(() => {
-    fetch(`http://127.0.0.1:${port}/health`).then((r) => { up = r.ok; }, () => {});
+    (dispatcher ? undiciFetch(`https://127.0.0.1:${port}/health`, { dispatcher }) : fetch(`http://127.0.0.1:${port}/health`))
+      .then((r) => { up = r.ok; }, () => {});
   }, 50);
   try {
     await waitFor(() => up, exited, output);
+  } catch (err) {
+    // a server that came up too late would keep the test file from ever exiting
+    child.kill('SIGKILL');
+    throw err;
   } finally {
     clearInterval(poll);
+    void dispatcher?.close();
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
     dataDir,
     pid: child.pid ?? 0,

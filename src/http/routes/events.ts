@@ -22,7 +22,7 @@ export const eventRoutes = [
   defineRoute({
     method: 'get', path: '/v1/stream', scope: 'stream', tags: ['Events'], upgrade: true, status: 101,
     summary: 'WebSocket change stream (Upgrade: websocket): the retained events after `since`, then live ones; each text frame is one event, or with `states=true` also a live accountState frame',
-    query: StreamQuery, response: StreamFrame, errors: ['UpgradeRequired'],
+    query: StreamQuery, response: StreamFrame, errors: ['UpgradeRequired', 'TooManyRequests'],
     handle: async () => { throw new ApiError('UpgradeRequired', 'GET /v1/stream is a WebSocket: connect with a WebSocket client'); },
   }),
 ];

@@ -1,0 +1,37 @@
+// At most N API requests of one account in flight in the front thread: a flood on one account
+// gets 429 at once, while every other account's requests go straight on to their shards.
+import { ApiError } from '../errors.js';
+
+export class AccountGate {
+  readonly #inFlight = new Map<string, number>();
+
+  constructor(readonly limit: number) {}
+
+  /** Run `fn` holding one of the account's slots; 429 when all are taken. The slot is given
+   *  back when `fn` settles, never on a client's abort: the shard is still busy with the call
+   *  until then, and every shard call ends by its deadline. */
+  async run<T>(account: string | undefined, fn: () => Promise<T>): Promise<T> {
+    if (account === undefined) return fn();
+    const taken = this.#inFlight.get(account) ?? 0;
+    if (taken >= this.limit) throw tooMany(account, this.limit);
+    this.#inFlight.set(account, taken + 1);
+    try {
+      return await fn();
+    } finally {
+      const left = (this.#inFlight.get(account) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(account, left);
+      else this.#inFlight.delete(account);
+    }
+  }
+
+  /** Requests of `account` in flight now. */
+  inFlight(account: string): number {
+    return this.#inFlight.get(account) ?? 0;
+  }
+}
+
+function tooMany(account: string, limit: number): ApiError {
+  return new ApiError('TooManyRequests',
+    `Account "${account}" already has ${limit} requests in progress (the limit, --account-concurrency); retry when one has finished`,
+    { account, limit });
+}
