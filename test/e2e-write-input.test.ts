@@ -130,7 +130,7 @@ test('a write that waited past its deadline for the connection is not carried ou
   // a client that asks for 24 MB and never reads: the download holds the account's API turn
   const sock = net.connect(server.port, '127.0.0.1');
   await new Promise<void>((r) => sock.once('connect', () => r()));
-  sock.write(`GET /v1/account/${A}/message/${big.id}/source HTTP/1.1\r\nHost: x\r\n\r\n`);
+  sock.write(`GET /v1/account/${A}/message/${big.id}/source HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   sock.pause();
   await new Promise((r) => setTimeout(r, 500));
   const res = await call('PUT', `/message/${target!.id}`, { flags: { add: ['\\Flagged'] } });
