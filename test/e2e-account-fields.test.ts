@@ -14,6 +14,7 @@ import { api, eventually } from './helpers/api.js';
 import { startSmtp, type SmtpSink } from './helpers/smtp.js';
 import { dataDirWithSettings } from './helpers/settings-seed.js';
 import { PlantedSecrets } from './helpers/secret-scan.js';
+import { startIntrospection, type Introspection } from './helpers/introspection.js';
 
 // unique per run, so finding them anywhere means they leaked
 const DOVECOT_PW = `imap-pw-${randomBytes(6).toString('hex')}`;
@@ -28,7 +29,7 @@ SECRETS.forEach((s, i) => planted.add(`account-fields-${i}`, s));
 let dovecot: Dovecot;
 let smtp: SmtpSink;
 let server: RunningServer;
-let introspection: Server;
+let introspection: Introspection;
 let authServer: Server;
 /** what the auth server was asked: `account` and `proto` of each request */
 const asked: { account: string | null; proto: string | null }[] = [];
@@ -54,17 +55,8 @@ async function submitAndWait(s: RunningServer, account: string, subject: string)
 }
 
 before(async () => {
-  // RFC 7662 introspection as Dovecot's oauth2 passdb asks it: POST token=…; sub = the user
-  ({ server: introspection } = await listen((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
-    req.on('end', () => {
-      const user = tokenUsers.get(new URLSearchParams(body).get('token') ?? '');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(user ? { active: true, sub: user } : { active: false }));
-    });
-  }));
-  const introspectionUrl = `http://127.0.0.1:${(introspection.address() as AddressInfo).port}/introspect`;
-  dovecot = await startDovecot({ tls: true, password: DOVECOT_PW, oauth2: { introspectionUrl } });
+  introspection = await startIntrospection(tokenUsers);
+  dovecot = await startDovecot({ tls: true, password: DOVECOT_PW, oauth2: { introspectionUrl: introspection.url } });
   smtp = await startSmtp(undefined, { login: (l) => (l.method === 'XOAUTH2' ? l.accessToken === SMTP_TOKEN : l.password === SMTP_PW) });
   // the auth server: credentials by account, and a failing one of each kind
   const auth = await listen((req, res) => {

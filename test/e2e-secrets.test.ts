@@ -15,6 +15,7 @@ import { api, eventually } from './helpers/api.js';
 import { startSmtp, type SmtpSink } from './helpers/smtp.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 import { PlantedSecrets, type Finding } from './helpers/secret-scan.js';
+import { startIntrospection, type Introspection } from './helpers/introspection.js';
 
 /** Every secret the tour plants; a later feature adds its own (an API token) with `add`. */
 export const secrets = new PlantedSecrets();
@@ -33,7 +34,7 @@ let dovecot: Dovecot;
 let smtp: SmtpSink;
 let receiver: Receiver;
 let server: RunningServer;
-let introspection: Server;
+let introspection: Introspection;
 let authServer: Server;
 let ws: WebSocket;
 /** every answer body of the tour, with its request line */
@@ -70,17 +71,8 @@ const smtpAt = () => ({ host: smtp.host, port: smtp.port, secure: false });
 
 before(async () => {
   const tokenUsers = new Map([[IMAP_TOKEN, 'token-user']]);
-  // RFC 7662 introspection as Dovecot's oauth2 passdb asks it
-  ({ server: introspection } = await listen((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
-    req.on('end', () => {
-      const user = tokenUsers.get(new URLSearchParams(body).get('token') ?? '');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(user ? { active: true, sub: user } : { active: false }));
-    });
-  }));
-  const introspectionUrl = `http://127.0.0.1:${(introspection.address() as AddressInfo).port}/introspect`;
-  dovecot = await startDovecot({ password: IMAP_PW, oauth2: { introspectionUrl } });
+  introspection = await startIntrospection(tokenUsers);
+  dovecot = await startDovecot({ password: IMAP_PW, oauth2: { introspectionUrl: introspection.url } });
   smtp = await startSmtp(undefined, { login: (l) => l.password === SMTP_PW || l.password === SMTP_PW_NEW });
   receiver = await startReceiver();
   // the auth server answers only with the Basic credentials its URL carries
