@@ -37,7 +37,8 @@ const Criteria = {
   body: Type.Optional(Text('Substring of the body')),
   // true: the field is present; false would be dropped silently by imapflow and widen the search
   header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$', 'x-reason': 'must be a header name (printable ASCII, no colon or space)' }), Type.Union([Type.String({ maxLength: 1024, ...ONE_LINE }), Type.Literal(true)]), {
-    maxProperties: 10, description: 'Header name → substring of its value, or true for "has this header"; {} (the original allows it) adds nothing',
+    // a name outside the key pattern would otherwise pass as an additional property
+    additionalProperties: false, maxProperties: 10, description: 'Header name → substring of its value, or true for "has this header"; {} (the original allows it) adds nothing',
   })),
   since: Type.Optional(DateOrTime),
   before: Type.Optional(DateOrTime),
