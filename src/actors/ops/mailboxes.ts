@@ -2,7 +2,7 @@
 // the sync engine announces changes made elsewhere (mailboxNew, mailboxDeleted).
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../../schemas/mailbox.js';
 import { isSelectable, specialUseOf } from '../../imap/special-use.js';
-import { ApiError, validationError } from '../../errors.js';
+import { validationError } from '../../errors.js';
 import { newEvent } from '../../schemas/event-data.js';
 import type { OpContext } from './context.js';
 
@@ -39,8 +39,6 @@ export async function createMailbox(ctx: OpContext, { path }: { path: string | s
     }
     return c.mailboxCreate(path);
   }, { made: { path: Array.isArray(path) ? path.join('/') : path, field: 'path' }, deadline: ctx.deadline });
-  // imapflow turns ALREADYEXISTS into created:false; the API says so as a conflict (issue 16)
-  if (!res.created) throw new ApiError('Conflict', `Folder "${res.path}" already exists`, { field: 'path', path: res.path });
   const ids = await ctx.mailboxes.ensure(ctx.account, [res.path]);
   ctx.foldersChanged();
   return { path: res.path, mailboxId: String(ids.get(res.path)!), created: res.created };
