@@ -4,8 +4,7 @@
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import { ApiError } from '../errors.js';
 import { CommandErrors, type Must } from '../imap/command-errors.js';
-import { classifyCommandError } from '../imap/classify-command.js';
-import { classifyConnectError } from '../imap/classify.js';
+import { classifyCommandError, classifyConnectError, type MadeName } from '../imap/classify.js';
 import type { Logger } from '../log.js';
 import { Fifo } from '../lib/fifo.js';
 
@@ -21,6 +20,8 @@ export interface ApiSessionOptions {
 export interface TurnOptions {
   /** the folder the command is about, for a 404 naming it when it does not exist */
   path?: string;
+  /** the folder name the command makes, for a 400/409 naming the field it came from */
+  made?: MadeName;
   /** absolute Date.now() after which nobody waits: a turn that starts later does nothing */
   deadline?: number;
 }
@@ -90,7 +91,7 @@ export class ApiSession {
       try {
         return await fn({ client, must, live: () => expireCheck(opts.deadline) });
       } catch (err) {
-        throw classifyCommandError(err, opts.path);
+        throw classifyCommandError(err, opts.path, opts.made);
       } finally {
         this.#armIdle();
       }

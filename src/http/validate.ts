@@ -4,6 +4,7 @@ import { canonicalize, hasCaseless } from './caseless.js';
 import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { validationError, type FieldProblem } from '../errors.js';
+import { bounded } from './bounded.js';
 
 export type Part = 'params' | 'query' | 'body';
 
@@ -29,12 +30,15 @@ function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[
   /** reasons a schema gave in words (x-reason) */
   const worded = new Set<string>();
   for (const e of errors) {
-    // additionalProperties also reports a "schema is false" twin per unknown key.
-    if (e.keyword === 'boolean') continue;
     const base = e.instancePath.split('/').slice(1).map(decodePointer).join('.');
     let fields: string[] = [base];
     let reason = e.message;
-    if (e.keyword === 'additionalProperties') {
+    // additionalProperties reports a "schema is false" twin per unknown key first, and TypeBox
+    // cuts the list short, so with many unknown keys the twins are all there is
+    if (e.keyword === 'boolean') {
+      if (!e.schemaPath?.endsWith('/additionalProperties')) continue;
+      reason = 'unknown field';
+    } else if (e.keyword === 'additionalProperties') {
       fields = ((e.params.additionalProperties as string[] | undefined) ?? []).map((k) => join(base, k));
       reason = 'unknown field';
     } else if (e.keyword === 'required') {
@@ -91,9 +95,11 @@ export function compileValidator(schema: TSchema, part: Part): Validator {
   const caseless = hasCaseless(schema);
   return {
     check(raw) {
-      const value = caseless ? canonicalize(schema, raw) : raw;
-      if (compiled.Check(value)) return value;
-      const problems = toProblems(compiled.Errors(value) as unknown as TbError[], part, schema);
+      const cut = bounded(schema, raw);
+      const whole = cut.over ? cut.value : raw;
+      const value = caseless ? canonicalize(schema, whole) : whole;
+      if (!cut.over && compiled.Check(value)) return value;
+      const problems = toProblems(compiled.Errors(cut.over ? value : bounded(schema, value).value) as unknown as TbError[], part, schema);
       throw validationError(problems.length ? problems : [{ field: part, reason: 'is invalid' }], `Invalid ${part === 'params' ? 'path parameter' : part}`);
     },
   };

@@ -59,7 +59,7 @@ const Email = Type.String({
   minLength: 3, maxLength: 320, pattern: '^[^\\s@<>(),;:"]+@[^\\s@<>(),;:"]+$',
   description: "The account's own address: the default From of what it sends, left out of a reply-all (default: a login name that is an address)",
 });
-const WatchPath = Type.String({ minLength: 1, maxLength: 1024, description: 'Watch only this folder for changes (e.g. "INBOX"); "*" = every folder (default)' });
+const WatchPath = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\u0000-\\u001f\\u007f]+$', 'x-reason': 'must not contain control characters such as CR, LF or NUL', description: 'Watch only this folder for changes (e.g. "INBOX"); "*" = every folder (default)' });
 const NotifyFrom = Type.String({ format: 'date-time', description: 'Messages with an older internal date never produce messageNew (default: when the account was added)' });
 const Oauth2 = Type.Object({ auth: Type.Object({ user: User }, closed) }, { ...closed, description: 'OAuth2 app login (accepted and stored; not used yet)' });
 const NoSmtp = Type.Literal(false, { description: 'No SMTP settings' });

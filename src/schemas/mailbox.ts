@@ -2,7 +2,9 @@
 import Type, { type Static } from 'typebox';
 import { closed } from './common.js';
 
-export const MailboxPath = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'Full folder path, e.g. "INBOX" or "Projects/2024"' });
+/** Control characters (CR, LF, NUL among them) have no place in a folder name and would end an IMAP command. */
+const NO_CONTROLS = { pattern: '^[^\\u0000-\\u001f\\u007f]+$', 'x-reason': 'must not contain control characters such as CR, LF or NUL' } as const;
+export const MailboxPath = Type.String({ minLength: 1, maxLength: 1024, ...NO_CONTROLS, description: 'Full folder path, e.g. "INBOX" or "Projects/2024"' });
 
 export const MailboxEntry = Type.Object({
   path: Type.String(),
@@ -20,7 +22,7 @@ export const MailboxEntry = Type.Object({
 export type MailboxEntry = Static<typeof MailboxEntry>;
 
 export const MailboxList = Type.Object({ mailboxes: Type.Array(MailboxEntry) });
-const PathSegment = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+const PathSegment = Type.String({ minLength: 1, maxLength: 256, ...NO_CONTROLS });
 export const MailboxCreate = Type.Object({
   path: Type.Union([MailboxPath, Type.Array(PathSegment, { minItems: 1, maxItems: 32, description: 'As in the original IMAP API: ["Parent", "Child"], joined with the server\'s delimiter' })]),
 }, closed);

@@ -10,7 +10,9 @@ export const SEARCH_MAX_TERMS = 100;
 const OR_MAX = 10;
 
 const DateOrTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([Zz]|[+-]\\d{2}:?\\d{2})?)?$', description: 'ISO 8601 date or date-time', 'x-reason': 'must be an ISO 8601 date or date-time' });
-const Text = (description: string) => Type.String({ minLength: 1, maxLength: 1024, description });
+// a search term goes out as an IMAP string: CR, LF and NUL cannot be in one (RFC 3501 §4.3)
+const ONE_LINE = { pattern: '^[^\\r\\n\\u0000]*$', 'x-reason': 'must not contain CR, LF or NUL' } as const;
+const Text = (description: string) => Type.String({ minLength: 1, maxLength: 1024, ...ONE_LINE, description });
 const NumberSet = (description: string) => Type.String({
   pattern: '^(\\d+|\\*)(:(\\d+|\\*))?(,(\\d+|\\*)(:(\\d+|\\*))?)*$', maxLength: 4096, description, 'x-reason': 'must be a set like "1:100,200,300:*"',
 });
@@ -34,8 +36,9 @@ const Criteria = {
   subject: Type.Optional(Text('Substring of Subject')),
   body: Type.Optional(Text('Substring of the body')),
   // true: the field is present; false would be dropped silently by imapflow and widen the search
-  header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$' }), Type.Union([Type.String({ maxLength: 1024 }), Type.Literal(true)]), {
-    maxProperties: 10, description: 'Header name → substring of its value, or true for "has this header"; {} (the original allows it) adds nothing',
+  header: Type.Optional(Type.Record(Type.String({ pattern: '^[!-9;-~]+$', 'x-reason': 'must be a header name (printable ASCII, no colon or space)' }), Type.Union([Type.String({ maxLength: 1024, ...ONE_LINE }), Type.Literal(true)]), {
+    // a name outside the key pattern would otherwise pass as an additional property
+    additionalProperties: false, maxProperties: 10, description: 'Header name → substring of its value, or true for "has this header"; {} (the original allows it) adds nothing',
   })),
   since: Type.Optional(DateOrTime),
   before: Type.Optional(DateOrTime),

@@ -24,7 +24,7 @@ export const FlagUpdate = Type.Object({
 export type FlagUpdate = Static<typeof FlagUpdate>;
 
 /** A Gmail label (X-GM-LABELS): any text on one line, or a system label like \\Important. */
-const Label = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\r\\n]+$', 'x-reason': 'must be one line of text' });
+const Label = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\r\\n\\u0000]+$', 'x-reason': 'must be one line of text (no CR, LF or NUL)' });
 const LabelList = Type.Array(Label, { maxItems: 100 });
 export const LabelUpdate = Type.Object({
   add: Type.Optional(LabelList), delete: Type.Optional(LabelList), set: Type.Optional(LabelList),

@@ -38,7 +38,7 @@ export async function createMailbox(ctx: OpContext, { path }: { path: string | s
       throw validationError([{ field: 'path', reason: 'has several parts, but the server has no folder hierarchy' }]);
     }
     return c.mailboxCreate(path);
-  }, { deadline: ctx.deadline });
+  }, { made: { path: Array.isArray(path) ? path.join('/') : path, field: 'path' }, deadline: ctx.deadline });
   const ids = await ctx.mailboxes.ensure(ctx.account, [res.path]);
   ctx.foldersChanged();
   return { path: res.path, mailboxId: String(ids.get(res.path)!), created: res.created };
@@ -48,7 +48,7 @@ export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: s
   const res = await ctx.session.withClient(async (c) => {
     const found = (await c.list()).find((m) => m.path === path);
     return { ...(await c.mailboxRename(path, newPath)), delimiter: found?.delimiter ?? null, specialUse: found?.specialUse ?? null };
-  }, { path, deadline: ctx.deadline });
+  }, { path, made: { path: newPath, field: 'newPath' }, deadline: ctx.deadline });
   const { account } = ctx;
   // Ids stay with the renamed folders (message ids keep working); consumers learn of the
   // rename as of one made elsewhere: the old paths go, the new ones come.
@@ -60,6 +60,8 @@ export async function renameMailbox(ctx: OpContext, { path, newPath }: { path: s
 }
 
 export async function deleteMailbox(ctx: OpContext, { path }: { path: string }): Promise<MailboxDeleted> {
+  // RFC 3501 §6.3.4: deleting INBOX is an error, and INBOX is case-insensitive (§5.1)
+  if (/^inbox$/i.test(path)) throw validationError([{ field: 'path', reason: 'is INBOX, which cannot be deleted' }], 'INBOX cannot be deleted');
   const res = await ctx.session.withClient((c) => c.mailboxDelete(path), { path, deadline: ctx.deadline });
   // the sync engine forgets the folder (and says mailboxDeleted) in the same transaction
   ctx.foldersChanged();
