@@ -182,6 +182,25 @@ async function errorsPart(): Promise<void> {
   assert.equal((await call('DELETE', '/v1/account/bad')).status, 200);
 }
 
+/** Last (once a token exists every call needs one): an API token is made, used, listed, revoked. */
+async function tokensPart(): Promise<void> {
+  // the one answer that holds the token by design: not kept with the answers scanned
+  const res = await fetch(`${server.url}/v1/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ description: 'secrets tour', scopes: ['admin'] }) });
+  assert.equal(res.status, 200);
+  const made = { body: await res.json() as { id: string; token: string } };
+  const token = secrets.add('api-token', made.body.token);
+  const bearer = { authorization: `Bearer ${token}` };
+  for (const path of ['/v1/tokens', '/v1/accounts', '/v1/settings', `/v1/stream-nothing`]) {
+    const res = await fetch(server.url + path, { headers: bearer });
+    answers.push({ what: `GET ${path} (token) → ${res.status}`, text: await res.text() });
+  }
+  const refused = await fetch(`${server.url}/v1/accounts`, { headers: { authorization: `Bearer ${token}x` } });
+  assert.equal(refused.status, 401);
+  answers.push({ what: 'GET /v1/accounts (token one letter off) → 401', text: await refused.text() });
+  const gone = await fetch(`${server.url}/v1/token/${made.body.id}`, { method: 'DELETE', headers: bearer });
+  answers.push({ what: `DELETE /v1/token → ${gone.status}`, text: await gone.text() });
+}
+
 async function tour(authPort: number): Promise<void> {
   await settingsPart(authPort);
   await accountsPart();
@@ -190,6 +209,7 @@ async function tour(authPort: number): Promise<void> {
   // the webhook worker has sent what the tour made happen
   await receiver.waitFor((reqs) => reqs.some((r) => r.json?.event === 'messageSent'), 15_000, 'a messageSent webhook');
   await eventually(async () => frames.some((f) => f.includes('authenticationError')), 5000, 'an authenticationError frame');
+  await tokensPart();
 }
 
 const report = (found: Finding[]) => found.map((f) => `${f.label} in ${f.where} as ${f.spelling}`).join('\n');

@@ -3,6 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { answerProblems } from './route-schemas.js';
+import { PlantedSecrets } from './secret-scan.js';
+
+const planted = new PlantedSecrets();
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -21,6 +24,8 @@ export async function call(base: string, method: string, path: string, opts: { t
   const text = await res.text();
   let body: unknown = text;
   try { body = JSON.parse(text); } catch { /* not JSON */ }
+  // every token a test is handed is looked for in the server's output by scripts/grep-secrets.mjs
+  if (method === 'POST' && path === '/v1/token' && res.status === 200) planted.add('api-token', (body as { token: string }).token);
   const problems = method === 'HEAD' ? [] : answerProblems(method, path, res.status, body);
   if (problems.length) throw new Error(`${method} ${path} → ${res.status} does not match its route's schema: ${problems.join('; ')}`);
   return { status: res.status, body, headers: res.headers, text };
@@ -29,6 +34,7 @@ export async function call(base: string, method: string, path: string, opts: { t
 /** `imapapi token create` against a data dir; returns the token it printed and what it said. */
 export function cliToken(dataDir: string, args: string[]): { token: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, [CLI, 'token', 'create', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 15_000 });
+  if (r.status === 0) planted.add('cli-api-token', r.stdout.trim());
   return { token: r.stdout.trim(), stderr: r.stderr, status: r.status };
 }
 
