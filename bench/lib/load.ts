@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Pool } from 'undici';
 
 export interface LoadResult { rps: number; p50: number; p99: number; errors: number }
-export interface LoadSpec { base: string; paths: string[]; connections: number; seconds: number }
+export interface LoadSpec { base: string; paths: string[]; connections: number; seconds: number; headers?: Record<string, string> }
 
 function assertLoopback(base: string): void {
   const host = new URL(base).hostname;
@@ -22,7 +22,8 @@ export async function wrk(spec: LoadSpec): Promise<LoadResult> {
   assertLoopback(spec.base);
   const script = join(tmpdir(), `imapapi-bench-${process.pid}.lua`);
   const list = spec.paths.map((p) => JSON.stringify(p)).join(', ');
-  await writeFile(script, `local paths = {${list}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
+  const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => `[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join(', ');
+  await writeFile(script, `local paths = {${list}}\nlocal headers = {${headers}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i], headers)\nend\n`);
   const threads = String(Math.min(2, spec.connections));
   const { stdout } = await promisify(execFile)('wrk', ['-t', threads, '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--latency', '-s', script, spec.base]);
   const pct = (p: string) => {
@@ -66,13 +67,13 @@ export async function measure(fn: () => Promise<boolean>, opts: MeasureOptions):
 export interface HttpGetter { get(path: string): Promise<boolean>; close(): Promise<void> }
 
 /** A keep-alive undici pool of `connections` sockets; get() is true on a 200 with the body read. */
-export function httpGetter(base: string, connections: number): HttpGetter {
+export function httpGetter(base: string, connections: number, headers: Record<string, string> = {}): HttpGetter {
   assertLoopback(base);
   // pipelining 1: each loop owns one socket at a time, as wrk's connections do
   const pool = new Pool(base, { connections, pipelining: 1 });
   return {
     async get(path) {
-      const res = await pool.request({ method: 'GET', path });
+      const res = await pool.request({ method: 'GET', path, headers });
       // dump() aborts the socket on bodies over its 128 KiB default; read them whole instead
       await res.body.dump({ limit: 2 ** 30 });
       return res.statusCode === 200;
@@ -83,7 +84,7 @@ export function httpGetter(base: string, connections: number): HttpGetter {
 
 /** The in-repo client: `connections` loops, each one request at a time on its own socket. */
 export async function inRepoClient(spec: LoadSpec): Promise<LoadResult> {
-  const http = httpGetter(spec.base, spec.connections);
+  const http = httpGetter(spec.base, spec.connections, spec.headers);
   let next = 0;
   try {
     return await measure(() => http.get(spec.paths[next++ % spec.paths.length]!), { concurrency: spec.connections, seconds: spec.seconds });
