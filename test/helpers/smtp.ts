@@ -1,6 +1,6 @@
-// A real SMTP server for tests (the smtp-server package on 127.0.0.1): accepts any login (or
-// checks it, PLAIN/LOGIN/XOAUTH2), records every message it accepts (envelope, raw bytes,
-// parsed), and lets a test choose how each DATA ends: accepted, refused, or cut off after the dot.
+// A real SMTP server for tests (the smtp-server package on 127.0.0.1): accepts any login (or checks
+// it: PLAIN/LOGIN/XOAUTH2, tokens by introspection), records every message it accepts (envelope, raw
+// bytes, parsed), and lets a test choose how each DATA ends: accepted, refused, or cut off after the dot.
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,10 +23,20 @@ export interface SmtpLogin { method: string; username: string; password?: string
 export interface SmtpOptions {
   /** decides each login (default: every login is accepted); XOAUTH2 is offered too when given */
   login?: (auth: SmtpLogin) => boolean;
+  /** check XOAUTH2 logins at this RFC 7662 endpoint (as the client given, client_secret_post):
+   *  accepted when the token is active and its `sub` is the user name */
+  introspection?: { url: string; clientId: string; clientSecret: string };
+}
+
+async function introspects(i: NonNullable<SmtpOptions['introspection']>, login: SmtpLogin): Promise<boolean> {
+  const res = await fetch(i.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: login.accessToken ?? '', client_id: i.clientId, client_secret: i.clientSecret }).toString() });
+  const body = await res.json() as { active?: unknown; sub?: unknown };
+  return res.ok && body.active === true && body.sub === login.username;
 }
 
 export interface SmtpSink {
-  /** logins tried, when started with a `login` check */
+  /** logins tried, when started with a `login` or `introspection` check */
   logins: SmtpLogin[];
   host: string;
   port: number;
@@ -55,16 +65,20 @@ export async function startSmtp(verdict: (n: number, raw: Buffer) => DataVerdict
     logger: false,
     size: 64 * 1024 * 1024,
     // XOAUTH2 last: nodemailer's password login takes the first method offered
-    ...(opts.login ? { authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'] } : {}),
+    ...(opts.login || opts.introspection ? { authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'] } : {}),
     onAuth(auth, _session, cb) {
-      if (!opts.login) return cb(null, { user: auth.username });
+      if (!opts.login && !opts.introspection) return cb(null, { user: auth.username });
       const login: SmtpLogin = { method: auth.method, username: auth.username ?? '' };
       if (typeof auth.password === 'string') login.password = auth.password;
       if (typeof auth.accessToken === 'string') login.accessToken = auth.accessToken;
       sink.logins.push(login);
-      if (opts.login(login)) return cb(null, { user: login.username });
-      // XOAUTH2 failures answer with a JSON challenge (RFC 7628 §3.2.2), the others with 535
-      cb(auth.method === 'XOAUTH2' ? null : new Error('Invalid username or password'), auth.method === 'XOAUTH2' ? { data: { status: '401', schemes: 'bearer' } } : undefined);
+      const verdict = opts.introspection && login.method === 'XOAUTH2' ? introspects(opts.introspection, login).catch(() => false)
+        : Promise.resolve(opts.login ? opts.login(login) : true);
+      void verdict.then((ok) => {
+        if (ok) return cb(null, { user: login.username });
+        // XOAUTH2 failures answer with a JSON challenge (RFC 7628 §3.2.2), the others with 535
+        cb(auth.method === 'XOAUTH2' ? null : new Error('Invalid username or password'), auth.method === 'XOAUTH2' ? { data: { status: '401', schemes: 'bearer' } } : undefined);
+      });
     },
     onRcptTo(address, _session, cb) {
       const v = sink.rcpt(address.address);
