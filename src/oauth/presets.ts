@@ -2,6 +2,7 @@
 // effective settings of a stored app, and the rules a generic app must meet (both URLs).
 import type { FieldProblem } from '../errors.js';
 import type { OAuth2AppInput, Provider, TokenAuth } from '../schemas/oauth2.js';
+import type { OAuthClient } from './token-endpoint.js';
 
 /** What an app is made of besides its secret (the stored form keeps only what was given). */
 export type AppFields = Omit<OAuth2AppInput, 'clientSecret'>;
@@ -56,4 +57,12 @@ export function effectiveApp(f: AppFields): EffectiveApp {
     scopes: f.scopes ?? p?.scopes ?? [],
     tokenAuth: f.tokenAuth ?? 'client_secret_post',
   };
+}
+
+/** What the token manager needs of an app; microsoft's v2 endpoint wants the scopes on a refresh too. */
+export function oauthClient(f: AppFields & { clientId: string }, clientSecret: string): OAuthClient {
+  const e = effectiveApp(f);
+  const client: OAuthClient = { tokenUrl: e.tokenUrl, clientId: f.clientId, clientSecret, tokenAuth: e.tokenAuth };
+  if (f.provider === 'microsoft' && e.scopes.length) client.scope = e.scopes.join(' ');
+  return client;
 }
