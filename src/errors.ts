@@ -12,6 +12,7 @@ export const CODES = {
   MessageNotFound: 404,
   RouteNotFound: 404,
   TokenNotFound: 404,
+  OAuth2AppNotFound: 404,
   MethodNotAllowed: 405,
   Conflict: 409,
   PayloadTooLarge: 413,

@@ -45,6 +45,7 @@ const RULES: { from: string; forbid: RegExp; allowTypes?: RegExp; why: string }[
   { from: 'src/messages/', forbid: /^src\/(http|actors|supervisor|store|sync|webhooks|outbox|smtp|imap)\//, why: 'message rules are pure and run on any thread' },
   { from: 'src/openapi/', forbid: /^src\/(?!openapi\/|schemas\/|events\/types\.ts|errors\.ts|version\.ts|http\/routes\/index\.ts)/, allowTypes: /^src\/http\/route\.ts/, why: 'the document is built from the route table and schemas, nothing else' },
   { from: 'src/notify/', forbid: /^src\/(http|actors|supervisor|sync|imap|smtp|store|webhooks|outbox)\//, why: 'notify content is asked of the shards and the parser through the protocol' },
+  { from: 'src/oauth/', forbid: /^src\/(?!oauth\/|lib\/|errors\.ts)/, allowTypes: /^src\/schemas\//, why: 'OAuth2 logic knows HTTP token endpoints and what it is given, nothing above' },
   { from: 'src/supervisor/', forbid: /^src\/(http|sync|imap|smtp|outbox|store|messages)\//, allowTypes: /^src\/(actors\/shard-main|webhooks\/main)\.ts/, why: 'supervisors spawn threads; they import what runs in them only as types' },
 ];
 

@@ -23,6 +23,8 @@ import { createOutbox, submissionHandlers } from './submissions.js';
 import type { SharedSettings } from './shared-settings.js';
 import { TrafficLogs } from './traffic-logs.js';
 import { verifyAccount } from './ops/verify-account.js';
+import type { OAuth2AppStore } from '../store/oauth2-apps.js';
+import { oauth2AppHandlers } from './oauth2-apps.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -36,6 +38,8 @@ export interface ShardHostDeps {
   submissions: { outbox: OutboxStore; idempotency: IdempotencyStore; policy: OutboxPolicy; smtpTimeout: number };
   /** server-wide settings (auth server, logs, notify options), reloaded on settingsChanged */
   settings: SharedSettings;
+  /** OAuth2 apps, read from LMDB when used (any shard may have written them) */
+  oauth2Apps: OAuth2AppStore;
   /** an actor changed state (actor deps `stateChanged`) */
   stateChanged: ActorDeps['stateChanged'];
 }
@@ -182,6 +186,7 @@ export class ShardHost {
       ...this.#mailHandlers(),
       ...submissionHandlers(this.#outbox, { record: (account) => this.#deps.store.get(account) }),
       ...accountOps(this.#accountHost()),
+      ...oauth2AppHandlers(this.#deps.oauth2Apps, this.#deps.store),
       listAccounts: async ({ state }) => {
         const accounts = [];
         for (const actor of this.#actors.values()) {

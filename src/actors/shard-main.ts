@@ -18,6 +18,7 @@ import { DEFAULT_POLICY, type ReconnectPolicy } from './account-actor.js';
 import { ShardHost } from './shard-host.js';
 import { SharedSettings } from './shared-settings.js';
 import { SettingsStore } from '../store/settings.js';
+import { OAuth2AppStore } from '../store/oauth2-apps.js';
 
 export interface ShardWorkerData {
   shard: number;
@@ -60,6 +61,7 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
       published: (events) => post({ t: 'ctl', kind: 'events', head: events[events.length - 1]!.id }),
     },
     settings: new SharedSettings(new SettingsStore(env.root, secrets)),
+    oauth2Apps: new OAuth2AppStore(env.root, secrets),
     stateChanged: (change) => post({ t: 'ctl', ...change }),
     submissions: {
       outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,

@@ -12,6 +12,7 @@ import type { Address } from '../schemas/message.js';
 import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import type { VerifyInput, VerifyResult } from '../schemas/verify.js';
+import type { OAuth2AppInput, OAuth2AppPatch, OAuth2AppView } from '../schemas/oauth2.js';
 import type {
   BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, LabelUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
 } from '../schemas/write.js';
@@ -160,6 +161,13 @@ export interface ShardOps {
   settingsChanged: { args: { resetLoggedAccounts?: boolean }; result: Record<string, never> };
   /** try IMAP and SMTP logins with settings stored nowhere; sent to one shard (callOne) */
   verifyAccount: { args: VerifyInput; result: VerifyResult };
+  /** OAuth2 apps live in LMDB, which every shard reads; writes go to one shard (callOne) */
+  listOAuth2Apps: { args: NoArgs; result: { apps: OAuth2AppView[] } };
+  getOAuth2App: { args: { app: string }; result: OAuth2AppView };
+  createOAuth2App: { args: { input: OAuth2AppInput }; result: OAuth2AppView };
+  updateOAuth2App: { args: { app: string; patch: OAuth2AppPatch }; result: OAuth2AppView };
+  /** refused (409) while an account logs in with the app */
+  deleteOAuth2App: { args: { app: string }; result: { id: string; deleted: boolean } };
 }
 
 /** Ops served by the webhook worker: settings, dead letters, a test delivery, counters. */
@@ -200,7 +208,9 @@ export type Handlers = AccountHandlers & ShardHandlers;
 export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Result<K>> };
 export type FrontHandlers = { [K in FrontOp]: (args: Args<K>) => Promise<Result<K>> };
 
-const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true, verifyAccount: true };
+const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true, verifyAccount: true,
+  listOAuth2Apps: true, getOAuth2App: true, createOAuth2App: true, updateOAuth2App: true, deleteOAuth2App: true,
+};
 
 export function isShardOp(op: Op): op is ShardOp {
   return op in SHARD_OP_NAMES;

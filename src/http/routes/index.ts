@@ -12,12 +12,13 @@ import { webhookRoutes } from './webhooks.js';
 import { docRoutes } from './docs.js';
 import { verifyRoutes } from './verify.js';
 import { tokenRoutes } from './tokens.js';
+import { oauth2Routes } from './oauth2.js';
 import { buildOpenApi } from '../../openapi/build.js';
 import { VERSION } from '../../version.js';
 
 let document: Record<string, unknown> | undefined;
 
 export const routes: readonly AnyRoute[] = [
-  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes, ...tokenRoutes,
+  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes, ...tokenRoutes, ...oauth2Routes,
   ...docRoutes(() => (document ??= buildOpenApi(routes, VERSION) as unknown as Record<string, unknown>)),
 ];

@@ -1,0 +1,63 @@
+// One refresh-token grant at an app's token endpoint (RFC 6749 §6), the client authenticated
+// by client_secret_post or HTTP Basic (§2.3.1), and its answer sorted into what the caller does next.
+import type { TokenAuth } from '../schemas/oauth2.js';
+
+/** What the token endpoint needs to know of the app. */
+export interface OAuthClient {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  tokenAuth: TokenAuth;
+  /** sent with the grant when set (Microsoft's v2 endpoint wants the scopes again) */
+  scope?: string;
+}
+
+export type TokenAnswer =
+  | { ok: true; accessToken: string; expiresIn: number | undefined; refreshToken: string | undefined }
+  /** invalid_grant: the refresh token is dead; rejected: any other refusal; unavailable: try again later */
+  | { ok: false; kind: 'invalid_grant' | 'rejected' | 'unavailable'; reason: string };
+
+/** §2.3.1: the id and secret are form-urlencoded before they go into the Basic credentials. */
+const basic = (id: string, secret: string) => 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+
+function request(client: OAuthClient, refreshToken: string): { headers: Record<string, string>; body: string } {
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (client.scope) form.set('scope', client.scope);
+  if (client.tokenAuth === 'client_secret_basic') headers.authorization = basic(client.clientId, client.clientSecret);
+  else {
+    form.set('client_id', client.clientId);
+    form.set('client_secret', client.clientSecret);
+  }
+  return { headers, body: form.toString() };
+}
+
+/** The provider's own words for a refusal (§5.2 error and error_description), never the body as a whole. */
+function refusal(status: number, body: unknown): string {
+  const { error, error_description: description } = (typeof body === 'object' && body ? body : {}) as Record<string, unknown>;
+  const code = typeof error === 'string' ? error.slice(0, 100) : `HTTP ${status}`;
+  return typeof description === 'string' ? `${code}: ${description.slice(0, 300)}` : code;
+}
+
+/** Exchange `refreshToken` for an access token; never throws. */
+export async function refreshGrant(client: OAuthClient, refreshToken: string, timeoutMs: number): Promise<TokenAnswer> {
+  let res: Response;
+  let body: unknown;
+  try {
+    res = await fetch(client.tokenUrl, { method: 'POST', ...request(client, refreshToken), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    body = await res.json().catch(() => undefined);
+  } catch (err) {
+    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the token endpoint cannot be reached';
+    return { ok: false, kind: 'unavailable', reason };
+  }
+  if (res.status >= 500 || res.status === 429) return { ok: false, kind: 'unavailable', reason: refusal(res.status, body) };
+  if (!res.ok) {
+    const kind = (body as { error?: unknown } | undefined)?.error === 'invalid_grant' ? 'invalid_grant' : 'rejected';
+    return { ok: false, kind, reason: refusal(res.status, body) };
+  }
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.access_token !== 'string' || !b.access_token) return { ok: false, kind: 'unavailable', reason: 'the answer holds no access_token' };
+  const expiresIn = typeof b.expires_in === 'number' ? b.expires_in : typeof b.expires_in === 'string' ? Number(b.expires_in) || undefined : undefined;
+  const rotated = typeof b.refresh_token === 'string' && b.refresh_token ? b.refresh_token : undefined;
+  return { ok: true, accessToken: b.access_token, expiresIn, refreshToken: rotated };
+}

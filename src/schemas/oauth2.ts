@@ -1,0 +1,74 @@
+// OAuth2 apps on the wire: what POST/PUT /v1/oauth2 take and what GET answers. The client
+// secret is write-only: an answer says only that one is set (clientSecretSet).
+import Type, { type Static, type TSchema } from 'typebox';
+import { closed } from './common.js';
+
+export const PROVIDERS = ['google', 'microsoft', 'generic'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export const TOKEN_AUTH = ['client_secret_post', 'client_secret_basic'] as const;
+export type TokenAuth = (typeof TOKEN_AUTH)[number];
+
+const httpUrl = (description: string) => Type.String({
+  format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$', maxLength: 2048, description, 'x-reason': 'must be an http or https URL',
+});
+const Name = Type.String({ minLength: 1, maxLength: 256, description: 'Shown in the admin page and the app list' });
+const ProviderSchema = Type.Enum(PROVIDERS, { description: 'google and microsoft fill the URLs and mail scopes; generic needs authorizationUrl and tokenUrl' });
+const ClientId = Type.String({ minLength: 1, maxLength: 1024 });
+const ClientSecret = Type.String({ minLength: 1, maxLength: 4096, writeOnly: true, description: 'Sealed at rest, never returned' });
+const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 512, pattern: '^[!#-\\[\\]-~]+$', 'x-reason': 'must be one scope token (no spaces or quotes)' }), {
+  maxItems: 64, description: 'Scopes asked for (default: the provider\'s mail scopes)',
+});
+const Tenant = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$', 'x-reason': 'must be a tenant id or domain', description: 'microsoft only: the directory (default "common")' });
+const TokenAuthSchema = Type.Enum(TOKEN_AUTH, { description: 'How the client authenticates at the token URL (RFC 6749 §2.3.1; default client_secret_post)' });
+
+export const OAuth2AppInput = Type.Object({
+  name: Name,
+  provider: ProviderSchema,
+  clientId: ClientId,
+  clientSecret: ClientSecret,
+  authorizationUrl: Type.Optional(httpUrl('Authorization endpoint (default: the provider\'s)')),
+  tokenUrl: Type.Optional(httpUrl('Token endpoint (default: the provider\'s)')),
+  scopes: Type.Optional(Scopes),
+  redirectUrl: httpUrl('Where the provider sends the browser back to (our /oauth/callback as the provider knows it)'),
+  tenant: Type.Optional(Tenant),
+  tokenAuth: Type.Optional(TokenAuthSchema),
+}, closed);
+export type OAuth2AppInput = Static<typeof OAuth2AppInput>;
+
+const clearable = <T extends TSchema>(s: T, description: string) => Type.Optional(Type.Union([s, Type.Null()], { description }));
+
+/** Partial update; null puts an optional field back to its default. */
+export const OAuth2AppPatch = Type.Object({
+  name: Type.Optional(Name),
+  provider: Type.Optional(ProviderSchema),
+  clientId: Type.Optional(ClientId),
+  clientSecret: Type.Optional(ClientSecret),
+  authorizationUrl: clearable(httpUrl('Authorization endpoint'), 'null: the provider\'s'),
+  tokenUrl: clearable(httpUrl('Token endpoint'), 'null: the provider\'s'),
+  scopes: clearable(Scopes, 'null: the provider\'s mail scopes'),
+  redirectUrl: Type.Optional(httpUrl('Callback URL')),
+  tenant: clearable(Tenant, 'null: "common"'),
+  tokenAuth: clearable(TokenAuthSchema, 'null: client_secret_post'),
+}, closed);
+export type OAuth2AppPatch = Static<typeof OAuth2AppPatch>;
+
+export const OAuth2AppView = Type.Object({
+  id: Type.String({ description: 'Names the app in /v1/oauth2/{app} and in an account\'s oauth2.app' }),
+  name: Type.String(),
+  provider: ProviderSchema,
+  clientId: Type.String(),
+  clientSecretSet: Type.Boolean({ description: 'Always true: the secret itself is never returned' }),
+  authorizationUrl: Type.String({ description: 'Effective URL (given, or the provider preset)' }),
+  tokenUrl: Type.String({ description: 'Effective URL (given, or the provider preset)' }),
+  scopes: Type.Array(Type.String(), { description: 'Effective scopes' }),
+  redirectUrl: Type.String(),
+  tenant: Type.Optional(Type.String()),
+  tokenAuth: TokenAuthSchema,
+  created: Type.String({ format: 'date-time' }),
+  updated: Type.String({ format: 'date-time' }),
+});
+export type OAuth2AppView = Static<typeof OAuth2AppView>;
+
+export const OAuth2AppList = Type.Object({ apps: Type.Array(OAuth2AppView) });
+export const OAuth2AppParams = Type.Object({ app: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) }, closed);
+export const OAuth2AppDeleted = Type.Object({ id: Type.String(), deleted: Type.Boolean() });

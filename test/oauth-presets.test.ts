@@ -1,0 +1,26 @@
+// Provider presets of OAuth2 apps: effective URLs and scopes, the rules of a generic app, and
+// the client the token manager gets (scopes sent on refresh for microsoft only).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appProblems, effectiveApp, oauthClient, type AppFields } from '../src/oauth/presets.js';
+
+const base = { name: 'x', clientId: 'cid', redirectUrl: 'https://x.example/cb' };
+
+test('given URLs and scopes win over the preset; tokenAuth defaults to client_secret_post', () => {
+  const f: AppFields = { ...base, provider: 'google', tokenUrl: 'https://t.example/token', scopes: ['a'] };
+  assert.deepEqual(effectiveApp(f), { authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://t.example/token', scopes: ['a'], tokenAuth: 'client_secret_post' });
+});
+
+test('generic needs both URLs; tenant only for microsoft', () => {
+  assert.deepEqual(appProblems({ ...base, provider: 'generic' }).map((p) => p.field), ['authorizationUrl', 'tokenUrl']);
+  assert.deepEqual(appProblems({ ...base, provider: 'google', tenant: 't' }).map((p) => p.field), ['tenant']);
+  assert.deepEqual(appProblems({ ...base, provider: 'microsoft', tenant: 't' }), []);
+});
+
+test('the token client: microsoft sends its scopes on refresh, google does not', () => {
+  const ms = oauthClient({ ...base, provider: 'microsoft', tenant: 'contoso' }, 's');
+  assert.equal(ms.tokenUrl, 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token');
+  assert.equal(ms.scope, 'offline_access https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send');
+  const g = oauthClient({ ...base, provider: 'google', tokenAuth: 'client_secret_basic' }, 's');
+  assert.deepEqual(g, { tokenUrl: 'https://oauth2.googleapis.com/token', clientId: 'cid', clientSecret: 's', tokenAuth: 'client_secret_basic' });
+});
