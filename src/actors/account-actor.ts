@@ -120,7 +120,7 @@ export class AccountActor {
       ...(r.copy !== undefined ? { copy: r.copy } : {}),
       ...(r.path !== undefined ? { path: r.path } : {}),
       notifyFrom: new Date(notifyFromOf(r)).toISOString(),
-      ...(r.oauth2 ? { oauth2: r.oauth2 } : {}),
+      ...(r.oauth2 ? { oauth2: oauth2View(r.oauth2) } : {}),
       created: r.created,
       updated: r.updated,
     };
@@ -212,20 +212,23 @@ export class AccountActor {
 
   /** The credentials of one login (fetched from the auth server each time when so set). */
   #credentials(proto: 'imap'): Promise<Credentials> {
-    return credentialsFor({ ...this.#deps.credentials, secrets: this.#deps.secrets }, this.#record.account, proto, this.#record.imap);
+    return credentialsFor({ ...this.#deps.credentials, secrets: this.#deps.secrets }, this.#record.account, proto, this.#record.imap, this.#record.oauth2);
   }
 
   /** No login could be tried: a password sealed with another key (nothing a retry can fix, so
    *  it waits for new credentials) or an auth server that failed (tried again with backoff). */
   #noCredentials(err: CredentialsError): void {
     const { message, code } = err;
+    // the token endpoint is unreachable or failing: like a server that is down, not a bad login
+    if (code === 'TokenUnavailable') return this.#onConnectFailed(Object.assign(new Error(message), { code }), null);
     this.#lastError = { message, code, time: new Date().toISOString() };
     this.#counters.authErrors++;
     if (this.#announced !== 'authenticationError') this.#emit('authenticationError', { message, code });
     this.#announced = 'authenticationError';
     this.#authOk = false;
     this.#transition('authenticationError');
-    if (code !== 'KeyMismatch') this.#scheduleRetry(this.#authBackoff.next());
+    // a key mismatch or a refused grant waits for new settings: a retry would be refused alike
+    if (code === 'AuthServerError') this.#scheduleRetry(this.#authBackoff.next());
   }
 
   async #connect(): Promise<void> {
@@ -277,10 +280,12 @@ export class AccountActor {
     }, this.#deps.policy.stableAfter);
   }
 
-  #onConnectFailed(err: unknown, client: ImapFlow): void {
+  #onConnectFailed(err: unknown, client: ImapFlow | null): void {
     this.#client = null;
-    client.close();
+    client?.close();
     const failure = classifyConnectError(err);
+    // the server refused the app login's token: the retry asks the token endpoint for a new one
+    if (failure.kind === 'auth' && this.#record.oauth2?.app !== undefined) this.#deps.credentials.forgetToken?.(this.#record.account);
     this.#lastError = { message: failure.message, time: new Date().toISOString(), ...(failure.code ? { code: failure.code } : {}) };
     const auth = failure.kind === 'auth';
     if (auth) this.#counters.authErrors++;
@@ -346,6 +351,12 @@ function lastErrorView(f: Failure): LastError {
 }
 
 /** What a traffic log must never show of these credentials. */
+/** An app login as answered: never the refresh token. */
+function oauth2View(o: NonNullable<AccountRecord['oauth2']>): NonNullable<AccountView['oauth2']> {
+  const { refreshToken: _, ...rest } = o;
+  return rest;
+}
+
 function secretsOf(creds: Credentials): string[] {
   return ['pass' in creds ? creds.pass : creds.accessToken];
 }

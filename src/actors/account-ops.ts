@@ -1,6 +1,6 @@
 // The ops about an account itself: register, read, update, delete, reconnect. Settings
 // changes of one account run one at a time; state and the events they cause commit together.
-import { accountNotFound } from '../errors.js';
+import { accountNotFound, validationError } from '../errors.js';
 import { newEvent } from '../schemas/event-data.js';
 import type { NewEvent } from '../events/types.js';
 import type { AccountHandlers } from '../protocol/ops.js';
@@ -21,6 +21,10 @@ export interface AccountOpsHost {
   /** create the actor of a stored account */
   activate(account: string): AccountActor;
   forget(account: string): void;
+  /** whether an OAuth2 app of that id is stored */
+  appExists(app: string): boolean;
+  /** the account's settings changed: cached OAuth2 tokens and a remembered dead grant go */
+  settingsChanged(account: string): void;
   /** inside a write transaction: remove the account's folder state and queued mail */
   clearSync(account: string): void;
 }
@@ -37,6 +41,8 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
   return {
     createAccount: (account, { input }) => host.serial(account, async () => {
       const { store, secrets } = host;
+      const app = input.oauth2?.app;
+      if (app !== undefined && !host.appExists(app)) throw validationError([{ field: 'oauth2.app', reason: `no OAuth2 app "${app}" (create it with POST /v1/oauth2)` }]);
       const existing = store.get(account);
       const now = new Date().toISOString();
       const record = toRecord({ ...input, account }, secrets, existing?.created, now);
@@ -44,6 +50,7 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
         store.putSync(record);
         return existing ? [] : [newEvent(account, null, 'accountAdded', { account })];
       });
+      host.settingsChanged(account);
       const actor = host.actor(account);
       if (actor) await actor.replace(record, needsReconnect(actor.record, record, secrets) || actor.state !== 'connected');
       else host.activate(account).start();
@@ -58,8 +65,9 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
       if (Object.keys(patch).length === 0) return { account, updated: false };
       const record = applyPatch(actor.record, patch, host.secrets, new Date().toISOString());
       await host.store.put(record);
+      host.settingsChanged(account);
       // new credentials for an account that cannot log in are tried now, not after its backoff
-      const retry = patch.imap?.auth !== undefined && actor.state !== 'connected' && actor.state !== 'syncing';
+      const retry = (patch.imap?.auth !== undefined || patch.oauth2 !== undefined) && actor.state !== 'connected' && actor.state !== 'syncing';
       await actor.replace(record, retry || needsReconnect(actor.record, record, host.secrets));
       return { account, updated: true };
     }),

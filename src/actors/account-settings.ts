@@ -2,14 +2,29 @@
 // passwords and tokens, applying a partial update, the defaults (notifyFrom, path, resync
 // delay), and deciding whether a change needs a new IMAP connection.
 import { validationError } from '../errors.js';
-import type { AccountInput, AccountPatch, ServerPatch, ServerSettings } from '../schemas/account.js';
+import type { AccountInput, AccountPatch, Oauth2Settings, ServerPatch, ServerSettings } from '../schemas/account.js';
 import { mapSecrets, type AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 
-/** A login needs `pass` or `accessToken` unless the auth server hands them out; a 400 names the field. */
-export function checkCredentials(s: ServerSettings, field: string): void {
+/** Whether the account logs in with tokens of an OAuth2 app (refreshed by the server). */
+export function isAppLogin(oauth2: Oauth2Settings | undefined): oauth2 is Oauth2Settings & { app: string; user: string; refreshToken: string } {
+  return oauth2?.app !== undefined;
+}
+
+/** An app login names its app, user and refresh token together; a 400 names what is missing. */
+export function checkOauth2(oauth2: Oauth2Settings | undefined): void {
+  if (!oauth2) return;
+  const given = (['app', 'user', 'refreshToken'] as const).filter((k) => oauth2[k] !== undefined);
+  if (given.length === 0 || given.length === 3) return;
+  const missing = (['app', 'user', 'refreshToken'] as const).filter((k) => oauth2[k] === undefined);
+  throw validationError(missing.map((k) => ({ field: `oauth2.${k}`, reason: 'required with the other fields of an OAuth2 app login (app, user, refreshToken)' })));
+}
+
+/** A login needs `pass` or `accessToken` unless the auth server or an OAuth2 app hands them out; a 400 names the field. */
+export function checkCredentials(s: ServerSettings, field: string, appLogin = false): void {
   if (s.useAuthServer) return;
-  if (!s.auth) throw validationError([{ field: `${field}.auth`, reason: 'required unless useAuthServer is true' }]);
+  if (appLogin && (s.auth?.pass === undefined && s.auth?.accessToken === undefined)) return;
+  if (!s.auth) throw validationError([{ field: `${field}.auth`, reason: 'required unless useAuthServer is true or oauth2 names an app' }]);
   const { pass, accessToken } = s.auth;
   if (pass === undefined && accessToken === undefined) {
     throw validationError([{ field: `${field}.auth.pass`, reason: 'required: pass or accessToken (or set useAuthServer)' }]);
@@ -27,16 +42,19 @@ function withoutStoredSecrets<T extends ServerSettings>(s: T): T {
 }
 
 /** Checked and sealed settings of one server. */
-function sealServer<T extends ServerSettings>(s: T, box: SecretBox, field: string): T {
-  checkCredentials(s, field);
+function sealServer<T extends ServerSettings>(s: T, box: SecretBox, field: string, appLogin: boolean): T {
+  checkCredentials(s, field, appLogin);
   return mapSecrets(withoutStoredSecrets(s), (secret) => box.seal(secret));
 }
 
 /** Stored record for API input; `created` is kept from the record it replaces. */
 export function toRecord(input: AccountInput, box: SecretBox, created: string | undefined, now: string): AccountRecord {
   const { smtp, ...rest } = input;
-  const record: AccountRecord = { ...rest, imap: sealServer(input.imap, box, 'imap'), created: created ?? now, updated: now };
-  if (smtp) record.smtp = sealServer(smtp, box, 'smtp');
+  checkOauth2(input.oauth2);
+  const app = isAppLogin(input.oauth2);
+  const record: AccountRecord = { ...rest, imap: sealServer(input.imap, box, 'imap', app), created: created ?? now, updated: now };
+  if (input.oauth2?.refreshToken !== undefined) record.oauth2 = { ...input.oauth2, refreshToken: box.seal(input.oauth2.refreshToken) };
+  if (smtp) record.smtp = sealServer(smtp, box, 'smtp', app);
   return record;
 }
 
@@ -54,7 +72,7 @@ function mergeAuth(base: ServerSettings['auth'], patch: ServerPatch['auth'], box
   return auth;
 }
 
-function mergeServer(base: ServerSettings | undefined, patch: ServerPatch, box: SecretBox, field: string): ServerSettings {
+function mergeServer(base: ServerSettings | undefined, patch: ServerPatch, box: SecretBox, field: string, appLogin: boolean): ServerSettings {
   const host = patch.host ?? base?.host;
   const port = patch.port ?? base?.port;
   const missing = [!host && 'host', !port && 'port'].filter((f): f is string => !!f);
@@ -76,7 +94,7 @@ function mergeServer(base: ServerSettings | undefined, patch: ServerPatch, box: 
     throw validationError([{ field: `${field}.auth.user`, reason: 'required with a password or access token' }]);
   }
   // the sealed values stand in for the secrets: the rule is about which are present
-  checkCredentials(merged, field);
+  checkCredentials(merged, field, appLogin);
   return withoutStoredSecrets(merged);
 }
 
@@ -95,9 +113,20 @@ export function applyPatch(record: AccountRecord, patch: AccountPatch, box: Secr
   reset(next, 'copy', patch.copy);
   reset(next, 'path', patch.path);
   reset(next, 'notifyFrom', patch.notifyFrom);
-  if (patch.imap) next.imap = mergeServer(record.imap, patch.imap, box, 'imap');
+  if (patch.oauth2) next.oauth2 = patchOauth2(record, patch.oauth2, box);
+  const app = isAppLogin(next.oauth2);
+  if (patch.imap) next.imap = mergeServer(record.imap, patch.imap, box, 'imap', app);
   if (patch.smtp === null || patch.smtp === false) delete next.smtp;
-  else if (patch.smtp) next.smtp = mergeServer(record.smtp, patch.smtp, box, 'smtp');
+  else if (patch.smtp) next.smtp = mergeServer(record.smtp, patch.smtp, box, 'smtp', app);
+  return next;
+}
+
+/** A new user or refresh token of an app login (there is nothing to patch on other accounts). */
+function patchOauth2(record: AccountRecord, patch: NonNullable<AccountPatch['oauth2']>, box: SecretBox): Oauth2Settings {
+  if (!isAppLogin(record.oauth2)) throw validationError([{ field: 'oauth2', reason: 'the account is not an OAuth2 app login; give the whole account with POST /v1/account' }]);
+  const next = { ...record.oauth2 };
+  if (patch.user !== undefined) next.user = patch.user;
+  if (patch.refreshToken !== undefined) next.refreshToken = box.seal(patch.refreshToken);
   return next;
 }
 
@@ -132,7 +161,8 @@ export function needsReconnect(a: AccountRecord, b: AccountRecord, box: SecretBo
   const key = (r: AccountRecord) => {
     const s = r.imap;
     return JSON.stringify([s.host, s.port, s.secure ?? false, s.tls ?? null, s.useAuthServer ?? false, s.auth?.user ?? null,
-      open(s.auth?.pass) ?? null, s.auth?.accessToken !== undefined, watchedPath(r), s.resyncDelay ?? null]);
+      open(s.auth?.pass) ?? null, s.auth?.accessToken !== undefined, watchedPath(r), s.resyncDelay ?? null,
+      r.oauth2?.app ?? null, r.oauth2?.user ?? null]);
   };
   return key(a) !== key(b) || open(a.imap.auth?.pass) === null || open(a.imap.auth?.accessToken) === null;
 }

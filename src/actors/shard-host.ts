@@ -25,6 +25,8 @@ import { TrafficLogs } from './traffic-logs.js';
 import { verifyAccount } from './ops/verify-account.js';
 import type { OAuth2AppStore } from '../store/oauth2-apps.js';
 import { oauth2AppHandlers } from './oauth2-apps.js';
+import { TokenManager, type TokenPolicy } from '../oauth/token-manager.js';
+import { grantStore } from './oauth-grants.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -40,6 +42,8 @@ export interface ShardHostDeps {
   settings: SharedSettings;
   /** OAuth2 apps, read from LMDB when used (any shard may have written them) */
   oauth2Apps: OAuth2AppStore;
+  /** how the token endpoint of an OAuth2 app is tried (default: token-manager.ts) */
+  tokenPolicy?: Partial<TokenPolicy>;
   /** an actor changed state (actor deps `stateChanged`) */
   stateChanged: ActorDeps['stateChanged'];
 }
@@ -61,11 +65,17 @@ export class ShardHost {
   readonly #outbox: OutboxService;
   /** IMAP traffic of the accounts settings `logs` names, in memory only */
   readonly #traffic: TrafficLogs;
+  /** access tokens of the shard's OAuth2 app logins, refreshed once per account */
+  readonly #tokens: TokenManager;
   /** the op table the shard serves (protocol/server.ts dispatches into it) */
   readonly handlers: Handlers;
 
   constructor(deps: ShardHostDeps) {
     this.#deps = deps;
+    this.#tokens = new TokenManager(grantStore({
+      store: deps.store, apps: deps.oauth2Apps, secrets: deps.secrets, commit: (fn) => this.#commit(fn),
+      saved: (record) => { void this.#actors.get(record.account)?.replace(record, false); },
+    }), deps.tokenPolicy);
     this.#traffic = new TrafficLogs(deps.settings);
     const { shard, shards } = deps;
     this.#outbox = createOutbox({
@@ -93,9 +103,13 @@ export class ShardHost {
   }
 
   /** The auth server as the settings name it at each login. */
-  #credentialSource(): { authServer(): string | null; authServerTimeout: number } {
+  #credentialSource(): ActorDeps['credentials'] {
     const { settings } = this.#deps;
-    return { authServer: () => settings.current.authServer, authServerTimeout: AUTH_SERVER_TIMEOUT };
+    return {
+      authServer: () => settings.current.authServer, authServerTimeout: AUTH_SERVER_TIMEOUT,
+      oauthToken: async (account) => (await this.#tokens.accessToken(account)).accessToken,
+      forgetToken: (account) => this.#tokens.forget(account),
+    };
   }
 
   #activate(account: string): AccountActor {
@@ -148,7 +162,9 @@ export class ShardHost {
       commit: (fn) => this.#commit(fn),
       actor: (account) => this.#actors.get(account),
       activate: (account) => this.#activate(account),
-      forget: (account) => { this.#actors.delete(account); this.#traffic.drop(account); },
+      forget: (account) => { this.#actors.delete(account); this.#traffic.drop(account); this.#tokens.forget(account); },
+      settingsChanged: (account) => this.#tokens.forget(account),
+      appExists: (app) => this.#deps.oauth2Apps.get(app) !== undefined,
       clearSync: (account) => { sync.stores.uids.clearAccountSync(account); submissions.outbox.removeAccountSync(account); },
     };
   }

@@ -33,15 +33,16 @@ export interface SubmissionDeps {
 }
 
 async function smtpSend(deps: SubmissionDeps, account: string, envelope: { from: string; to: string[] }, raw: Uint8Array): Promise<SmtpOutcome> {
-  const smtp = deps.record(account)?.smtp;
+  const record = deps.record(account);
+  const smtp = record?.smtp;
   if (!smtp) return { ok: false, permanent: true, error: 'The account has no SMTP settings', unconfirmed: false };
   let creds;
   try {
-    creds = await credentialsFor({ ...deps.credentials, secrets: deps.secrets }, account, 'smtp', smtp);
+    creds = await credentialsFor({ ...deps.credentials, secrets: deps.secrets }, account, 'smtp', smtp, record.oauth2);
   } catch (err) {
     if (!(err instanceof CredentialsError)) throw err;
-    // an auth server may answer on the next try; a key mismatch needs the user
-    return { ok: false, permanent: err.code === 'KeyMismatch', error: err.message, unconfirmed: false };
+    // an auth server or token endpoint may answer on the next try; a key mismatch or a dead grant needs the user
+    return { ok: false, permanent: err.code === 'KeyMismatch' || err.code === 'InvalidGrant' || err.code === 'TokenRejected', error: err.message, unconfirmed: false };
   }
   return sendMail({ settings: smtp, creds }, envelope, raw, { timeoutMs: deps.smtpTimeout });
 }

@@ -61,13 +61,25 @@ const Email = Type.String({
 });
 const WatchPath = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\u0000-\\u001f\\u007f]+$', 'x-reason': 'must not contain control characters such as CR, LF or NUL', description: 'Watch only this folder for changes (e.g. "INBOX"); "*" = every folder (default)' });
 const NotifyFrom = Type.String({ format: 'date-time', description: 'Messages with an older internal date never produce messageNew (default: when the account was added)' });
-const Oauth2 = Type.Object({ auth: Type.Object({ user: User }, closed) }, { ...closed, description: 'OAuth2 app login (accepted and stored; not used yet)' });
+const AppId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'The OAuth2 app (its id from POST /v1/oauth2) whose client refreshes the tokens' });
+const Oauth2 = Type.Object({
+  auth: Type.Optional(Type.Object({ user: User }, closed)),
+  app: Type.Optional(AppId),
+  user: Type.Optional(Type.String({ ...User, description: 'The login name (the mailbox address) the tokens are for' })),
+  refreshToken: Type.Optional(Secret('Refresh token of the grant; sealed at rest, never returned (a rotated one replaces it)')),
+}, { ...closed, description: 'OAuth2 app login: with app, user and refreshToken the server fetches and refreshes access tokens itself (imap.auth may then be absent)' });
+const Oauth2View = Type.Object({
+  auth: Type.Optional(Type.Object({ user: Type.String() })),
+  app: Type.Optional(Type.String()),
+  user: Type.Optional(Type.String()),
+});
+export type Oauth2Settings = Static<typeof Oauth2>;
 const NoSmtp = Type.Literal(false, { description: 'No SMTP settings' });
 
 export const AccountInput = Type.Object({
   account: AccountId,
   name: Type.Optional(Type.String({ maxLength: 256 })),
-  imap: Type.Object(ImapSettings.properties, { ...closed, 'x-reason': 'must be the IMAP settings object ({host, port, auth, …}); the original\'s `imap: false` with `oauth2` (a Gmail app login) is not supported yet' }),
+  imap: Type.Object(ImapSettings.properties, { ...closed, 'x-reason': 'must be the IMAP settings object ({host, port, auth, …}); the original\'s `imap: false` is not supported: give imap with oauth2 { app, user, refreshToken } instead' }),
   smtp: Type.Optional(Type.Union([SmtpSettings, NoSmtp])),
   disabled: Type.Optional(Type.Boolean({ description: 'Keep the account but do not connect' })),
   email: Type.Optional(Email),
@@ -99,6 +111,7 @@ export const AccountPatch = Type.Object({
   copy: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'null: back to the default' })),
   path: Type.Optional(Type.Union([WatchPath, Type.Null()], { description: 'null: every folder' })),
   notifyFrom: Type.Optional(Type.Union([NotifyFrom, Type.Null()], { description: 'null: back to the default' })),
+  oauth2: Type.Optional(Type.Object({ user: Type.Optional(Oauth2.properties.user), refreshToken: Type.Optional(Oauth2.properties.refreshToken) }, { ...closed, description: 'A new user or refresh token of an OAuth2 app login' })),
 }, closed);
 export type AccountPatch = Static<typeof AccountPatch>;
 
@@ -152,7 +165,7 @@ export const AccountView = Type.Object({
   copy: Type.Optional(Type.Boolean()),
   path: Type.Optional(Type.String()),
   notifyFrom: Type.String({ format: 'date-time' }),
-  oauth2: Type.Optional(Oauth2),
+  oauth2: Type.Optional(Oauth2View),
   created: Type.String({ format: 'date-time' }),
   updated: Type.String({ format: 'date-time' }),
 });
