@@ -75,6 +75,8 @@ export class AccountActor {
   #authOk = false;
   /** the failure last announced as an event, so a retry loop announces it once, not per try */
   #announced: 'authenticationError' | 'connectError' | null = null;
+  /** an app login refused at the server was tried once more with a fresh token since the last success */
+  #triedFreshToken = false;
   /** bumped on every (re)connect or stop so callbacks of an old client are ignored */
   #gen = 0;
   /** deleted: its state changes are no longer announced */
@@ -260,6 +262,7 @@ export class AccountActor {
     this.#lastError = null;
     this.#counters.connects++;
     this.#counters.lastConnected = new Date().toISOString();
+    this.#triedFreshToken = false;
     if (!this.#authOk) this.#emit('authenticationSuccess', { user: creds.user });
     this.#authOk = true;
     this.#announced = null;
@@ -284,8 +287,15 @@ export class AccountActor {
     this.#client = null;
     client?.close();
     const failure = classifyConnectError(err);
-    // the server refused the app login's token: the retry asks the token endpoint for a new one
-    if (failure.kind === 'auth' && this.#record.oauth2?.app !== undefined) this.#deps.credentials.forgetToken?.(this.#record.account);
+    if (failure.kind === 'auth' && this.#record.oauth2?.app !== undefined) {
+      // the server refused the app login's cached token: one silent try with a fresh one, so a
+      // dead grant is reported in the provider's words (invalid_grant), not the server's
+      this.#deps.credentials.forgetToken?.(this.#record.account);
+      if (!this.#triedFreshToken) {
+        this.#triedFreshToken = true;
+        return this.#attempt();
+      }
+    }
     this.#lastError = { message: failure.message, time: new Date().toISOString(), ...(failure.code ? { code: failure.code } : {}) };
     const auth = failure.kind === 'auth';
     if (auth) this.#counters.authErrors++;
@@ -350,13 +360,13 @@ function lastErrorView(f: Failure): LastError {
   return { ...f, response: f.message, ...(f.code ? { serverResponseCode: f.code } : {}) };
 }
 
-/** What a traffic log must never show of these credentials. */
 /** An app login as answered: never the refresh token. */
 function oauth2View(o: NonNullable<AccountRecord['oauth2']>): NonNullable<AccountView['oauth2']> {
   const { refreshToken: _, ...rest } = o;
   return rest;
 }
 
+/** What a traffic log must never show of these credentials. */
 function secretsOf(creds: Credentials): string[] {
   return ['pass' in creds ? creds.pass : creds.accessToken];
 }

@@ -1,0 +1,157 @@
+// Accounts on an OAuth2 app against a real authorization server (oidc-provider) and a real
+// Dovecot that introspects every XOAUTH2 login: only a refresh token is given; the server
+// refreshes before expiry, keeps the rotated token across a restart, and reports a revoked grant once.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDovecot, type Dovecot } from './helpers/dovecot.js';
+import { startOAuthServer, type OAuthServer, type Tokens } from './helpers/oauth-server.js';
+import { startServer, removeDir, type RunningServer } from './helpers/server.js';
+import { api, eventually } from './helpers/api.js';
+import { appendMessages } from './helpers/seed.js';
+import { PlantedSecrets } from './helpers/secret-scan.js';
+
+let oauth: OAuthServer;
+let dovecot: Dovecot;
+let server: RunningServer;
+let appId: string;
+const planted = new PlantedSecrets();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  oauth = await startOAuthServer({ accessTokenTtl: 3 });
+  dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
+  server = await startServer();
+  const app = await api(server.url, 'POST', '/v1/oauth2', {
+    name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
+    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, redirectUrl: oauth.client.redirectUris[0],
+  });
+  assert.equal(app.status, 200, JSON.stringify(app.body));
+  appId = app.body.id;
+});
+after(async () => {
+  await server?.stop();
+  await dovecot?.close();
+  await oauth?.close();
+  if (server) await removeDir(server.dataDir);
+});
+
+const view = async (account: string) => (await api(server.url, 'GET', `/v1/account/${account}`)).body;
+const reaches = (account: string, state: string, ms = 15_000) =>
+  eventually(async () => (await view(account)).state === state, ms, `${account} → ${state}`);
+const eventsOf = async (account: string, name: string) =>
+  ((await api(server.url, 'GET', `/v1/events?account=${account}`)).body.events as { event: string; data: any }[]).filter((e) => e.event === name);
+const dovecotLog = () => readFile(join(dovecot.root, 'dovecot.log'), 'utf8');
+const logins = async (user: string) => ((await dovecotLog()).match(new RegExp(`Login: user=<${user}>, method=(?:XOAUTH2|OAUTHBEARER)`, 'g')) ?? []).length;
+const failedLogins = async (user: string) => (await dovecotLog()).split('\n').filter((l) => l.includes(user) && /auth failed|authentication failed|Disconnected.*auth/i.test(l)).length;
+const refreshes = () => oauth.tokenRequests['refresh_token'] ?? 0;
+const refreshErrors = () => oauth.tokenRequests['refresh_token:error'] ?? 0;
+
+async function register(account: string, user: string, grant: Tokens) {
+  planted.add(`${account}-refresh`, grant.refreshToken);
+  return api(server.url, 'POST', '/v1/account', {
+    account, name: account, imap: { host: dovecot.host, port: dovecot.port, secure: false },
+    oauth2: { app: appId, user, refreshToken: grant.refreshToken },
+  });
+}
+
+describe('an account with only a refresh token of an OAuth2 app', () => {
+  let user: string;
+  let grant: Tokens;
+
+  test('connects over XOAUTH2 and lists INBOX; GET never shows the refresh token', async () => {
+    user = dovecot.user('app-login');
+    await appendMessages({ host: dovecot.host, port: dovecot.port, user, pass: dovecot.password }, 'INBOX', 2);
+    grant = await oauth.grant(user);
+    const before = refreshes();
+    const res = await register('applogin', user, grant);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await reaches('applogin', 'connected');
+    assert.ok(refreshes() > before, 'the refresh token was exchanged at the token endpoint');
+    const list = await api(server.url, 'GET', '/v1/account/applogin/messages?path=INBOX');
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    assert.equal(list.body.messages.length, 2);
+    const v = await view('applogin');
+    assert.deepEqual(v.oauth2, { app: appId, user });
+    assert.ok(!('auth' in v.imap), JSON.stringify(v.imap));
+    const all = JSON.stringify([v, (await api(server.url, 'GET', '/v1/accounts')).body]);
+    assert.ok(!all.includes(grant.refreshToken), 'refresh token in a GET answer');
+  });
+
+  test('after the 3 s access token expired, a reconnect logs in again with a refreshed token and no failed login', async () => {
+    const loginsBefore = await logins(user);
+    const failedBefore = await failedLogins(user);
+    const refreshesBefore = refreshes();
+    for (let round = 0; round < 2; round++) {
+      await sleep(3500);
+      const r = await api(server.url, 'PUT', '/v1/account/applogin/reconnect', { reconnect: true });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      await eventually(async () => (await logins(user)) >= loginsBefore + round + 1, 15_000, 'a new login')
+        .catch(async (err) => { throw new Error(`${err}\n${(await dovecotLog()).split('\n').filter((l) => l.includes(user)).slice(-8).join("\n")}\n${JSON.stringify(await view("applogin"))} ${JSON.stringify(oauth.tokenRequests)}\n${server.output().split('\n').slice(-25).join('\n')}`); });
+      await reaches('applogin', 'connected');
+    }
+    assert.ok(refreshes() >= refreshesBefore + 2, `refreshed ${refreshes() - refreshesBefore} times`);
+    assert.equal(await failedLogins(user), failedBefore, 'a login failed');
+    assert.equal(refreshErrors(), 0);
+    const v = await view('applogin');
+    assert.equal(v.counters.authErrors, 0, JSON.stringify(v.counters));
+    assert.equal((await eventsOf('applogin', 'authenticationError')).length, 0);
+  });
+
+  test('the rotated refresh token is the one used after a server restart', async () => {
+    const { dataDir, port } = server;
+    await server.stop();
+    // the access token the old process had has expired too: only a refresh can log in
+    await sleep(3500);
+    const refreshesBefore = refreshes();
+    server = await startServer({ dataDir, port });
+    await reaches('applogin', 'connected', 20_000);
+    assert.ok(refreshes() > refreshesBefore, 'refreshed after the restart');
+    // the grant's first refresh token was rotated out long ago: using it would be invalid_grant
+    assert.equal(refreshErrors(), 0, 'a dead refresh token was used');
+  });
+
+  test('revoking the grant: authenticationError with the provider\'s reason, exactly one event, no login storm', async () => {
+    assert.equal(oauth.revoke(user), 1);
+    const r = await api(server.url, 'PUT', '/v1/account/applogin/reconnect', { reconnect: true });
+    assert.equal(r.status, 200);
+    await reaches('applogin', 'authenticationError', 20_000);
+    const v = await view('applogin');
+    assert.equal(v.lastError.code, 'InvalidGrant', JSON.stringify(v.lastError));
+    assert.match(v.lastError.message, /invalid_grant|grant/i, JSON.stringify(v.lastError));
+    const errorsAt = refreshErrors();
+    const loginsAt = await logins(user);
+    await sleep(4000);
+    assert.equal((await view('applogin')).state, 'authenticationError');
+    assert.equal(refreshErrors(), errorsAt, 'the dead grant was tried again');
+    assert.equal(await logins(user), loginsAt);
+    const events = await eventsOf('applogin', 'authenticationError');
+    assert.equal(events.length, 1, JSON.stringify(events));
+    assert.equal(events[0]?.data.code, 'InvalidGrant');
+    assert.match(events[0]?.data.message, /invalid_grant|grant/i);
+  });
+
+  test('a new refresh token (PUT oauth2.refreshToken) brings it back; still never returned', async () => {
+    const fresh = await oauth.grant(user);
+    planted.add('applogin-fresh-refresh', fresh.refreshToken);
+    const r = await api(server.url, 'PUT', '/v1/account/applogin', { oauth2: { refreshToken: fresh.refreshToken } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await reaches('applogin', 'connected', 20_000);
+    assert.ok(!JSON.stringify(await view('applogin')).includes(fresh.refreshToken));
+  });
+});
+
+describe('bad input of an app login', () => {
+  test('an unknown app or a missing refresh token is a 400 naming the field, nothing registered', async () => {
+    const user = dovecot.user('bad-input');
+    const imap = { host: dovecot.host, port: dovecot.port, secure: false };
+    const unknown = await api(server.url, 'POST', '/v1/account', { account: 'badapp', imap, oauth2: { app: 'nope', user, refreshToken: 'x' } });
+    assert.equal(unknown.status, 400, JSON.stringify(unknown.body));
+    assert.match(JSON.stringify(unknown.body), /oauth2\.app/);
+    const partial = await api(server.url, 'POST', '/v1/account', { account: 'badapp', imap, oauth2: { app: appId, user } });
+    assert.equal(partial.status, 400, JSON.stringify(partial.body));
+    assert.match(JSON.stringify(partial.body), /oauth2\.refreshToken/);
+    assert.equal((await api(server.url, 'GET', '/v1/account/badapp')).status, 404);
+  });
+});
