@@ -132,7 +132,7 @@ describe('the original account body', () => {
     const gmailApp = await api(server.url, 'POST', '/v1/account', { account: 'nopass', name: 'x', imap: false, oauth2: { auth: { user: 'someone@gmail.com' } } });
     assert.equal(gmailApp.status, 400);
     assert.equal(gmailApp.body.details[0].field, 'imap');
-    assert.match(gmailApp.body.details[0].reason, /imap: false.*oauth2.*not supported yet/);
+    assert.match(gmailApp.body.details[0].reason, /imap: false.*not supported.*oauth2/);
     assert.equal((await api(server.url, 'GET', '/v1/account/nopass')).status, 404, 'nothing stored');
   });
 });
