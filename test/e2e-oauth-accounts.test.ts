@@ -11,17 +11,21 @@ import { startServer, removeDir, type RunningServer } from './helpers/server.js'
 import { api, eventually } from './helpers/api.js';
 import { appendMessages } from './helpers/seed.js';
 import { PlantedSecrets } from './helpers/secret-scan.js';
+import { startSmtp, type SmtpSink } from './helpers/smtp.js';
 
 let oauth: OAuthServer;
 let dovecot: Dovecot;
 let server: RunningServer;
 let appId: string;
+let smtp: SmtpSink;
 const planted = new PlantedSecrets();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
   oauth = await startOAuthServer({ accessTokenTtl: 3 });
   dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
+  // the SMTP server checks every XOAUTH2 login at the same provider
+  smtp = await startSmtp(undefined, { introspection: { url: oauth.introspectionUrl, clientId: oauth.introspector.id, clientSecret: oauth.introspector.secret } });
   server = await startServer();
   const app = await api(server.url, 'POST', '/v1/oauth2', {
     name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
@@ -31,6 +35,7 @@ before(async () => {
   appId = app.body.id;
 });
 after(async () => {
+  await smtp?.close();
   await server?.stop();
   await dovecot?.close();
   await oauth?.close();
@@ -154,4 +159,28 @@ describe('bad input of an app login', () => {
     assert.match(JSON.stringify(partial.body), /oauth2\.refreshToken/);
     assert.equal((await api(server.url, 'GET', '/v1/account/badapp')).status, 404);
   });
+});
+
+test('an app account sends through SMTP with the app\'s access token (XOAUTH2), across an expiry', async () => {
+  const user = dovecot.user('app-send');
+  const grant = await oauth.grant(user);
+  planted.add('sender-refresh', grant.refreshToken);
+  const res = await api(server.url, 'POST', '/v1/account', {
+    account: 'appsend', name: 'appsend', email: `${user}@example.org`,
+    imap: { host: dovecot.host, port: dovecot.port, secure: false },
+    smtp: { host: smtp.host, port: smtp.port, secure: false },
+    oauth2: { app: appId, user, refreshToken: grant.refreshToken },
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  await reaches('appsend', 'connected');
+  for (const round of [1, 2]) {
+    const sent = await api(server.url, 'POST', '/v1/account/appsend/submit', { to: [{ address: 'bob@example.org' }], subject: `app token ${round}`, text: 'x' });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    await smtp.waitFor((d) => d.some((m) => m.parsed.messageId === sent.body.messageId), 15_000, `message ${round} delivered`);
+    if (round === 1) await sleep(3500); // past the 3 s access token: the second send needs a refreshed one
+  }
+  const mine = smtp.logins.filter((l) => l.username === user);
+  assert.ok(mine.length >= 2, `${mine.length} SMTP logins`);
+  assert.ok(mine.every((l) => l.method === 'XOAUTH2' && l.accessToken), JSON.stringify(mine.map((l) => l.method)));
+  assert.equal(new Set(mine.map((l) => l.accessToken)).size >= 2, true, 'the second send used a refreshed token');
 });
