@@ -117,9 +117,14 @@ export class Gate {
 }
 
 /** The credentials of a uWS request (read before the handler returns: uWS reuses `req`);
- *  the access_token query value only where the route takes it (stream, docs page). */
+ *  the access_token query value only where the route takes it (stream, docs page). The address
+ *  is read only when a check fails (during the same callback), not on every request. */
 export function credentialsOf(res: { getRemoteAddressAsText(): ArrayBuffer }, req: { getHeader(n: string): string; getQuery(): string | undefined }, query: boolean): Credentials {
-  const c: Credentials = { authorization: req.getHeader('authorization'), address: Buffer.from(res.getRemoteAddressAsText()).toString() };
+  let address: string | undefined;
+  const c: Credentials = {
+    authorization: req.getHeader('authorization'),
+    get address() { return (address ??= Buffer.from(res.getRemoteAddressAsText()).toString()); },
+  };
   if (query) c.accessToken = new URLSearchParams(req.getQuery() ?? '').get('access_token') ?? undefined;
   return c;
 }

@@ -8,20 +8,15 @@ import { Exchange, TextReply } from './reply.js';
 import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
-import type { RequestGuard } from './request-guard.js';
-import { accountBinding, credentialsOf, type Gate, type Principal } from './auth.js';
+import { accountBinding, type Principal } from './auth.js';
 import { AccountGate } from './account-gate.js';
-import { checkHead } from './limits.js';
+import { admit, type Admission } from './admission.js';
 
-export interface MountOptions {
+export interface MountOptions extends Admission {
   maxBody: number;
   /** body limit of routes that take whole messages */
   maxUpload: number;
   log: Logger;
-  /** refuses cross-origin and (on loopback) foreign-Host requests */
-  guard: RequestGuard;
-  /** the API token check */
-  gate: Gate;
   /** API requests one account may have in flight (429 beyond) */
   accountConcurrency: number;
 }
@@ -36,7 +31,7 @@ function decodeParam(raw: string, name: string): string {
   }
 }
 
-function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions, gate: AccountGate): void {
+function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions, perAccount: AccountGate): void {
   const { pattern, names } = toUwsPath(route.path);
   const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
   const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
@@ -55,7 +50,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
     };
     opts.gate.restrict(binding, who, { query: input.query, body: input.body });
     const account = names.includes('account') ? raw.params.account : undefined;
-    const result = await gate.run(account, () => route.handle(input, ctx));
+    const result = await perAccount.run(account, () => route.handle(input, ctx));
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
       else if (ex.head) ex.stream((res) => writeStreamHead(res, result));
@@ -69,11 +64,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
     const ex = new Exchange(res, head);
     try {
-      checkHead(req);
-      const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
-      if (denied) return ex.error(denied);
       // before the body is read: a refused caller never gets to send it
-      const who = opts.gate.authorize(route.scope, credentialsOf(res, req, tokenInQuery));
+      const who = admit(opts, req, res, route.scope, tokenInQuery);
       const rawParams: Record<string, string> = {};
       names.forEach((name, i) => { rawParams[name] = decodeParam(req.getParameter(i) ?? '', name); });
       opts.gate.restrict(binding, who, { params: rawParams });
@@ -109,8 +101,8 @@ function fail(ex: Exchange, err: unknown, log: Logger): void {
 /** Mount every route, then a catch-all 404 for anything else. */
 export function mountRoutes(app: TemplatedApp, routes: readonly AnyRoute[], ctx: RouteContext, opts: MountOptions): void {
   // a WebSocket route's upgrade is mounted by http/ws.ts (before these); its handler answers a plain GET
-  const gate = new AccountGate(opts.accountConcurrency);
-  for (const route of routes) mountOne(app, route, ctx, opts, gate);
+  const perAccount = new AccountGate(opts.accountConcurrency);
+  for (const route of routes) mountOne(app, route, ctx, opts, perAccount);
   app.any('/*', (res, req) => {
     const ex = new Exchange(res, req.getMethod() === 'head');
     ex.error(new ApiError('RouteNotFound', `No route for ${req.getCaseSensitiveMethod()} ${req.getUrl()}`));

@@ -1,7 +1,6 @@
 // Every API token record held in memory by its hash, so a request is checked without reading
 // LMDB; creation and revocation through the API change the cache at once. Last use is kept
 // here and written back at most once a minute (and at shutdown).
-import { timingSafeEqual } from 'node:crypto';
 import { hashToken, makeToken, TokenStore, type NewToken, type TokenRecord } from '../store/tokens.js';
 import type { TokenView } from '../schemas/tokens.js';
 
@@ -44,12 +43,11 @@ export class TokenCache {
     return this.#byHash.size === 0;
   }
 
-  /** The record of a presented token from memory, compared in constant time; undefined if unknown. */
+  /** The record of a presented token from memory; undefined if unknown. Looked up by its SHA-256,
+   *  never by the token: how long the lookup takes says nothing about any stored token's bytes
+   *  (a caller cannot steer the hash), and a record found has that very hash. */
   lookup(token: string): TokenRecord | undefined {
-    const hash = hashToken(token);
-    const rec = this.#byHash.get(hash);
-    if (!rec || !timingSafeEqual(Buffer.from(rec.hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-    return rec;
+    return this.#byHash.get(hashToken(token));
   }
 
   /** A token unknown to memory, read from LMDB once (the caller rate-limits these). */

@@ -9,17 +9,14 @@ import { StreamQuery } from '../schemas/events.js';
 import { compileValidator, queryParser } from './validate.js';
 import { eventDelivery, REPLAY_PAUSE, type Consumer, type Socket } from './stream-events.js';
 import { stateFrames } from './stream-states.js';
-import type { RequestGuard } from './request-guard.js';
-import { credentialsOf, type Gate } from './auth.js';
-import { checkHead, MAX_WS_FRAME } from './limits.js';
+import { admit, type Admission } from './admission.js';
+import { MAX_WS_FRAME } from './limits.js';
 
-export interface StreamOptions {
+/** `guard` matters most here: no CORS rule protects a WebSocket; a token limited to one
+ *  account follows that account only. */
+export interface StreamOptions extends Admission {
   /** bytes queued for one consumer before a live consumer counts as too slow */
   maxQueued: number;
-  /** refuses cross-origin and (on loopback) foreign-Host upgrades: no CORS rule protects a WebSocket */
-  guard: RequestGuard;
-  /** the API token check (scope `stream`; a token limited to one account follows that one only) */
-  gate: Gate;
   /** open stream connections; more are refused at the upgrade (429) */
   maxStreams: number;
 }
@@ -41,11 +38,8 @@ export function mountStream(app: TemplatedApp, ctx: Pick<RouteContext, 'events' 
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
       let consumer: Consumer;
-      const denied = opts.guard.check(req.getHeader('host'), req.getHeader('origin'));
-      if (denied) return void new Exchange(res).error(denied);
       try {
-        checkHead(req);
-        const who = opts.gate.authorize('stream', credentialsOf(res, req, true));
+        const who = admit(opts, req, res, 'stream', true);
         if (open.size >= opts.maxStreams) throw tooManyStreams(opts.maxStreams);
         const q = check.check(parse(req.getQuery() ?? '')) as { since?: string; account?: string[]; states?: boolean };
         if (who?.account !== undefined) q.account = [who.account];

@@ -5,9 +5,6 @@ export interface Subscribable<T> {
   subscribe(fn: (value: T) => void): () => void;
 }
 
-// without an onError the failure is not swallowed: it surfaces as an uncaught error of its own turn
-const reportLater = (err: unknown) => { queueMicrotask(() => { throw err; }); };
-
 export class Topic<T> implements Subscribable<T> {
   readonly #subs = new Set<(value: T) => void>();
 
@@ -18,7 +15,7 @@ export class Topic<T> implements Subscribable<T> {
 
   /** Every subscriber gets the value; one that throws is reported to `onError` and the
    *  others still get it (a publisher runs in a message handler that must not throw). */
-  publish(value: T, onError: (err: unknown) => void = reportLater): void {
+  publish(value: T, onError: (err: unknown) => void): void {
     for (const fn of this.#subs) {
       try {
         fn(value);

@@ -53,13 +53,6 @@ export class TokenStore {
     return this.all().find((r) => r.hash === hash);
   }
 
-  /** Whether any token exists on disk. */
-  any(): boolean {
-    this.#root.resetReadTxn();
-    for (const _ of this.#db.getKeys({ limit: 1 })) return true;
-    return false;
-  }
-
   async put(record: TokenRecord): Promise<void> {
     await this.#db.put(record.id, record);
   }
