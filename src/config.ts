@@ -44,6 +44,8 @@ export interface Config {
   accountConcurrency: number;
   /** open /v1/stream connections; more are refused at the upgrade with 429 */
   maxStreams: number;
+  /** how long a sign-in with an OAuth2 app (authorize → callback) may take, ms */
+  oauthFlowTtl: number;
 }
 
 export class ConfigError extends Error {}
@@ -116,6 +118,7 @@ const OPTIONS = [
   spec({ key: 'tlsKey', flag: 'tls-key', env: 'IMAPAPI_TLS_KEY', help: 'PEM private key file of --tls-cert', def: () => undefined, parse: file }),
   spec({ key: 'tlsPassphrase', flag: 'tls-passphrase', env: 'IMAPAPI_TLS_PASSPHRASE', help: 'passphrase of an encrypted --tls-key', def: () => undefined, parse: text }),
   spec({ key: 'accountConcurrency', flag: 'account-concurrency', env: 'IMAPAPI_ACCOUNT_CONCURRENCY', help: 'API requests one account may have in flight (more get 429)', def: () => 16, parse: int(1, 10_000) }),
+  spec({ key: 'oauthFlowTtl', flag: 'oauth-flow-ttl', env: 'IMAPAPI_OAUTH_FLOW_TTL', help: 'how long a sign-in with an OAuth2 app may take, ms', def: () => 10 * 60_000, parse: int(1000, 24 * 3600_000) }),
   spec({ key: 'maxStreams', flag: 'max-streams', env: 'IMAPAPI_MAX_STREAMS', help: 'open /v1/stream connections (more get 429)', def: () => 1000, parse: int(1, 1_000_000) }),
 ] as const;
 

@@ -33,7 +33,7 @@ export const CODES = {
 export type ErrorCode = keyof typeof CODES;
 
 const REASONS: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 302: 'Found',
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
   414: 'URI Too Long', 415: 'Unsupported Media Type', 426: 'Upgrade Required', 429: 'Too Many Requests',

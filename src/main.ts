@@ -89,7 +89,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
     },
     onExit: (shard, owns) => states.shardDown(owns, `The shard thread that owns this account (${shard}) stopped; the account connects again when the shard is back`),
     workerData: {
-      dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval,
+      dataDir: config.dataDir, key, logLevel: config.logLevel, syncStrategy: config.syncStrategy, syncInterval: config.syncInterval, oauthFlowTtl: config.oauthFlowTtl,
       outbox: { retryWindow: config.sendRetryWindow, backoff: { base: config.sendRetryDelay, cap: 30 * 60_000 }, smtpTimeout: 60_000 },
       ...(opts.policy ? { policy: opts.policy } : {}),
     },

@@ -6,7 +6,7 @@ import type { AccountState, AccountSummary, AccountView, Counters, Credentials, 
 import type { AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 import type { AccountStateFrame } from '../schemas/events.js';
-import { classifyConnectError } from '../imap/classify.js';
+import { classifyConnectError, type LoginKind } from '../imap/classify.js';
 import { createImapClient } from '../imap/connect.js';
 import { ApiError } from '../errors.js';
 import { newEvent, type EventData } from '../schemas/event-data.js';
@@ -255,7 +255,7 @@ export class AccountActor {
     try {
       await client.connect();
     } catch (err) {
-      if (gen === this.#gen) this.#onConnectFailed(err, client);
+      if (gen === this.#gen) this.#onConnectFailed(err, client, 'accessToken' in creds ? 'token' : 'password');
       return;
     }
     if (gen !== this.#gen) return client.close();
@@ -283,10 +283,10 @@ export class AccountActor {
     }, this.#deps.policy.stableAfter);
   }
 
-  #onConnectFailed(err: unknown, client: ImapFlow | null): void {
+  #onConnectFailed(err: unknown, client: ImapFlow | null, login: LoginKind = 'password'): void {
     this.#client = null;
     client?.close();
-    const failure = classifyConnectError(err);
+    const failure = classifyConnectError(err, login);
     if (failure.kind === 'auth' && this.#record.oauth2?.app !== undefined) {
       // the server refused the app login's cached token: one silent try with a fresh one, so a
       // dead grant is reported in the provider's words (invalid_grant), not the server's

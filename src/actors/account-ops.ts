@@ -8,7 +8,8 @@ import type { AccountStore } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 import type { MailboxStore } from '../store/mailboxes.js';
 import type { AccountActor } from './account-actor.js';
-import { applyPatch, needsReconnect, toRecord } from './account-settings.js';
+import { applyPatch, needsReconnect, toRecord, withAppServers } from './account-settings.js';
+import type { MailServer } from '../schemas/oauth2.js';
 
 export interface AccountOpsHost {
   store: AccountStore;
@@ -21,8 +22,8 @@ export interface AccountOpsHost {
   /** create the actor of a stored account */
   activate(account: string): AccountActor;
   forget(account: string): void;
-  /** whether an OAuth2 app of that id is stored */
-  appExists(app: string): boolean;
+  /** the mail servers of a stored OAuth2 app (its preset's or its own), undefined if there is no such app */
+  appServers(app: string): { imap?: MailServer; smtp?: MailServer } | undefined;
   /** the account's settings changed: cached OAuth2 tokens and a remembered dead grant go */
   settingsChanged(account: string): void;
   /** inside a write transaction: remove the account's folder state and queued mail */
@@ -42,10 +43,11 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
     createAccount: (account, { input }) => host.serial(account, async () => {
       const { store, secrets } = host;
       const app = input.oauth2?.app;
-      if (app !== undefined && !host.appExists(app)) throw validationError([{ field: 'oauth2.app', reason: `no OAuth2 app "${app}" (create it with POST /v1/oauth2)` }]);
+      const servers = app === undefined ? {} : host.appServers(app);
+      if (!servers) throw validationError([{ field: 'oauth2.app', reason: `no OAuth2 app "${app}" (create it with POST /v1/oauth2)` }]);
       const existing = store.get(account);
       const now = new Date().toISOString();
-      const record = toRecord({ ...input, account }, secrets, existing?.created, now);
+      const record = toRecord(withAppServers({ ...input, account }, servers), secrets, existing?.created, now);
       await host.commit(() => {
         store.putSync(record);
         return existing ? [] : [newEvent(account, null, 'accountAdded', { account })];

@@ -3,6 +3,7 @@
 // delay), and deciding whether a change needs a new IMAP connection.
 import { validationError } from '../errors.js';
 import type { AccountInput, AccountPatch, Oauth2Settings, ServerPatch, ServerSettings } from '../schemas/account.js';
+import type { MailServer } from '../schemas/oauth2.js';
 import { mapSecrets, type AccountRecord } from '../store/accounts.js';
 import type { SecretBox } from '../store/crypto.js';
 
@@ -49,10 +50,11 @@ function sealServer<T extends ServerSettings>(s: T, box: SecretBox, field: strin
 
 /** Stored record for API input; `created` is kept from the record it replaces. */
 export function toRecord(input: AccountInput, box: SecretBox, created: string | undefined, now: string): AccountRecord {
-  const { smtp, ...rest } = input;
+  const { smtp, imap, ...rest } = input;
   checkOauth2(input.oauth2);
   const app = isAppLogin(input.oauth2);
-  const record: AccountRecord = { ...rest, imap: sealServer(input.imap, box, 'imap', app), created: created ?? now, updated: now };
+  if (!imap) throw validationError([{ field: 'imap', reason: app ? 'required: the OAuth2 app names no IMAP server (set its imap, or give imap here)' : 'required (only an account on an OAuth2 app may leave it out)' }]);
+  const record: AccountRecord = { ...rest, imap: sealServer(imap, box, 'imap', app), created: created ?? now, updated: now };
   if (input.oauth2?.refreshToken !== undefined) record.oauth2 = { ...input.oauth2, refreshToken: box.seal(input.oauth2.refreshToken) };
   if (smtp) record.smtp = sealServer(smtp, box, 'smtp', app);
   return record;
@@ -128,6 +130,15 @@ function patchOauth2(record: AccountRecord, patch: NonNullable<AccountPatch['oau
   if (patch.user !== undefined) next.user = patch.user;
   if (patch.refreshToken !== undefined) next.refreshToken = box.seal(patch.refreshToken);
   return next;
+}
+
+/** An app login without its own servers gets the app's (its preset or its settings). */
+export function withAppServers(input: AccountInput, servers: { imap?: MailServer; smtp?: MailServer }): AccountInput {
+  if (!isAppLogin(input.oauth2)) return input;
+  const out = { ...input };
+  if (!out.imap && servers.imap) out.imap = { ...servers.imap };
+  if (out.smtp === undefined && servers.smtp) out.smtp = { ...servers.smtp };
+  return out;
 }
 
 /** Whether the account asked for mail from before it was added (its first sync announces it). */

@@ -27,6 +27,9 @@ import type { OAuth2AppStore } from '../store/oauth2-apps.js';
 import { oauth2AppHandlers } from './oauth2-apps.js';
 import { TokenManager, type TokenPolicy } from '../oauth/token-manager.js';
 import { grantStore } from './oauth-grants.js';
+import { effectiveApp } from '../oauth/presets.js';
+import { finishFlow, startFlow, type FlowDeps } from './oauth-flow.js';
+import { oauthTokenOf } from './oauth-access.js';
 
 export interface ShardHostDeps {
   shard: number;
@@ -44,6 +47,8 @@ export interface ShardHostDeps {
   oauth2Apps: OAuth2AppStore;
   /** how the token endpoint of an OAuth2 app is tried (default: token-manager.ts) */
   tokenPolicy?: Partial<TokenPolicy>;
+  /** ms a sign-in with an OAuth2 app (authorization-code flow) may take */
+  oauthFlowTtl: number;
   /** an actor changed state (actor deps `stateChanged`) */
   stateChanged: ActorDeps['stateChanged'];
 }
@@ -53,6 +58,9 @@ function ownAddresses(r: AccountRecord): string[] {
   const names = [r.email, r.smtp?.auth?.user, r.imap.auth?.user].filter((u): u is string => !!u && u.includes('@'));
   return [...new Set(names.map((u) => u.toLowerCase()))];
 }
+
+/** How long one request to an OAuth2 provider of a sign-in may take. */
+const FLOW_TIMEOUT = 15_000;
 
 /** How long the auth server may take to hand out one login's credentials. */
 const AUTH_SERVER_TIMEOUT = 10_000;
@@ -164,7 +172,12 @@ export class ShardHost {
       activate: (account) => this.#activate(account),
       forget: (account) => { this.#actors.delete(account); this.#traffic.drop(account); this.#tokens.forget(account); },
       settingsChanged: (account) => this.#tokens.forget(account),
-      appExists: (app) => this.#deps.oauth2Apps.get(app) !== undefined,
+      appServers: (app) => {
+        const record = this.#deps.oauth2Apps.get(app);
+        if (!record) return undefined;
+        const { imap, smtp } = effectiveApp(record);
+        return { ...(imap ? { imap } : {}), ...(smtp ? { smtp } : {}) };
+      },
       clearSync: (account) => { sync.stores.uids.clearAccountSync(account); submissions.outbox.removeAccountSync(account); },
     };
   }
@@ -197,11 +210,29 @@ export class ShardHost {
     }
   }
 
+  /** The sign-in flow and the access tokens of OAuth2 app logins; accounts are registered through `accounts`. */
+  #oauthHandlers(accounts: ReturnType<typeof accountOps>): Pick<Handlers, 'startOAuth2' | 'finishOAuth2' | 'getOAuthToken'> {
+    const { store, oauth2Apps: apps, secrets } = this.#deps;
+    const meta = () => ({ deadline: Date.now() + FLOW_TIMEOUT });
+    const flow: FlowDeps = {
+      apps, store, secrets, stateTtl: this.#deps.oauthFlowTtl, timeout: FLOW_TIMEOUT,
+      create: (account, input) => accounts.createAccount(account, { input }, meta()),
+      update: (account, patch) => accounts.updateAccount(account, { patch }, meta()),
+    };
+    return {
+      startOAuth2: async (input) => startFlow(flow, input),
+      finishOAuth2: (account, input) => finishFlow(flow, account, input),
+      getOAuthToken: (account) => oauthTokenOf({ store, apps, accessToken: (a) => this.#tokens.accessToken(a) }, account),
+    };
+  }
+
   #handlers(): Handlers {
+    const accounts = accountOps(this.#accountHost());
     return {
       ...this.#mailHandlers(),
       ...submissionHandlers(this.#outbox, { record: (account) => this.#deps.store.get(account) }),
-      ...accountOps(this.#accountHost()),
+      ...accounts,
+      ...this.#oauthHandlers(accounts),
       ...oauth2AppHandlers(this.#deps.oauth2Apps, this.#deps.store),
       listAccounts: async ({ state }) => {
         const accounts = [];

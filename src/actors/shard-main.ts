@@ -29,6 +29,8 @@ export interface ShardWorkerData {
   policy?: Partial<ReconnectPolicy>;
   syncStrategy: StrategySetting;
   syncInterval: number;
+  /** ms a sign-in with an OAuth2 app may take */
+  oauthFlowTtl: number;
   /** sending: retry window and backoff of the outbox, SMTP timeouts */
   outbox: Omit<OutboxPolicy, 'concurrency'> & { smtpTimeout: number };
 }
@@ -62,6 +64,7 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
     },
     settings: new SharedSettings(new SettingsStore(env.root, secrets)),
     oauth2Apps: new OAuth2AppStore(env.root, secrets),
+    oauthFlowTtl: data.oauthFlowTtl,
     stateChanged: (change) => post({ t: 'ctl', ...change }),
     submissions: {
       outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,

@@ -19,8 +19,16 @@ interface ImapErrorLike {
   serverResponseCode?: unknown;
 }
 
-/** Classify an error thrown by ImapFlow.connect(). */
-export function classifyConnectError(err: unknown): ConnectFailure {
+/** What a refused login offered: a password, or an access token (it may have expired or been revoked). */
+export type LoginKind = 'password' | 'token';
+
+const REFUSED: Record<LoginKind, string> = {
+  password: 'the server refused the user name or password',
+  token: 'the server refused the access token (expired, revoked, without the mail scope, or for another user)',
+};
+
+/** Classify an error thrown by ImapFlow.connect() for a login with `login`. */
+export function classifyConnectError(err: unknown, login: LoginKind = 'password'): ConnectFailure {
   const e = (err ?? {}) as ImapErrorLike;
   const code = typeof e.serverResponseCode === 'string' ? e.serverResponseCode
     : typeof e.code === 'string' ? e.code : undefined;
@@ -30,7 +38,7 @@ export function classifyConnectError(err: unknown): ConnectFailure {
   if (noMechanism) return { kind: 'auth', message: `Authentication failed: ${e.message as string} (the server does not take this kind of login, e.g. an access token)`, code: code ?? 'AUTHENTICATIONFAILED' };
   if (e.authenticationFailed === true) {
     // servers often say just "Authentication failed." — do not repeat it
-    const said = responseText && !/^\s*authentication failed\.?\s*$/i.test(responseText) ? responseText : 'the server refused the user name or password';
+    const said = responseText && !/^\s*authentication failed\.?\s*$/i.test(responseText) ? responseText : REFUSED[login];
     return { kind: 'auth', message: `Authentication failed: ${said}`, code: code ?? 'AUTHENTICATIONFAILED' };
   }
   const message = responseText ?? (typeof e.message === 'string' ? e.message : 'Connection failed');

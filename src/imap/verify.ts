@@ -50,7 +50,7 @@ export async function verifyImap(s: ServerSettings, creds: Credentials, opts: { 
   try {
     return await Promise.race([attempt(client, opts.mailboxes), late]);
   } catch (err) {
-    const failure = classifyConnectError(err);
+    const failure = classifyConnectError(err, 'pass' in creds ? 'password' : 'token');
     const outcome: VerifyOutcome = { success: false, error: withoutSecret(failure.message, pass) };
     const code = failure.code ?? (err as { code?: unknown }).code;
     if (typeof code === 'string') outcome.code = code;

@@ -1,7 +1,7 @@
-// Provider presets for OAuth2 apps: the endpoints and mail scopes google and microsoft use, the
-// effective settings of a stored app, and the rules a generic app must meet (both URLs).
+// Provider presets for OAuth2 apps: the endpoints, mail scopes and mail servers google and
+// microsoft use, the effective settings of a stored app, and the rules a generic app must meet.
 import type { FieldProblem } from '../errors.js';
-import type { OAuth2AppInput, Provider, TokenAuth } from '../schemas/oauth2.js';
+import type { MailServer, OAuth2AppInput, Provider, TokenAuth } from '../schemas/oauth2.js';
 import type { OAuthClient } from './token-endpoint.js';
 
 /** What an app is made of besides its secret (the stored form keeps only what was given). */
@@ -12,14 +12,31 @@ export interface EffectiveApp {
   tokenUrl: string;
   scopes: string[];
   tokenAuth: TokenAuth;
+  userinfoUrl?: string;
+  imap?: MailServer;
+  smtp?: MailServer;
 }
 
-interface Preset { authorizationUrl: string; tokenUrl: string; scopes: string[] }
+interface Preset {
+  authorizationUrl: string;
+  tokenUrl: string;
+  scopes: string[];
+  userinfoUrl: string;
+  imap: MailServer;
+  smtp: MailServer;
+  /** sent with the authorization request besides the standard parameters */
+  authorizeParams: Record<string, string>;
+}
 
 const GOOGLE: Preset = {
   authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
   tokenUrl: 'https://oauth2.googleapis.com/token',
   scopes: ['https://mail.google.com/'],
+  userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+  imap: { host: 'imap.gmail.com', port: 993, secure: true },
+  smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
+  // Google hands out a refresh token only for offline access, and again only with consent
+  authorizeParams: { access_type: 'offline', prompt: 'consent' },
 };
 
 function microsoft(tenant: string | undefined): Preset {
@@ -28,6 +45,11 @@ function microsoft(tenant: string | undefined): Preset {
   return {
     authorizationUrl: `${base}/authorize`, tokenUrl: `${base}/token`,
     scopes: ['offline_access', 'https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send'],
+    userinfoUrl: 'https://graph.microsoft.com/oidc/userinfo',
+    imap: { host: 'outlook.office365.com', port: 993, secure: true },
+    // Microsoft's SMTP AUTH endpoint speaks STARTTLS only
+    smtp: { host: 'smtp.office365.com', port: 587, secure: false },
+    authorizeParams: { prompt: 'select_account' },
   };
 }
 
@@ -48,18 +70,36 @@ export function appProblems(f: AppFields): FieldProblem[] {
   return problems;
 }
 
-/** The URLs, scopes and client authentication an app uses: what was given, else the preset. */
+/** The URLs, scopes, client authentication and mail servers an app uses: what was given, else the preset. */
 export function effectiveApp(f: AppFields): EffectiveApp {
   const p = preset(f.provider, f.tenant);
-  return {
+  const e: EffectiveApp = {
     authorizationUrl: f.authorizationUrl ?? p?.authorizationUrl ?? '',
     tokenUrl: f.tokenUrl ?? p?.tokenUrl ?? '',
     scopes: f.scopes ?? p?.scopes ?? [],
     tokenAuth: f.tokenAuth ?? 'client_secret_post',
   };
+  const userinfoUrl = f.userinfoUrl ?? p?.userinfoUrl;
+  if (userinfoUrl) e.userinfoUrl = userinfoUrl;
+  const imap = f.imap ?? p?.imap;
+  if (imap) e.imap = imap;
+  const smtp = f.smtp ?? p?.smtp;
+  if (smtp) e.smtp = smtp;
+  return e;
 }
 
-/** What the token manager needs of an app; microsoft's v2 endpoint wants the scopes on a refresh too. */
+/** The scopes of an authorization request: the app's, plus what tells us who signed in
+ *  (OpenID Connect's openid and email), each once. */
+export function authorizeScopes(f: AppFields): string[] {
+  return [...new Set([...effectiveApp(f).scopes, 'openid', 'email'])];
+}
+
+/** Extra parameters of the provider's authorization request (none for generic apps). */
+export function authorizeParams(f: AppFields): Record<string, string> {
+  return preset(f.provider, f.tenant)?.authorizeParams ?? {};
+}
+
+/** What the token endpoint needs of an app; microsoft's v2 endpoint wants the scopes on a refresh too. */
 export function oauthClient(f: AppFields & { clientId: string }, clientSecret: string): OAuthClient {
   const e = effectiveApp(f);
   const client: OAuthClient = { tokenUrl: e.tokenUrl, clientId: f.clientId, clientSecret, tokenAuth: e.tokenAuth };

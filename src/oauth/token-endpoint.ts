@@ -1,5 +1,6 @@
-// One refresh-token grant at an app's token endpoint (RFC 6749 §6), the client authenticated
-// by client_secret_post or HTTP Basic (§2.3.1), and its answer sorted into what the caller does next.
+// Grants at an app's token endpoint: a refresh (RFC 6749 §6) and a code with its PKCE verifier
+// (§4.1.3, RFC 7636 §4.5), the client authenticated by client_secret_post or HTTP Basic (§2.3.1),
+// and the answer sorted into what the caller does next.
 import type { TokenAuth } from '../schemas/oauth2.js';
 
 /** What the token endpoint needs to know of the app. */
@@ -13,15 +14,15 @@ export interface OAuthClient {
 }
 
 export type TokenAnswer =
-  | { ok: true; accessToken: string; expiresIn: number | undefined; refreshToken: string | undefined }
+  | { ok: true; accessToken: string; expiresIn: number | undefined; refreshToken: string | undefined; idToken: string | undefined }
   /** invalid_grant: the refresh token is dead; rejected: any other refusal; unavailable: try again later */
   | { ok: false; kind: 'invalid_grant' | 'rejected' | 'unavailable'; reason: string };
 
 /** §2.3.1: the id and secret are form-urlencoded before they go into the Basic credentials. */
 const basic = (id: string, secret: string) => 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
 
-function request(client: OAuthClient, refreshToken: string): { headers: Record<string, string>; body: string } {
-  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+function request(client: OAuthClient, grant: Record<string, string>): { headers: Record<string, string>; body: string } {
+  const form = new URLSearchParams(grant);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (client.scope) form.set('scope', client.scope);
   if (client.tokenAuth === 'client_secret_basic') headers.authorization = basic(client.clientId, client.clientSecret);
@@ -40,11 +41,20 @@ function refusal(status: number, body: unknown): string {
 }
 
 /** Exchange `refreshToken` for an access token; never throws. */
-export async function refreshGrant(client: OAuthClient, refreshToken: string, timeoutMs: number): Promise<TokenAnswer> {
+export function refreshGrant(client: OAuthClient, refreshToken: string, timeoutMs: number): Promise<TokenAnswer> {
+  return tokenRequest(client, { grant_type: 'refresh_token', refresh_token: refreshToken }, timeoutMs);
+}
+
+/** Exchange an authorization code (sent back to `redirectUri`) for the grant's tokens; never throws. */
+export function codeGrant(client: OAuthClient, code: string, redirectUri: string, verifier: string, timeoutMs: number): Promise<TokenAnswer> {
+  return tokenRequest(client, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }, timeoutMs);
+}
+
+async function tokenRequest(client: OAuthClient, grant: Record<string, string>, timeoutMs: number): Promise<TokenAnswer> {
   let res: Response;
   let body: unknown;
   try {
-    res = await fetch(client.tokenUrl, { method: 'POST', ...request(client, refreshToken), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    res = await fetch(client.tokenUrl, { method: 'POST', ...request(client, grant), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
     body = await res.json().catch(() => undefined);
   } catch (err) {
     const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the token endpoint cannot be reached';
@@ -58,6 +68,6 @@ export async function refreshGrant(client: OAuthClient, refreshToken: string, ti
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.access_token !== 'string' || !b.access_token) return { ok: false, kind: 'unavailable', reason: 'the answer holds no access_token' };
   const expiresIn = typeof b.expires_in === 'number' ? b.expires_in : typeof b.expires_in === 'string' ? Number(b.expires_in) || undefined : undefined;
-  const rotated = typeof b.refresh_token === 'string' && b.refresh_token ? b.refresh_token : undefined;
-  return { ok: true, accessToken: b.access_token, expiresIn, refreshToken: rotated };
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return { ok: true, accessToken: b.access_token, expiresIn, refreshToken: text(b.refresh_token), idToken: text(b.id_token) };
 }

@@ -49,11 +49,14 @@ function security(route: AnyRoute): NonNullable<OperationObject['security']> {
 }
 
 function operation(route: AnyRoute): OperationObject {
+  const status = route.status ?? 200;
   const responses: NonNullable<OperationObject['responses']> = {
-    [String(route.status ?? 200)]: {
-      description: route.upgrade ? 'Switching Protocols: a WebSocket; each text frame is one of these, as JSON' : 'Success',
-      content: { 'application/json': { schema: plain(route.response) } },
-    },
+    [String(status)]: status >= 300 && status < 400
+      ? { description: 'A redirect', headers: { Location: { description: 'Where the browser goes next', schema: { type: 'string' } } } }
+      : {
+        description: route.upgrade ? 'Switching Protocols: a WebSocket; each text frame is one of these, as JSON' : 'Success',
+        content: { 'application/json': { schema: plain(route.response) } },
+      },
   };
   const op: OperationObject = {
     summary: route.summary, tags: route.tags,

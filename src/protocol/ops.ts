@@ -13,6 +13,7 @@ import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import type { VerifyInput, VerifyResult } from '../schemas/verify.js';
 import type { OAuth2AppInput, OAuth2AppPatch, OAuth2AppView } from '../schemas/oauth2.js';
+import type { OAuth2FlowStart, OAuthTokenView } from '../schemas/oauth2-flow.js';
 import type {
   BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, LabelUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
 } from '../schemas/write.js';
@@ -117,6 +118,10 @@ export interface AccountOps {
   updateAccount: { args: { patch: AccountPatch }; result: AccountAck };
   deleteAccount: { args: NoArgs; result: AccountAck };
   reconnectAccount: { args: NoArgs; result: AccountAck };
+  /** the provider's callback of a sign-in started by startOAuth2: where the browser goes next */
+  finishOAuth2: { args: { state: string; code?: string; error?: string; errorDescription?: string }; result: { location: string } };
+  /** a current access token of an OAuth2 app login (refreshed when due) */
+  getOAuthToken: { args: NoArgs; result: OAuthTokenView };
   listMailboxes: { args: NoArgs; result: { mailboxes: MailboxEntry[] } };
   createMailbox: { args: { path: string | string[] }; result: MailboxCreated };
   renameMailbox: { args: { path: string; newPath: string }; result: MailboxRenamed };
@@ -166,6 +171,8 @@ export interface ShardOps {
   getOAuth2App: { args: { app: string }; result: OAuth2AppView };
   createOAuth2App: { args: { input: OAuth2AppInput }; result: OAuth2AppView };
   updateOAuth2App: { args: { app: string; patch: OAuth2AppPatch }; result: OAuth2AppView };
+  /** the provider URL of a new sign-in with the app (any shard: the state is sealed) */
+  startOAuth2: { args: OAuth2FlowStart & { app: string }; result: { url: string; expires: string } };
   /** refused (409) while an account logs in with the app */
   deleteOAuth2App: { args: { app: string }; result: { id: string; deleted: boolean } };
 }
@@ -209,7 +216,7 @@ export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Res
 export type FrontHandlers = { [K in FrontOp]: (args: Args<K>) => Promise<Result<K>> };
 
 const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true, verifyAccount: true,
-  listOAuth2Apps: true, getOAuth2App: true, createOAuth2App: true, updateOAuth2App: true, deleteOAuth2App: true,
+  listOAuth2Apps: true, getOAuth2App: true, createOAuth2App: true, updateOAuth2App: true, deleteOAuth2App: true, startOAuth2: true,
 };
 
 export function isShardOp(op: Op): op is ShardOp {

@@ -79,8 +79,11 @@ const NoSmtp = Type.Literal(false, { description: 'No SMTP settings' });
 export const AccountInput = Type.Object({
   account: AccountId,
   name: Type.Optional(Type.String({ maxLength: 256 })),
-  imap: Type.Object(ImapSettings.properties, { ...closed, 'x-reason': 'must be the IMAP settings object ({host, port, auth, …}); the original\'s `imap: false` is not supported: give imap with oauth2 { app, user, refreshToken } instead' }),
-  smtp: Type.Optional(Type.Union([SmtpSettings, NoSmtp])),
+  imap: Type.Optional(Type.Object(ImapSettings.properties, {
+    ...closed, 'x-reason': 'must be the IMAP settings object ({host, port, auth, …}); the original\'s `imap: false` is not supported: give oauth2 { app, user, refreshToken } instead',
+    description: 'Required, except with oauth2.app: then the app\'s IMAP server (its provider\'s, or the one it names) when absent',
+  })),
+  smtp: Type.Optional(Type.Union([SmtpSettings, NoSmtp], { description: 'With oauth2.app: the app\'s SMTP server when absent (false: none)' })),
   disabled: Type.Optional(Type.Boolean({ description: 'Keep the account but do not connect' })),
   email: Type.Optional(Email),
   copy: Type.Optional(Type.Boolean({ description: 'Store sent mail in the Sent folder (default: yes, except on servers that file it themselves, like Gmail)' })),

@@ -20,6 +20,16 @@ const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 512, pattern: '
 });
 const Tenant = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$', 'x-reason': 'must be a tenant id or domain', description: 'microsoft only: the directory (default "common")' });
 const TokenAuthSchema = Type.Enum(TOKEN_AUTH, { description: 'How the client authenticates at the token URL (RFC 6749 §2.3.1; default client_secret_post)' });
+/** Where the app's mailboxes are: an account on the app without imap/smtp settings gets these. */
+export const MailServer = Type.Object({
+  host: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\s/]+$' }),
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  secure: Type.Optional(Type.Boolean({ description: 'TLS from the start (993/465); false = STARTTLS when offered' })),
+}, closed);
+export type MailServer = Static<typeof MailServer>;
+const imapDefault = 'IMAP server of the app\'s accounts when they give none (google and microsoft: their own)';
+const smtpDefault = 'SMTP server of the app\'s accounts when they give none (google and microsoft: their own)';
+const userinfoDoc = 'OpenID Connect userinfo endpoint, asked who signed in when the ID token does not say (google and microsoft: their own)';
 
 export const OAuth2AppInput = Type.Object({
   name: Name,
@@ -32,6 +42,9 @@ export const OAuth2AppInput = Type.Object({
   redirectUrl: httpUrl('Where the provider sends the browser back to (our /oauth/callback as the provider knows it)'),
   tenant: Type.Optional(Tenant),
   tokenAuth: Type.Optional(TokenAuthSchema),
+  userinfoUrl: Type.Optional(httpUrl(userinfoDoc)),
+  imap: Type.Optional(Type.Object(MailServer.properties, { ...closed, description: imapDefault })),
+  smtp: Type.Optional(Type.Object(MailServer.properties, { ...closed, description: smtpDefault })),
 }, closed);
 export type OAuth2AppInput = Static<typeof OAuth2AppInput>;
 
@@ -49,6 +62,9 @@ export const OAuth2AppPatch = Type.Object({
   redirectUrl: Type.Optional(httpUrl('Callback URL')),
   tenant: clearable(Tenant, 'null: "common"'),
   tokenAuth: clearable(TokenAuthSchema, 'null: client_secret_post'),
+  userinfoUrl: clearable(httpUrl('Userinfo endpoint'), 'null: the provider\'s'),
+  imap: clearable(MailServer, 'null: the provider\'s'),
+  smtp: clearable(MailServer, 'null: the provider\'s'),
 }, closed);
 export type OAuth2AppPatch = Static<typeof OAuth2AppPatch>;
 
@@ -64,6 +80,9 @@ export const OAuth2AppView = Type.Object({
   redirectUrl: Type.String(),
   tenant: Type.Optional(Type.String()),
   tokenAuth: TokenAuthSchema,
+  userinfoUrl: Type.Optional(Type.String({ description: 'Effective URL (given, or the provider preset)' })),
+  imap: Type.Optional(Type.Object(MailServer.properties, { description: imapDefault })),
+  smtp: Type.Optional(Type.Object(MailServer.properties, { description: smtpDefault })),
   created: Type.String({ format: 'date-time' }),
   updated: Type.String({ format: 'date-time' }),
 });

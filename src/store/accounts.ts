@@ -1,9 +1,10 @@
 // The accounts database: settings per account id, passwords and access tokens sealed with the SecretBox.
 import type { Database, RootDatabase } from 'lmdb';
-import type { AccountInput, ServerSettings, SmtpSettings } from '../schemas/account.js';
+import type { AccountInput, ImapSettings, ServerSettings, SmtpSettings } from '../schemas/account.js';
 
 /** Stored form: the API's settings with `auth.pass` and `auth.accessToken` sealed, plus timestamps. */
-export interface AccountRecord extends Omit<AccountInput, 'smtp'> {
+export interface AccountRecord extends Omit<AccountInput, 'smtp' | 'imap'> {
+  imap: ImapSettings;
   smtp?: SmtpSettings;
   created: string;
   updated: string;

@@ -36,18 +36,23 @@ export interface OAuthServer {
   introspect(token: string): Promise<Record<string, unknown>>;
   /** token endpoint answers by grant_type: `refresh_token` successes, `refresh_token:error` failures */
   tokenRequests: Record<string, number>;
+  /** every access and refresh token issued so far (for scans of what must never hold them) */
+  issued: string[];
+  userinfoUrl: string;
   /** stop listening (the provider is "down"), keep the port and every grant */
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** An in-memory adapter per server (oidc-provider's own keeps one store per process). */
-function memoryAdapter(store: Map<string, { payload: AdapterPayload; expiresAt: number }>) {
+/** An in-memory adapter per server (oidc-provider's own keeps one store per process); an opaque
+ *  token's value is its id, so `issued` collects every access and refresh token handed out. */
+function memoryAdapter(store: Map<string, { payload: AdapterPayload; expiresAt: number }>, issued: string[]) {
   return class implements Adapter {
     constructor(private readonly model: string) {}
     private key(id: string): string { return `${this.model}:${id}`; }
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if ((this.model === 'AccessToken' || this.model === 'RefreshToken') && !store.has(this.key(id))) issued.push(id);
       store.set(this.key(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
     }
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -94,10 +99,10 @@ class Jar {
 }
 
 function config(opts: OAuthServerOptions, client: OAuthServer['client'], authMethod: string, ttl: () => number,
-  store: Map<string, { payload: AdapterPayload; expiresAt: number }>): Configuration {
+  store: Map<string, { payload: AdapterPayload; expiresAt: number }>, issued: string[]): Configuration {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   return {
-    adapter: memoryAdapter(store),
+    adapter: memoryAdapter(store, issued),
     clients: [
       { client_id: client.id, client_secret: client.secret, redirect_uris: client.redirectUris, grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'], token_endpoint_auth_method: authMethod as 'client_secret_post' },
@@ -133,13 +138,14 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
   const authMethod = opts.client?.authMethod ?? 'client_secret_post';
   const store = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
   const tokenRequests: Record<string, number> = {};
+  const issued: string[] = [];
   let ttl = opts.accessTokenTtl ?? 3600;
   // the port is known only after listening, and the issuer must be known before: listen first
   const http = createServer();
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}`;
-  const provider = new Provider(issuer, config(opts, client, authMethod, () => ttl, store));
+  const provider = new Provider(issuer, config(opts, client, authMethod, () => ttl, store, issued));
   provider.on('server_error', (_ctx, err) => console.error('oauth-server error:', err));
   const count = (key: string) => { tokenRequests[key] = (tokenRequests[key] ?? 0) + 1; };
   provider.on('grant.success', (ctx) => count(String(ctx.oidc.params?.['grant_type'])));
@@ -234,7 +240,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
   const stop = () => new Promise<void>((r) => { http.closeAllConnections(); http.close(() => r()); });
   return {
     issuer, authorizationUrl, tokenUrl, introspectionUrl, revocationUrl: `${issuer}/token/revocation`,
-    client, introspector: { ...OAUTH2_CLIENT }, tokenRequests,
+    client, introspector: { ...OAUTH2_CLIENT }, tokenRequests, issued, userinfoUrl: `${issuer}/me`,
     get accessTokenTtl() { return ttl; },
     set accessTokenTtl(s: number) { ttl = s; },
     grant, authorize, revoke, token, introspect, stop,

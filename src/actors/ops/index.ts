@@ -14,7 +14,8 @@ import { prepareSubmit } from './reference.js';
 import { notifyContent } from './notify-content.js';
 
 /** Ops about the account's settings, connection and outbox, served by the shard host itself. */
-export type HostOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission' | 'getLogs';
+export type HostOp = 'createAccount' | 'getAccount' | 'updateAccount' | 'deleteAccount' | 'reconnectAccount' | 'enqueueSubmission' | 'getLogs'
+  | 'finishOAuth2' | 'getOAuthToken';
 export type MailOp = Exclude<AccountOp, HostOp>;
 
 export type MailHandler<K extends MailOp> = (ctx: OpContext, args: Args<K>) => Promise<Result<K>>;

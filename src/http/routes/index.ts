@@ -13,12 +13,13 @@ import { docRoutes } from './docs.js';
 import { verifyRoutes } from './verify.js';
 import { tokenRoutes } from './tokens.js';
 import { oauth2Routes } from './oauth2.js';
+import { oauth2FlowRoutes } from './oauth2-flow.js';
 import { buildOpenApi } from '../../openapi/build.js';
 import { VERSION } from '../../version.js';
 
 let document: Record<string, unknown> | undefined;
 
 export const routes: readonly AnyRoute[] = [
-  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes, ...tokenRoutes, ...oauth2Routes,
+  ...systemRoutes, ...accountRoutes, ...mailboxRoutes, ...messageRoutes, ...messageWriteRoutes, ...submitRoutes, ...eventRoutes, ...settingsRoutes, ...webhookRoutes, ...verifyRoutes, ...tokenRoutes, ...oauth2Routes, ...oauth2FlowRoutes,
   ...docRoutes(() => (document ??= buildOpenApi(routes, VERSION) as unknown as Record<string, unknown>)),
 ];

@@ -1,0 +1,72 @@
+// The `state` of an authorization request (RFC 6749 §10.12): what the callback needs (app,
+// account, where to go next, the PKCE verifier) sealed with the server key, so it cannot be
+// read, forged or changed on its way through the browser and the provider, and expires.
+import { createHash, randomBytes } from 'node:crypto';
+
+export interface FlowState {
+  app: string;
+  account: string;
+  name?: string;
+  /** where the browser goes after the callback; absent: the admin page */
+  redirect?: string;
+  /** RFC 7636 code_verifier: only its S256 challenge goes to the provider */
+  verifier: string;
+  /** ms since epoch after which the callback refuses the state */
+  expires: number;
+}
+
+/** The sealing the state uses (the server's SecretBox). */
+export interface Sealer {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+export type OpenedState = { ok: true; state: FlowState } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'expired'; state: FlowState };
+
+const SEALED_PREFIX = '$gcm1$';
+
+/** A fresh PKCE verifier: 32 random bytes, 43 characters (RFC 7636 §4.1). */
+export const newVerifier = (): string => randomBytes(32).toString('base64url');
+
+/** The S256 code_challenge of `verifier` (RFC 7636 §4.2). */
+export const challengeOf = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
+
+/** `account.sealed`: the account in the clear (base64url) routes the callback to the shard
+ *  that owns it; the sealed part is what counts, and names the same account. */
+export function sealState(box: Sealer, state: FlowState): string {
+  const sealed = box.seal(JSON.stringify(state));
+  return `${Buffer.from(state.account).toString('base64url')}.${sealed.slice(SEALED_PREFIX.length)}`;
+}
+
+/** The account a state claims to be for (unverified: only for routing), or null. */
+export function stateAccount(state: string): string | null {
+  const dot = state.indexOf('.');
+  if (dot <= 0) return null;
+  const account = Buffer.from(state.slice(0, dot), 'base64url').toString('utf8');
+  return account || null;
+}
+
+function parsed(json: string): FlowState | null {
+  try {
+    const s = JSON.parse(json) as Partial<FlowState>;
+    if (typeof s.app !== 'string' || typeof s.account !== 'string' || typeof s.verifier !== 'string' || typeof s.expires !== 'number') return null;
+    return s as FlowState;
+  } catch {
+    return null;
+  }
+}
+
+/** The state as sealed, if this server sealed it for this account and it has not expired. */
+export function openState(box: Sealer, state: string, now = Date.now()): OpenedState {
+  const dot = state.indexOf('.');
+  let json: string;
+  try {
+    json = box.open(SEALED_PREFIX + state.slice(dot + 1));
+  } catch {
+    return { ok: false, reason: 'invalid' };
+  }
+  const s = parsed(json);
+  if (!s || s.account !== stateAccount(state)) return { ok: false, reason: 'invalid' };
+  if (now > s.expires) return { ok: false, reason: 'expired', state: s };
+  return { ok: true, state: s };
+}

@@ -1,0 +1,234 @@
+// The authorization-code flow of an OAuth2 app, driven over HTTP with redirects against a real
+// authorization server (oidc-provider), Dovecot checking every XOAUTH2 login at it, and an SMTP
+// server doing the same: a sign-in ends in a connected account that sends; every way it can go
+// wrong (tampered or expired state, denied consent, wrong client secret, provider down, another
+// user) says why and registers nothing; no token or client secret ends up on disk or in the log.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDovecot, type Dovecot } from './helpers/dovecot.js';
+import { startOAuthServer, type OAuthServer } from './helpers/oauth-server.js';
+import { startServer, removeDir, type RunningServer } from './helpers/server.js';
+import { api, eventually } from './helpers/api.js';
+import { freePort } from './helpers/free-port.js';
+import { appendMessages } from './helpers/seed.js';
+import { PlantedSecrets, spellingsOf } from './helpers/secret-scan.js';
+import { startSmtp, type SmtpSink } from './helpers/smtp.js';
+
+/** How long a started sign-in stays valid on this server (short, so one test can outlive it). */
+const FLOW_TTL = 4000;
+let oauth: OAuthServer;
+let dovecot: Dovecot;
+let smtp: SmtpSink;
+let server: RunningServer;
+let appId: string;
+let callback: string;
+const planted = new PlantedSecrets();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  const port = await freePort();
+  callback = `http://127.0.0.1:${port}/oauth/callback`;
+  oauth = await startOAuthServer({ client: { redirectUris: [callback] } });
+  planted.add('flow-client-secret', oauth.client.secret);
+  dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
+  smtp = await startSmtp(undefined, { introspection: { url: oauth.introspectionUrl, clientId: oauth.introspector.id, clientSecret: oauth.introspector.secret } });
+  server = await startServer({ port, args: ['--oauth-flow-ttl', String(FLOW_TTL)] });
+  const app = await api(server.url, 'POST', '/v1/oauth2', {
+    name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
+    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, userinfoUrl: oauth.userinfoUrl, redirectUrl: callback,
+    imap: { host: dovecot.host, port: dovecot.port, secure: false }, smtp: { host: smtp.host, port: smtp.port, secure: false },
+  });
+  assert.equal(app.status, 200, JSON.stringify(app.body));
+  appId = app.body.id;
+});
+after(async () => {
+  await server?.stop();
+  await smtp?.close();
+  await dovecot?.close();
+  await oauth?.close();
+  if (server) await removeDir(server.dataDir);
+});
+
+const view = async (account: string) => api(server.url, 'GET', `/v1/account/${encodeURIComponent(account)}`);
+/** GET without following the redirect: the status and where it points. */
+async function hop(url: string): Promise<{ status: number; location: string; body: string }> {
+  const res = await fetch(new URL(url, server.url), { redirect: 'manual' });
+  return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text() };
+}
+const query = (location: string) => Object.fromEntries(new URL(location, server.url).searchParams);
+
+/** Start a sign-in: the provider URL our server redirects to. */
+async function start(account: string, extra: Record<string, string> = {}, app = appId): Promise<string> {
+  const q = new URLSearchParams({ account, redirect: '/done', ...extra });
+  const res = await hop(`/v1/oauth2/${app}/authorize?${q}`);
+  assert.equal(res.status, 302, res.body);
+  assert.ok(res.location.startsWith(oauth.authorizationUrl), res.location);
+  return res.location;
+}
+/** The whole flow as `user`: where our callback finally sends the browser. */
+async function signIn(account: string, user: string, extra: Record<string, string> = {}, app = appId): Promise<Record<string, string>> {
+  const back = await oauth.authorize(await start(account, extra, app), user);
+  assert.ok(back.startsWith(callback), back);
+  const res = await hop(back);
+  assert.equal(res.status, 302, res.body);
+  assert.ok(res.location.startsWith('/done?'), res.location);
+  return query(res.location);
+}
+
+describe('a sign-in with the app', () => {
+  let user: string;
+
+  test('the provider URL carries a sealed state, PKCE S256 and the scopes; nothing is registered yet', async () => {
+    const url = new URL(await start('flow-peek', { name: 'Peek' }));
+    const p = url.searchParams;
+    assert.equal(p.get('client_id'), oauth.client.id);
+    assert.equal(p.get('redirect_uri'), callback);
+    assert.equal(p.get('response_type'), 'code');
+    assert.equal(p.get('code_challenge_method'), 'S256');
+    assert.match(p.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual(p.get('scope')?.split(' '), ['openid', 'email']);
+    const state = p.get('state') ?? '';
+    assert.ok(state.length > 40 && !state.includes('Peek') && !state.includes('/done'), 'the state is sealed, not readable');
+    assert.equal((await view('flow-peek')).status, 404);
+  });
+
+  test('ends in a connected account that lists and sends; the hosts come from the app, the user from userinfo', async () => {
+    user = `${dovecot.user('flow')}@example.org`;
+    await appendMessages({ host: dovecot.host, port: dovecot.port, user, pass: dovecot.password }, 'INBOX', 3);
+    const outcome = await signIn('flow1', user, { name: 'Flow One' });
+    assert.deepEqual(outcome, { account: 'flow1', result: 'new', user });
+    await eventually(async () => (await view('flow1')).body.state === 'connected', 15_000, 'flow1 connected');
+    const v = (await view('flow1')).body;
+    assert.deepEqual(v.oauth2, { app: appId, user });
+    assert.equal(v.name, 'Flow One');
+    assert.equal(v.email, user);
+    assert.deepEqual({ host: v.imap.host, port: v.imap.port }, { host: dovecot.host, port: dovecot.port });
+    const list = await api(server.url, 'GET', '/v1/account/flow1/messages?path=INBOX');
+    assert.equal(list.body.messages.length, 3);
+    const sent = await api(server.url, 'POST', '/v1/account/flow1/submit', { to: [{ address: 'bob@example.org' }], subject: 'signed in', text: 'hi' });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    await smtp.waitFor((d) => d.some((m) => m.parsed.messageId === sent.body.messageId), 15_000, 'delivered');
+    assert.ok(smtp.logins.some((l) => l.username === user && l.method === 'XOAUTH2'));
+  });
+
+  test('GET /oauth-token: a current access token the provider says is active for that user', async () => {
+    const res = await api(server.url, 'GET', '/v1/account/flow1/oauth-token');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.user, user);
+    assert.equal(res.body.app, appId);
+    assert.equal(res.body.provider, 'generic');
+    assert.ok(Date.parse(res.body.expires) > Date.now());
+    const info = await oauth.introspect(res.body.accessToken);
+    assert.equal(info.active, true);
+    assert.equal(info.sub, user);
+  });
+
+  test('signing in again as the same user gives the account its new grant; another user is refused and changes nothing', async () => {
+    assert.deepEqual(await signIn('flow1', user), { account: 'flow1', result: 'existing', user });
+    const other = `${dovecot.user('intruder')}@example.org`;
+    const refused = await signIn('flow1', other);
+    assert.equal(refused.error, 'UserMismatch', JSON.stringify(refused));
+    assert.match(refused.message ?? '', new RegExp(other.replace(/[.]/g, '\\.')));
+    const v = (await view('flow1')).body;
+    assert.deepEqual(v.oauth2, { app: appId, user });
+    await eventually(async () => (await view('flow1')).body.state === 'connected', 15_000, 'still connected');
+  });
+});
+
+describe('a sign-in that goes wrong registers nothing and says why', () => {
+  const stateOf = (providerUrl: string) => new URL(providerUrl).searchParams.get('state') ?? '';
+  const nothing = async (account: string) => assert.equal((await view(account)).status, 404, `${account} was registered`);
+
+  test('a state changed on the way is a 400 naming it, with no redirect', async () => {
+    const state = stateOf(await start('flow-tamper'));
+    const flipped = state.slice(0, -6) + (state.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA');
+    for (const bad of [flipped, `${Buffer.from('flow1').toString('base64url')}.${state.split('.')[1]}`, 'nonsense']) {
+      const res = await hop(`/oauth/callback?state=${encodeURIComponent(bad)}&code=whatever`);
+      assert.equal(res.status, 400, res.body);
+      assert.equal(res.location, '');
+      const body = JSON.parse(res.body);
+      assert.equal(body.details[0].field, 'state', res.body);
+    }
+    await nothing('flow-tamper');
+  });
+
+  test('a sign-in that outlives the flow TTL ends in StateExpired', async () => {
+    const back = await oauth.authorize(await start('flow-late'), `${dovecot.user('late')}@example.org`);
+    await sleep(FLOW_TTL + 500);
+    const res = await hop(back);
+    assert.equal(query(res.location).error, 'StateExpired', res.location);
+    await nothing('flow-late');
+  });
+
+  test('consent denied at the provider: its error and description come back', async () => {
+    const state = stateOf(await start('flow-denied'));
+    const res = await hop(`/oauth/callback?state=${encodeURIComponent(state)}&error=access_denied&error_description=${encodeURIComponent('The user said no')}`);
+    const q = query(res.location);
+    assert.equal(q.error, 'access_denied');
+    assert.match(q.message ?? '', /The user said no/);
+    await nothing('flow-denied');
+  });
+
+  test('a wrong client secret: TokenRejected in the token endpoint\'s words (invalid_client)', async () => {
+    const bad = await api(server.url, 'POST', '/v1/oauth2', {
+      name: 'Wrong secret', provider: 'generic', clientId: oauth.client.id, clientSecret: planted.make('wrong-client-secret'),
+      authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, userinfoUrl: oauth.userinfoUrl, redirectUrl: callback,
+      imap: { host: dovecot.host, port: dovecot.port, secure: false },
+    });
+    assert.equal(bad.status, 200);
+    const q = await signIn('flow-secret', `${dovecot.user('secret')}@example.org`, {}, bad.body.id);
+    assert.equal(q.error, 'TokenRejected', JSON.stringify(q));
+    assert.match(q.message ?? '', /invalid_client/);
+    await nothing('flow-secret');
+  });
+
+  test('the provider down at the callback: TokenUnavailable; the same sign-in is not half done', async () => {
+    const back = await oauth.authorize(await start('flow-down'), `${dovecot.user('down')}@example.org`);
+    await oauth.stop();
+    try {
+      const q = query((await hop(back)).location);
+      assert.equal(q.error, 'TokenUnavailable', JSON.stringify(q));
+      assert.match(q.message ?? '', /cannot be reached|no answer/);
+    } finally {
+      await oauth.start();
+    }
+    await nothing('flow-down');
+  });
+
+  test('bad starts: unknown app 404, an account with a password 409, a script URL as redirect 400', async () => {
+    assert.equal((await hop('/v1/oauth2/nope/authorize?account=x')).status, 404);
+    const pw = await api(server.url, 'POST', '/v1/account', {
+      account: 'flow-pw', imap: { host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user('pw'), pass: dovecot.password } },
+    });
+    assert.equal(pw.status, 200);
+    const conflict = await hop(`/v1/oauth2/${appId}/authorize?account=flow-pw`);
+    assert.equal(conflict.status, 409, conflict.body);
+    const token = await api(server.url, 'GET', '/v1/account/flow-pw/oauth-token');
+    assert.equal(token.status, 409, JSON.stringify(token.body));
+    const script = await hop(`/v1/oauth2/${appId}/authorize?account=x&redirect=${encodeURIComponent('javascript:alert(1)')}`);
+    assert.equal(script.status, 400);
+    assert.equal(JSON.parse(script.body).details[0].field, 'redirect');
+    const url = await api(server.url, 'POST', `/v1/oauth2/${appId}/authorize`, { account: 'flow-json', redirect: 'https://crm.example/back' });
+    assert.equal(url.status, 200, JSON.stringify(url.body));
+    assert.ok(url.body.url.startsWith(oauth.authorizationUrl));
+    assert.ok(Date.parse(url.body.expires) > Date.now());
+  });
+});
+
+test('after all of it: no access token, refresh token or client secret in the data dir or the log', async () => {
+  await server.stop();
+  const files = async (dir: string): Promise<string[]> => (await Promise.all((await readdir(dir, { withFileTypes: true }))
+    .map((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])))).flat();
+  // the server got tokens only from the provider: every one it issued counts
+  assert.ok(oauth.issued.length >= 6, `${oauth.issued.length} tokens issued`);
+  const secrets = [...oauth.issued, ...planted.values];
+  const found: string[] = [];
+  const scan = (where: string, bytes: Buffer) => {
+    for (const secret of secrets) for (const s of spellingsOf(secret)) if (bytes.includes(s)) found.push(`${secret.slice(0, 6)}… in ${where}`);
+  };
+  for (const file of await files(server.dataDir)) scan(file, await readFile(file));
+  scan('the log', Buffer.from(server.output()));
+  assert.deepEqual(found, []);
+});
