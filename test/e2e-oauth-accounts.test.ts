@@ -10,7 +10,7 @@ import { startOAuthServer, type OAuthServer, type Tokens } from './helpers/oauth
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually } from './helpers/api.js';
 import { appendMessages } from './helpers/seed.js';
-import { PlantedSecrets } from './helpers/secret-scan.js';
+import { PlantedSecrets, secretsAtRest } from './helpers/secret-scan.js';
 import { startSmtp, type SmtpSink } from './helpers/smtp.js';
 
 let oauth: OAuthServer;
@@ -27,6 +27,7 @@ before(async () => {
   // the SMTP server checks every XOAUTH2 login at the same provider
   smtp = await startSmtp(undefined, { introspection: { url: oauth.introspectionUrl, clientId: oauth.introspector.id, clientSecret: oauth.introspector.secret } });
   server = await startServer();
+  planted.add('accounts-client-secret', oauth.client.secret);
   const app = await api(server.url, 'POST', '/v1/oauth2', {
     name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
     authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, redirectUrl: oauth.client.redirectUris[0],
@@ -147,6 +148,47 @@ describe('an account with only a refresh token of an OAuth2 app', () => {
   });
 });
 
+describe('a caller-managed access token from the provider (imap.auth.accessToken)', () => {
+  test('logs in; expired: authenticationError saying the token was refused, one event; a PUT with a fresh one reconnects; a PUT while connected waits for the next login', async () => {
+    const user = dovecot.user('caller-token');
+    const expiring = await oauth.grant(user); // 3 s
+    planted.add('caller-token-1', expiring.accessToken);
+    const imap = { host: dovecot.host, port: dovecot.port, secure: false };
+    const res = await api(server.url, 'POST', '/v1/account', { account: 'callertok', imap: { ...imap, auth: { user, accessToken: expiring.accessToken } } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await reaches('callertok', 'connected');
+    await sleep(3500);
+    assert.equal((await api(server.url, 'PUT', '/v1/account/callertok/reconnect', { reconnect: true })).status, 200);
+    await reaches('callertok', 'authenticationError');
+    const v = await view('callertok');
+    assert.match(v.lastError.message, /refused the access token/, JSON.stringify(v.lastError));
+    await sleep(1000);
+    assert.equal((await eventsOf('callertok', 'authenticationError')).length, 1);
+
+    oauth.accessTokenTtl = 60;
+    try {
+      const fresh = await oauth.grant(user);
+      planted.add('caller-token-2', fresh.accessToken);
+      assert.equal((await api(server.url, 'PUT', '/v1/account/callertok', { imap: { auth: { accessToken: fresh.accessToken } } })).status, 200);
+      await reaches('callertok', 'connected');
+      // a new token for a working connection: no new login now (IDLE goes on), used at the next one
+      const next = await oauth.grant(user);
+      planted.add('caller-token-3', next.accessToken);
+      const loginsBefore = await logins(user);
+      assert.equal((await api(server.url, 'PUT', '/v1/account/callertok', { imap: { auth: { accessToken: next.accessToken } } })).status, 200);
+      await sleep(1000);
+      assert.equal(await logins(user), loginsBefore, 'the PUT cut the connection');
+      assert.equal((await view('callertok')).state, 'connected');
+      oauth.revoke(fresh.grantId); // only the newest token can log in now
+      assert.equal((await api(server.url, 'PUT', '/v1/account/callertok/reconnect', { reconnect: true })).status, 200);
+      await eventually(async () => (await logins(user)) > loginsBefore, 15_000, 'a login with the newest token');
+      await reaches('callertok', 'connected');
+    } finally {
+      oauth.accessTokenTtl = 3;
+    }
+  });
+});
+
 describe('bad input of an app login', () => {
   test('an unknown app or a missing refresh token is a 400 naming the field, nothing registered', async () => {
     const user = dovecot.user('bad-input');
@@ -183,4 +225,10 @@ test('an app account sends through SMTP with the app\'s access token (XOAUTH2), 
   assert.ok(mine.length >= 2, `${mine.length} SMTP logins`);
   assert.ok(mine.every((l) => l.method === 'XOAUTH2' && l.accessToken), JSON.stringify(mine.map((l) => l.method)));
   assert.equal(new Set(mine.map((l) => l.accessToken)).size >= 2, true, 'the second send used a refreshed token');
+});
+
+test('after all of it: no refresh token (rotated ones too), access token or client secret in the data dir or the log', async () => {
+  await server.stop();
+  assert.ok(oauth.issued.length >= 10, `${oauth.issued.length} tokens issued`);
+  assert.deepEqual(await secretsAtRest([...oauth.issued, oauth.client.secret, ...planted.values], server.dataDir, server.output()), []);
 });

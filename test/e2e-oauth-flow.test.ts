@@ -5,15 +5,13 @@
 // user) says why and registers nothing; no token or client secret ends up on disk or in the log.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { startOAuthServer, type OAuthServer } from './helpers/oauth-server.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually } from './helpers/api.js';
 import { freePort } from './helpers/free-port.js';
 import { appendMessages } from './helpers/seed.js';
-import { PlantedSecrets, spellingsOf } from './helpers/secret-scan.js';
+import { PlantedSecrets, secretsAtRest } from './helpers/secret-scan.js';
 import { startSmtp, type SmtpSink } from './helpers/smtp.js';
 
 /** How long a started sign-in stays valid on this server (short, so one test can outlive it). */
@@ -219,16 +217,7 @@ describe('a sign-in that goes wrong registers nothing and says why', () => {
 
 test('after all of it: no access token, refresh token or client secret in the data dir or the log', async () => {
   await server.stop();
-  const files = async (dir: string): Promise<string[]> => (await Promise.all((await readdir(dir, { withFileTypes: true }))
-    .map((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])))).flat();
   // the server got tokens only from the provider: every one it issued counts
   assert.ok(oauth.issued.length >= 6, `${oauth.issued.length} tokens issued`);
-  const secrets = [...oauth.issued, ...planted.values];
-  const found: string[] = [];
-  const scan = (where: string, bytes: Buffer) => {
-    for (const secret of secrets) for (const s of spellingsOf(secret)) if (bytes.includes(s)) found.push(`${secret.slice(0, 6)}… in ${where}`);
-  };
-  for (const file of await files(server.dataDir)) scan(file, await readFile(file));
-  scan('the log', Buffer.from(server.output()));
-  assert.deepEqual(found, []);
+  assert.deepEqual(await secretsAtRest([...oauth.issued, ...planted.values], server.dataDir, server.output()), []);
 });

@@ -60,3 +60,18 @@ export class PlantedSecrets {
     return found;
   }
 }
+
+/** Every file under `dir` and the text `log` searched for `secrets` in every spelling; what was found where. */
+export async function secretsAtRest(secrets: readonly string[], dir: string, log: string): Promise<string[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const files = async (d: string): Promise<string[]> => (await Promise.all((await readdir(d, { withFileTypes: true }))
+    .map((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)])))).flat();
+  const found: string[] = [];
+  const scan = (where: string, bytes: Buffer) => {
+    for (const secret of secrets) for (const s of spellingsOf(secret)) if (bytes.includes(s)) found.push(`${secret.slice(0, 6)}… in ${where} as ${s.slice(0, 12)}…`);
+  };
+  for (const file of await files(dir)) scan(file, await readFile(file));
+  scan('the log', Buffer.from(log));
+  return found;
+}
