@@ -189,6 +189,20 @@ describe('a caller-managed access token from the provider (imap.auth.accessToken
   });
 });
 
+test('a refresh token of another user: the IMAP server refuses its tokens; authenticationError says the token was refused, one event', async () => {
+  const owner = dovecot.user('token-owner');
+  const grant = await oauth.grant(owner);
+  planted.add('other-user-refresh', grant.refreshToken);
+  const res = await register('wronguser', dovecot.user('token-victim'), grant);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  await reaches('wronguser', 'authenticationError');
+  const v = await view('wronguser');
+  assert.match(v.lastError.message, /refused the access token/, JSON.stringify(v.lastError));
+  await sleep(2000);
+  assert.equal((await eventsOf('wronguser', 'authenticationError')).length, 1);
+  assert.equal(await logins(owner), 0, 'a login as the token\'s real owner');
+});
+
 describe('bad input of an app login', () => {
   test('an unknown app or a missing refresh token is a 400 naming the field, nothing registered', async () => {
     const user = dovecot.user('bad-input');

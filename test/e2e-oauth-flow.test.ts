@@ -51,9 +51,9 @@ after(async () => {
 
 const view = async (account: string) => api(server.url, 'GET', `/v1/account/${encodeURIComponent(account)}`);
 /** GET without following the redirect: the status and where it points. */
-async function hop(url: string): Promise<{ status: number; location: string; body: string }> {
+async function hop(url: string): Promise<{ status: number; location: string; body: string; headers: Headers }> {
   const res = await fetch(new URL(url, server.url), { redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text() };
+  return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text(), headers: res.headers };
 }
 const query = (location: string) => Object.fromEntries(new URL(location, server.url).searchParams);
 
@@ -150,6 +150,18 @@ describe('a sign-in that goes wrong registers nothing and says why', () => {
       assert.equal(body.details[0].field, 'state', res.body);
     }
     await nothing('flow-tamper');
+  });
+
+  test('HEAD of the callback never spends a code (405, Allow: GET); parameters a provider adds are fine', async () => {
+    const back = await oauth.authorize(await start('flow-head'), `${dovecot.user('head')}@example.org`);
+    const head = await fetch(back, { method: 'HEAD', redirect: 'manual' });
+    assert.equal(head.status, 405);
+    assert.equal(head.headers.get('allow'), 'GET');
+    await nothing('flow-head');
+    const res = await hop(`${back}&iss=${encodeURIComponent(oauth.issuer)}&session_state=x&authuser=0`);
+    assert.equal(query(res.location).result, 'new', res.location);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal((await api(server.url, 'DELETE', '/v1/account/flow-head')).status, 200);
   });
 
   test('a sign-in that outlives the flow TTL ends in StateExpired', async () => {

@@ -59,8 +59,9 @@ function ownAddresses(r: AccountRecord): string[] {
   return [...new Set(names.map((u) => u.toLowerCase()))];
 }
 
-/** How long one request to an OAuth2 provider of a sign-in may take. */
-const FLOW_TIMEOUT = 15_000;
+/** How long one request to an OAuth2 provider of a sign-in may take (two of them fit in the
+ *  callback's request deadline). */
+const FLOW_TIMEOUT = 10_000;
 
 /** How long the auth server may take to hand out one login's credentials. */
 const AUTH_SERVER_TIMEOUT = 10_000;

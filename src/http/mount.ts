@@ -87,7 +87,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   if (route.method === 'get') {
     app.get(pattern, handler(false));
     // HEAD of every GET (RFC 9110 §9.3.2): the same status and headers, no body
-    app.head(pattern, handler(true));
+    if (!route.noHead) app.head(pattern, handler(true));
+    else app.head(pattern, (res) => new Exchange(res, true).error(new ApiError('MethodNotAllowed', `HEAD ${route.path} would act on the request: use GET`, { allow: 'GET' })));
   } else if (route.method === 'post') app.post(pattern, handler(false));
   else if (route.method === 'put') app.put(pattern, handler(false));
   else app.del(pattern, handler(false));

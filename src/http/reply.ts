@@ -73,6 +73,8 @@ export class Exchange {
     const retryAfter = err instanceof ApiError && (wire.status === 503 || wire.status === 429) ? { 'retry-after': String(wait ?? 1) } : undefined;
     // a 426 must name the protocol to switch to (RFC 9110 §15.5.22)
     const upgrade = wire.status === 426 ? { upgrade: 'websocket' } : undefined;
-    this.json(wire.status, body, retryAfter ?? upgrade);
+    // a 405 must list the methods that work (RFC 9110 §15.5.6)
+    const allow = wire.status === 405 && !Array.isArray(wire.details) && wire.details?.allow !== undefined ? { allow: String(wire.details.allow) } : undefined;
+    this.json(wire.status, body, retryAfter ?? upgrade ?? allow);
   }
 }

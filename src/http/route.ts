@@ -77,6 +77,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   optionalBody?: true;
   /** the body may be as large as a whole message upload, not just `--max-body` */
   largeBody?: true;
+  /** a GET that changes state (the OAuth2 callback spends its code): HEAD is a 405, never a run */
+  noHead?: true;
   /** success status, 200 unless said otherwise */
   status?: number;
   /** error codes this route can answer with, besides validation */

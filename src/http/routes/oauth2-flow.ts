@@ -40,8 +40,8 @@ export const oauth2FlowRoutes = [
     handle: ({ params, body }, { shards }) => shards.callOne(params.app, 'startOAuth2', { ...body, app: params.app }),
   }),
   defineRoute({
-    method: 'get', path: '/oauth/callback', scope: 'public', tags, status: 302, summary: CALLBACK_DOC,
-    query: OAuth2CallbackQuery, response: Redirect, errors: [...errors],
+    method: 'get', path: '/oauth/callback', scope: 'public', tags, status: 302, summary: CALLBACK_DOC, noHead: true,
+    query: OAuth2CallbackQuery, response: Redirect, errors: ['MethodNotAllowed', ...errors],
     handle: async ({ query }, { shards }) => {
       const account = stateAccount(query.state);
       if (account === null) throw new ApiError('ValidationError', 'The sign-in state is not valid', [{ field: 'state', reason: 'is not a state this server made: start the sign-in again' }]);
