@@ -29,7 +29,7 @@ export function accountForm(added) {
   const note = h('p', { class: 'status', role: 'status', id: 'account-form-status' });
   const results = h('ul', { class: 'verify-results' });
   const form = h('form', { id: 'add-account', class: 'card', autocomplete: 'off' },
-    h('h3', {}, 'Add an account'),
+    h('h3', {}, 'Add an account with its IMAP login'),
     h('div', { class: 'row' },
       h('label', {}, 'Account id ', h('input', { name: 'account', required: true, maxlength: '256', placeholder: 'e.g. user42' })),
       h('label', {}, 'Name ', h('input', { name: 'name', maxlength: '256' })),

@@ -3,6 +3,7 @@
 import { api, path } from './api.js';
 import { confirmDialog, fill, h, status } from './dom.js';
 import { accountForm } from './account-form.js';
+import { signInBox, signInOutcome } from './oauth-sign-in.js';
 import { accountRow, withState } from './account-row.js';
 import { foldersPanel } from './folders.js';
 
@@ -129,7 +130,9 @@ export function accountsTab(root, stream) {
     remove,
   };
   const list = accountList(body, pager, note, act);
-  fill(root, h('h2', {}, 'Accounts'), accountForm(() => list.load()), note, table, pager, folderBox);
+  fill(root, h('h2', {}, 'Accounts'), signInBox(), accountForm(() => list.load()), note, table, pager, folderBox);
+  const back = signInOutcome();
+  if (back) status(note, back.text, back.ok);
 
   async function remove(account) {
     if (!(await confirmDialog(`Delete the account "${account}" and everything stored for it? Mail on the IMAP server is not touched.`, 'Delete'))) return;

@@ -155,8 +155,8 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
   async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     if (req.method !== 'POST') {
-      // a page a browser can fill in too
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Sign in</title><form method="post" action="/interaction/${details.uid}">`
+      // a page a browser can fill in too (an icon of its own: a browser's /favicon.ico would be a 404)
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Sign in</title><link rel="icon" href="data:,"><form method="post" action="/interaction/${details.uid}">`
         + `<label>User <input name="login" autofocus></label><button type="submit">Sign in</button></form>`);
       return;
     }
