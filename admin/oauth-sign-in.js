@@ -5,6 +5,9 @@ import { fill, h, status } from './dom.js';
 
 /** The query parameters the callback adds (see GET /oauth/callback). */
 const OUTCOME = ['account', 'result', 'user', 'error', 'message'];
+/** The account whose sign-in this tab started: only its outcome is shown (a link anyone can
+ *  craft with an outcome in it shows nothing). */
+const PENDING = 'imapapi-oauth-pending';
 
 /** The box of the Accounts tab that holds the sign-in form, filled once the apps are known. */
 export function signInBox() {
@@ -49,6 +52,7 @@ function signInForm(apps) {
     submit.disabled = true;
     try {
       const { url } = await api('POST', path`/v1/oauth2/${choice.value}/authorize`, body);
+      sessionStorage.setItem(PENDING, body.account);
       status(note, 'Going to the provider…');
       // stays disabled: the page is leaving, a second click would start a second sign-in
       location.assign(url);
@@ -67,6 +71,8 @@ export function signInOutcome() {
   const account = query.get('account');
   const failed = query.has('error') || query.has('message');
   if (!account || !(failed || query.has('result'))) return null;
+  const started = sessionStorage.getItem(PENDING) === account;
+  sessionStorage.removeItem(PENDING);
   // all of it came through the provider's redirect: shown as text only (status sets textContent)
   const outcome = failed
     ? { ok: false, text: `Sign-in for account ${account} failed: ${query.get('error') ?? 'error'}: ${query.get('message') ?? ''}` }
@@ -74,5 +80,5 @@ export function signInOutcome() {
   for (const key of OUTCOME) query.delete(key);
   const rest = query.toString();
   history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
-  return outcome;
+  return started ? outcome : null;
 }

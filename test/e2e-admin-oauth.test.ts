@@ -134,8 +134,14 @@ test('signing the same account in as another user: the page shows UserMismatch i
   await b.screenshot('user-mismatch');
 });
 
-test('an outcome in the address is text, never markup (it comes through the provider\'s redirect)', STEP, async () => {
+test('an outcome in the address is text, never markup, and shown only for a sign-in this tab started', STEP, async () => {
   const q = new URLSearchParams({ account: '<img src=x onerror="globalThis.pwned=1">', error: '<b>Bold</b>', message: '<img src=y onerror="globalThis.pwned=2">' });
+  // a crafted link: no banner at all, and the outcome leaves the address
+  await b.page.goto(`${server.url}/?${q}&keep=1#accounts`);
+  await b.page.waitForFunction('location.search === "?keep=1"');
+  assert.equal(await note().innerText(), '');
+  // as if this tab had started that sign-in: shown, as text
+  await b.page.evaluate(`sessionStorage.setItem('imapapi-oauth-pending', ${JSON.stringify(q.get('account'))})`);
   await b.page.goto(`${server.url}/?${q}&keep=1#accounts`);
   const shown = note();
   await shown.filter({ hasText: 'failed' }).waitFor();

@@ -213,7 +213,32 @@ describe('bad input of an app login', () => {
     const partial = await api(server.url, 'POST', '/v1/account', { account: 'badapp', imap, oauth2: { app: appId, user } });
     assert.equal(partial.status, 400, JSON.stringify(partial.body));
     assert.match(JSON.stringify(partial.body), /oauth2\.refreshToken/);
+    // this app names no IMAP server, so an account on it must
+    const noImap = await api(server.url, 'POST', '/v1/account', { account: 'badapp', oauth2: { app: appId, user, refreshToken: 'x' } });
+    assert.equal(noImap.status, 400, JSON.stringify(noImap.body));
+    assert.equal(noImap.body.details[0].field, 'imap');
+    const plain = await api(server.url, 'POST', '/v1/account', { account: 'badapp' });
+    assert.equal(plain.status, 400, JSON.stringify(plain.body));
+    assert.equal(plain.body.details[0].field, 'imap');
     assert.equal((await api(server.url, 'GET', '/v1/account/badapp')).status, 404);
+  });
+
+  test('an app that names its mail servers: an account on it without imap or smtp gets them', async () => {
+    const app = await api(server.url, 'POST', '/v1/oauth2', {
+      name: 'With servers', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
+      authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, redirectUrl: oauth.client.redirectUris[0],
+      imap: { host: dovecot.host, port: dovecot.port, secure: false }, smtp: { host: smtp.host, port: smtp.port, secure: false },
+    });
+    assert.equal(app.status, 200, JSON.stringify(app.body));
+    const user = dovecot.user('app-servers');
+    const grant = await oauth.grant(user);
+    planted.add('servers-refresh', grant.refreshToken);
+    const res = await api(server.url, 'POST', '/v1/account', { account: 'appservers', oauth2: { app: app.body.id, user, refreshToken: grant.refreshToken } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await reaches('appservers', 'connected');
+    const v = await view('appservers');
+    assert.deepEqual([v.imap.host, v.imap.port, v.smtp.host, v.smtp.port], [dovecot.host, dovecot.port, smtp.host, smtp.port]);
+    assert.equal((await api(server.url, 'DELETE', '/v1/account/appservers')).status, 200);
   });
 });
 

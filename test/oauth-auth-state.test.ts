@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../src/store/crypto.js';
-import { challengeOf, newVerifier, openState, sealState, stateAccount, type FlowState } from '../src/oauth/auth-state.js';
+import { challengeOf, cookieName, hasCookie, newNonce, newVerifier, openState, sealState, stateAccount, type FlowState } from '../src/oauth/auth-state.js';
 
 const box = new SecretBox(randomBytes(32));
-const state: FlowState = { app: 'app1', account: 'acct ü/1', name: 'N', redirect: '/done', verifier: newVerifier(), expires: Date.now() + 60_000 };
+const state: FlowState = { app: 'app1', account: 'acct ü/1', name: 'N', redirect: '/done', verifier: newVerifier(), nonce: newNonce(), expires: Date.now() + 60_000 };
 
 test('a sealed state opens to what was sealed, and its account routes it', () => {
   const s = sealState(box, state);
@@ -41,4 +41,18 @@ test('PKCE: a 43-character verifier, and the RFC 7636 appendix B example challen
   assert.match(newVerifier(), /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(newVerifier(), newVerifier());
   assert.equal(challengeOf('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+});
+
+test('a value sealed with the same key that is not a state (a stored password) is no state', () => {
+  const s = sealState(box, state);
+  const password = box.seal(JSON.stringify({ ...state })).slice('$gcm1$'.length);
+  assert.deepEqual(openState(box, `${s.slice(0, s.indexOf('.'))}.${password}`), { ok: false, reason: 'invalid' });
+});
+
+test('the browser cookie of a sign-in: found by its exact name among others', () => {
+  const nonce = newNonce();
+  assert.match(cookieName(nonce), /^imapapi_oauth_[A-Za-z0-9_-]{22}$/);
+  assert.equal(hasCookie(`a=1; ${cookieName(nonce)}=1; b=2`, nonce), true);
+  assert.equal(hasCookie(`${cookieName(nonce)}x=1`, nonce), false);
+  assert.equal(hasCookie('', nonce), false);
 });

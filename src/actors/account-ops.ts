@@ -10,6 +10,7 @@ import type { MailboxStore } from '../store/mailboxes.js';
 import type { AccountActor } from './account-actor.js';
 import { applyPatch, needsReconnect, toRecord, withAppServers } from './account-settings.js';
 import type { MailServer } from '../schemas/oauth2.js';
+import { unmet } from './oauth-grant.js';
 
 export interface AccountOpsHost {
   store: AccountStore;
@@ -40,8 +41,10 @@ function known(host: AccountOpsHost, account: string): AccountActor {
 
 export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountOp> {
   return {
-    createAccount: (account, { input }) => host.serial(account, async () => {
+    createAccount: (account, { input, expect }) => host.serial(account, async () => {
       const { store, secrets } = host;
+      const unmetBy = expect && unmet(store.get(account), account, expect);
+      if (unmetBy) throw unmetBy;
       const app = input.oauth2?.app;
       const servers = app === undefined ? {} : host.appServers(app);
       if (!servers) throw validationError([{ field: 'oauth2.app', reason: `no OAuth2 app "${app}" (create it with POST /v1/oauth2)` }]);
@@ -61,8 +64,10 @@ export function accountOps(host: AccountOpsHost): Pick<AccountHandlers, AccountO
 
     getAccount: async (account) => known(host, account).view(),
 
-    updateAccount: (account, { patch }) => host.serial(account, async () => {
+    updateAccount: (account, { patch, expect }) => host.serial(account, async () => {
       const actor = known(host, account);
+      const unmetBy = expect && unmet(actor.record, account, expect);
+      if (unmetBy) throw unmetBy;
       // the original's UpdateAccount has no required field: an empty one changes nothing
       if (Object.keys(patch).length === 0) return { account, updated: false };
       const record = applyPatch(actor.record, patch, host.secrets, new Date().toISOString());

@@ -1,49 +1,17 @@
-// The authorization-code flow of an OAuth2 app, shard side: the provider URL to send a browser
-// to (state sealed, PKCE), and the callback: code → tokens → who signed in → the account
-// registered or given its new grant in one step. Any failure changes nothing and says why.
+// The authorization-code flow of an OAuth2 app, shard side: a sign-in link on this server, the
+// hop from it to the provider that marks the browser with a cookie (state sealed, PKCE), and
+// the callback: that browser only, once → code → tokens → who signed in → the account written.
 import { ApiError, validationError } from '../errors.js';
-import type { AccountInput, AccountPatch } from '../schemas/account.js';
-import type { OAuth2FlowStart } from '../schemas/oauth2-flow.js';
-import type { AccountStore } from '../store/accounts.js';
-import type { SecretBox } from '../store/crypto.js';
-import type { OAuth2AppRecord, OAuth2AppStore } from '../store/oauth2-apps.js';
-import { challengeOf, newVerifier, openState, sealState, type FlowState } from '../oauth/auth-state.js';
-import { signedInUser } from '../oauth/identity.js';
-import { authorizeParams, authorizeScopes, effectiveApp, oauthClient } from '../oauth/presets.js';
-import { codeGrant } from '../oauth/token-endpoint.js';
-import { isAppLogin } from './account-settings.js';
+import type { FlowCookie, FlowHop, OAuth2FlowStart } from '../schemas/oauth2-flow.js';
+import { challengeOf, cookieName, hasCookie, newNonce, newVerifier, openState, sealState, type FlowState } from '../oauth/auth-state.js';
+import { authorizeParams, authorizeScopes, effectiveApp } from '../oauth/presets.js';
+import { appNotFound, conflictOf, FlowError, grantAccount, type FlowDeps } from './oauth-grant.js';
 
-export interface FlowDeps {
-  apps: OAuth2AppStore;
-  store: AccountStore;
-  secrets: SecretBox;
-  /** ms a started sign-in stays valid */
-  stateTtl: number;
-  /** ms one request to the provider may take */
-  timeout: number;
-  create(account: string, input: AccountInput): Promise<unknown>;
-  update(account: string, patch: AccountPatch): Promise<unknown>;
-}
+export type { FlowDeps } from './oauth-grant.js';
 
-/** What the callback ends in: the browser goes to `location`. */
-export interface FlowOutcome { location: string }
 
-/** A failure the browser is sent back with (`error`, `message`), nothing changed. */
-class FlowError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
-
-const appNotFound = (app: string) => new ApiError('OAuth2AppNotFound', `OAuth2 app "${app}" does not exist`, { app });
-
-/** Why `account` cannot take a grant of `app`: it exists with other credentials. */
-function conflictOf(deps: FlowDeps, account: string, app: string): string | null {
-  const existing = deps.store.get(account);
-  if (!existing) return null;
-  if (isAppLogin(existing.oauth2) && existing.oauth2.app === app) return null;
-  return `Account "${account}" exists and does not log in with OAuth2 app "${app}"; delete it first or choose another account id`;
-}
+/** The sealed state is about 1.4× its JSON: kept well inside what providers take in a URL. */
+const MAX_STATE = 3000;
 
 /** `redirect` (or the admin page) with the outcome in its query. */
 function outcomeUrl(redirect: string | undefined, params: Record<string, string>): string {
@@ -53,89 +21,89 @@ function outcomeUrl(redirect: string | undefined, params: Record<string, string>
   return base.startsWith('/') ? `${url.pathname}${url.search}${url.hash}` : url.toString();
 }
 
-/** The provider's authorization URL for a new sign-in of `account` with `app`. */
+/** A path given as redirect must stay on this server once resolved (`/.//evil.example` must not). */
+function checkRedirect(redirect: string | undefined): void {
+  if (redirect === undefined || !redirect.startsWith('/')) return;
+  const url = new URL(redirect, 'http://relative.invalid');
+  if (url.origin !== 'http://relative.invalid' || url.pathname.startsWith('//') || redirect.includes('\\')) {
+    throw validationError([{ field: 'redirect', reason: 'must be an http(s) URL or a path on this server' }]);
+  }
+}
+
+/** The cookie of a sign-in: next to the callback, so the browser sends it there only. */
+function flowCookie(redirectUrl: string, nonce: string, maxAge: number): FlowCookie {
+  return { name: cookieName(nonce), path: new URL('.', redirectUrl).pathname, secure: redirectUrl.startsWith('https:'), maxAge };
+}
+
+/** The sign-in link of a new sign-in of `account` with `app`: `start` next to the app's redirectUrl. */
 export function startFlow(deps: FlowDeps, input: OAuth2FlowStart & { app: string }): { url: string; expires: string } {
   const app = deps.apps.get(input.app);
   if (!app) throw appNotFound(input.app);
-  const conflict = conflictOf(deps, input.account, input.app);
+  const conflict = conflictOf(deps.store.get(input.account), input.account, input.app);
   if (conflict) throw new ApiError('Conflict', conflict, { account: input.account });
-  const existing = deps.store.get(input.account);
-  const e = effectiveApp(app);
-  if (!existing && !e.imap) throw validationError([{ field: 'app', reason: `OAuth2 app "${input.app}" names no IMAP server for new accounts; set its imap (PUT /v1/oauth2/${input.app})` }]);
-  const verifier = newVerifier();
-  const state: FlowState = { app: input.app, account: input.account, verifier, expires: Date.now() + deps.stateTtl };
+  if (!deps.store.get(input.account) && !effectiveApp(app).imap) {
+    throw validationError([{ field: 'app', reason: `OAuth2 app "${input.app}" names no IMAP server for new accounts; set its imap (PUT /v1/oauth2/${input.app})` }]);
+  }
+  checkRedirect(input.redirect);
+  const state: FlowState = { app: input.app, account: input.account, verifier: newVerifier(), nonce: newNonce(), expires: Date.now() + deps.stateTtl };
   if (input.name !== undefined) state.name = input.name;
   if (input.redirect !== undefined) state.redirect = input.redirect;
-  const url = new URL(e.authorizationUrl);
-  const params: Record<string, string> = {
-    response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUrl, scope: authorizeScopes(app).join(' '),
-    state: sealState(deps.secrets, state), code_challenge: challengeOf(verifier), code_challenge_method: 'S256', ...authorizeParams(app),
-  };
-  // a second sign-in of an account should be the same mailbox: the provider can preselect it
-  const known = existing?.oauth2?.user ?? input.loginHint;
-  if (known) params.login_hint = known;
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  if (input.loginHint !== undefined) state.loginHint = input.loginHint;
+  const sealed = sealState(deps.secrets, state);
+  if (sealed.length > MAX_STATE) throw validationError([{ field: 'redirect', reason: 'with the name, too long to travel through the provider; use a shorter one' }]);
+  const url = new URL('start', app.redirectUrl);
+  url.searchParams.set('state', sealed);
   return { url: url.toString(), expires: new Date(state.expires).toISOString() };
 }
 
-export interface CallbackInput { state: string; code?: string; error?: string; errorDescription?: string }
+/** The sign-in link was opened: mark this browser, then on to the provider. */
+export function openFlow(deps: FlowDeps, sealed: string): FlowHop {
+  const opened = openState(deps.secrets, sealed);
+  if (!opened.ok && opened.reason === 'invalid') throw invalidState();
+  const state = opened.state;
+  if (!opened.ok) return { location: outcomeUrl(state.redirect, { account: state.account, error: 'StateExpired', message: expiredMessage(deps) }) };
+  const app = deps.apps.get(state.app);
+  if (!app) return { location: outcomeUrl(state.redirect, { account: state.account, error: 'OAuth2AppNotFound', message: `OAuth2 app "${state.app}" does not exist` }) };
+  const url = new URL(effectiveApp(app).authorizationUrl);
+  const params: Record<string, string> = {
+    response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUrl, scope: authorizeScopes(app).join(' '),
+    state: sealed, code_challenge: challengeOf(state.verifier), code_challenge_method: 'S256', ...authorizeParams(app),
+  };
+  // a second sign-in of an account should be the same mailbox: the provider can preselect it
+  const known = deps.store.get(state.account)?.oauth2?.user ?? state.loginHint;
+  if (known) params.login_hint = known;
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return { location: url.toString(), cookie: flowCookie(app.redirectUrl, state.nonce, Math.ceil((state.expires - Date.now()) / 1000)) };
+}
+
+export interface CallbackInput { state: string; code?: string; error?: string; errorDescription?: string; cookie: string }
+
+const invalidState = () => validationError([{ field: 'state', reason: 'was changed, or was not made by this server (or its key changed): start the sign-in again' }], 'The sign-in state is not valid');
+const expiredMessage = (deps: FlowDeps) => `The sign-in took longer than ${Math.max(1, Math.round(deps.stateTtl / 60_000))} minute(s); start it again`;
+/** RFC 6749 §4.1.2.1: error is ASCII without `"` and `\`; anything else is not the provider's code. */
+const providerCode = (error: string) => (/^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/.test(error) ? error : 'ProviderError');
+const plainText = (text: string, max: number) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, max);
 
 /** Finish a sign-in: where the browser goes next (the outcome in the query). A state this
  *  server did not seal, or that was changed, is a 400: nothing in it can be trusted. */
-export async function finishFlow(deps: FlowDeps, account: string, input: CallbackInput): Promise<FlowOutcome> {
+export async function finishFlow(deps: FlowDeps, account: string, input: CallbackInput, deadline: number): Promise<FlowHop> {
   const opened = openState(deps.secrets, input.state);
-  if (!opened.ok && opened.reason === 'invalid') {
-    throw validationError([{ field: 'state', reason: 'was changed, or was not made by this server (or its key changed): start the sign-in again' }], 'The sign-in state is not valid');
-  }
+  if (!opened.ok && opened.reason === 'invalid') throw invalidState();
   const state = opened.state;
-  if (state.account !== account) throw validationError([{ field: 'state', reason: 'names another account' }], 'The sign-in state is not valid');
+  if (state.account !== account) throw invalidState();
+  const cookie = flowCookie(deps.apps.get(state.app)?.redirectUrl ?? 'http://relative.invalid/', state.nonce, 0);
   try {
-    if (!opened.ok) throw new FlowError('StateExpired', `The sign-in took longer than ${Math.round(deps.stateTtl / 60_000) || 1} minute(s); start it again`);
-    const result = await complete(deps, state, input);
-    return { location: outcomeUrl(state.redirect, { account, result: result.created ? 'new' : 'existing', user: result.user }) };
+    if (!opened.ok) throw new FlowError('StateExpired', expiredMessage(deps));
+    // the browser that opened the sign-in link, and only once: a callback URL that leaked or
+    // was replayed cannot register a mailbox of the one who replays it
+    if (!hasCookie(input.cookie, state.nonce)) throw new FlowError('BrowserMismatch', 'This sign-in was started in another browser (or its cookie is gone): open the sign-in link in the browser that signs in');
+    if (!(await deps.spend(state.nonce, state.expires))) throw new FlowError('StateUsed', 'This sign-in has been used already: start a new one');
+    if (input.error) throw new FlowError(providerCode(input.error), `The provider refused: ${plainText(input.error, 64)}${input.errorDescription ? ` (${plainText(input.errorDescription, 300)})` : ''}`);
+    if (!input.code) throw new FlowError('NoCode', 'The provider sent back no authorization code');
+    const result = await grantAccount(deps, state, input.code, deadline);
+    return { location: outcomeUrl(state.redirect, { account, result: result.created ? 'new' : 'existing', user: result.user }), cookie };
   } catch (err) {
     if (!(err instanceof FlowError) && !(err instanceof ApiError)) throw err;
-    return { location: outcomeUrl(state.redirect, { account, error: err.code, message: err.message }) };
+    return { location: outcomeUrl(state.redirect, { account, error: err.code, message: err.message }), cookie };
   }
-}
-
-async function complete(deps: FlowDeps, state: FlowState, input: CallbackInput): Promise<{ created: boolean; user: string }> {
-  if (input.error) throw new FlowError(input.error.slice(0, 64), `The provider refused: ${input.error.slice(0, 100)}${input.errorDescription ? ` (${input.errorDescription.slice(0, 300)})` : ''}`);
-  if (!input.code) throw new FlowError('NoCode', 'The provider sent back no authorization code');
-  const app = deps.apps.get(state.app);
-  if (!app) throw appNotFound(state.app);
-  const { refreshToken, user } = await redeem(deps, app, input.code, state.verifier);
-  const conflict = conflictOf(deps, state.account, state.app);
-  if (conflict) throw new FlowError('AccountConflict', conflict);
-  const existing = deps.store.get(state.account);
-  if (existing?.oauth2?.user !== undefined && existing.oauth2.user.toLowerCase() !== user.toLowerCase()) {
-    throw new FlowError('UserMismatch', `Account "${state.account}" is ${existing.oauth2.user}, but ${user} signed in; sign in as ${existing.oauth2.user}, or use another account id`);
-  }
-  if (existing) {
-    await deps.update(state.account, { oauth2: { refreshToken }, ...(state.name !== undefined ? { name: state.name } : {}) });
-    return { created: false, user };
-  }
-  const input2: AccountInput = { account: state.account, name: state.name ?? user, oauth2: { app: state.app, user, refreshToken } };
-  if (/^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/.test(user)) input2.email = user;
-  await deps.create(state.account, input2);
-  return { created: true, user };
-}
-
-/** The code's refresh token and the mailbox it is for. */
-async function redeem(deps: FlowDeps, app: OAuth2AppRecord, code: string, verifier: string): Promise<{ refreshToken: string; user: string }> {
-  let secret: string;
-  try {
-    secret = deps.apps.openSecret(app);
-  } catch {
-    throw new FlowError('TokenRejected', `The client secret of OAuth2 app "${app.id}" cannot be decrypted (the server key changed); set it again`);
-  }
-  const answer = await codeGrant(oauthClient(app, secret), code, app.redirectUrl, verifier, deps.timeout);
-  if (!answer.ok) {
-    const code = answer.kind === 'invalid_grant' ? 'InvalidGrant' : answer.kind === 'rejected' ? 'TokenRejected' : 'TokenUnavailable';
-    throw new FlowError(code, `The token endpoint ${answer.kind === 'unavailable' ? 'failed' : 'refused the code'}: ${answer.reason}`);
-  }
-  if (!answer.refreshToken) throw new FlowError('NoRefreshToken', 'The provider granted no refresh token (ask for offline access: google needs consent again, microsoft the offline_access scope)');
-  const who = await signedInUser({ idToken: answer.idToken, accessToken: answer.accessToken, clientId: app.clientId, userinfoUrl: effectiveApp(app).userinfoUrl, timeoutMs: deps.timeout });
-  if (!who.ok) throw new FlowError('UserUnknown', `Who signed in is not known: ${who.reason}`);
-  return { refreshToken: answer.refreshToken, user: who.user };
 }

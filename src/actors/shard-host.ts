@@ -28,7 +28,8 @@ import { oauth2AppHandlers } from './oauth2-apps.js';
 import { TokenManager, type TokenPolicy } from '../oauth/token-manager.js';
 import { grantStore } from './oauth-grants.js';
 import { effectiveApp } from '../oauth/presets.js';
-import { finishFlow, startFlow, type FlowDeps } from './oauth-flow.js';
+import { finishFlow, openFlow, startFlow, type FlowDeps } from './oauth-flow.js';
+import type { OAuthStateStore } from '../store/oauth-states.js';
 import { oauthTokenOf } from './oauth-access.js';
 
 export interface ShardHostDeps {
@@ -49,6 +50,8 @@ export interface ShardHostDeps {
   tokenPolicy?: Partial<TokenPolicy>;
   /** ms a sign-in with an OAuth2 app (authorization-code flow) may take */
   oauthFlowTtl: number;
+  /** the sign-in states already used (each is good once) */
+  oauthStates: OAuthStateStore;
   /** an actor changed state (actor deps `stateChanged`) */
   stateChanged: ActorDeps['stateChanged'];
 }
@@ -59,8 +62,8 @@ function ownAddresses(r: AccountRecord): string[] {
   return [...new Set(names.map((u) => u.toLowerCase()))];
 }
 
-/** How long one request to an OAuth2 provider of a sign-in may take (two of them fit in the
- *  callback's request deadline). */
+/** How long one request to an OAuth2 provider of a sign-in may take at most (the callback's
+ *  request deadline may cut it shorter: oauth-grant.ts budget). */
 const FLOW_TIMEOUT = 10_000;
 
 /** How long the auth server may take to hand out one login's credentials. */
@@ -212,17 +215,19 @@ export class ShardHost {
   }
 
   /** The sign-in flow and the access tokens of OAuth2 app logins; accounts are registered through `accounts`. */
-  #oauthHandlers(accounts: ReturnType<typeof accountOps>): Pick<Handlers, 'startOAuth2' | 'finishOAuth2' | 'getOAuthToken'> {
-    const { store, oauth2Apps: apps, secrets } = this.#deps;
+  #oauthHandlers(accounts: ReturnType<typeof accountOps>): Pick<Handlers, 'startOAuth2' | 'openOAuth2' | 'finishOAuth2' | 'getOAuthToken'> {
+    const { store, oauth2Apps: apps, secrets, oauthStates } = this.#deps;
     const meta = () => ({ deadline: Date.now() + FLOW_TIMEOUT });
     const flow: FlowDeps = {
       apps, store, secrets, stateTtl: this.#deps.oauthFlowTtl, timeout: FLOW_TIMEOUT,
-      create: (account, input) => accounts.createAccount(account, { input }, meta()),
-      update: (account, patch) => accounts.updateAccount(account, { patch }, meta()),
+      spend: (nonce, expires) => oauthStates.spend(nonce, expires),
+      create: (account, input, expect) => accounts.createAccount(account, { input, expect }, meta()),
+      update: (account, patch, expect) => accounts.updateAccount(account, { patch, expect }, meta()),
     };
     return {
       startOAuth2: async (input) => startFlow(flow, input),
-      finishOAuth2: (account, input) => finishFlow(flow, account, input),
+      openOAuth2: async ({ state }) => openFlow(flow, state),
+      finishOAuth2: (account, input, { deadline }) => finishFlow(flow, account, input, deadline),
       getOAuthToken: (account) => oauthTokenOf({ store, apps, accessToken: (a) => this.#tokens.accessToken(a) }, account),
     };
   }

@@ -19,6 +19,7 @@ import { ShardHost } from './shard-host.js';
 import { SharedSettings } from './shared-settings.js';
 import { SettingsStore } from '../store/settings.js';
 import { OAuth2AppStore } from '../store/oauth2-apps.js';
+import { OAuthStateStore } from '../store/oauth-states.js';
 
 export interface ShardWorkerData {
   shard: number;
@@ -65,6 +66,7 @@ export function runShard(port: MessagePort, data: ShardWorkerData): void {
     settings: new SharedSettings(new SettingsStore(env.root, secrets)),
     oauth2Apps: new OAuth2AppStore(env.root, secrets),
     oauthFlowTtl: data.oauthFlowTtl,
+    oauthStates: new OAuthStateStore(env.root),
     stateChanged: (change) => post({ t: 'ctl', ...change }),
     submissions: {
       outbox: new OutboxStore(env.root), idempotency: new IdempotencyStore(env.root), smtpTimeout: data.outbox.smtpTimeout,

@@ -22,6 +22,7 @@ export interface MountOptions extends Admission {
 }
 
 const EMPTY: Validator = { check: (v) => v ?? {} };
+const NO_STORE = { 'cache-control': 'no-store' };
 
 function decodeParam(raw: string, name: string): string {
   try {
@@ -58,7 +59,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       return;
     }
     if (result instanceof TextReply) return ex.text(success, result);
-    ex.json(route.statusOf ? route.statusOf(result) : success, result);
+    ex.json(route.statusOf ? route.statusOf(result) : success, result, route.noStore ? NO_STORE : undefined);
   };
 
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {

@@ -79,6 +79,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   largeBody?: true;
   /** a GET that changes state (the OAuth2 callback spends its code): HEAD is a 405, never a run */
   noHead?: true;
+  /** the answer holds a credential: Cache-Control: no-store (RFC 6749 §5.1) */
+  noStore?: true;
   /** success status, 200 unless said otherwise */
   status?: number;
   /** error codes this route can answer with, besides validation */

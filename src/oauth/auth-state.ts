@@ -1,6 +1,6 @@
 // The `state` of an authorization request (RFC 6749 §10.12): what the callback needs (app,
-// account, where to go next, the PKCE verifier) sealed with the server key, so it cannot be
-// read, forged or changed on its way through the browser and the provider, and expires.
+// account, where to go next, the PKCE verifier, the nonce of the browser's cookie) sealed with
+// the server key, so it cannot be read, forged or changed on its way, and expires.
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface FlowState {
@@ -9,8 +9,12 @@ export interface FlowState {
   name?: string;
   /** where the browser goes after the callback; absent: the admin page */
   redirect?: string;
+  /** the address to preselect at the provider */
+  loginHint?: string;
   /** RFC 7636 code_verifier: only its S256 challenge goes to the provider */
   verifier: string;
+  /** names the cookie that binds the sign-in to the browser that started it; spent once */
+  nonce: string;
   /** ms since epoch after which the callback refuses the state */
   expires: number;
 }
@@ -24,6 +28,20 @@ export interface Sealer {
 export type OpenedState = { ok: true; state: FlowState } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'expired'; state: FlowState };
 
 const SEALED_PREFIX = '$gcm1$';
+/** Tells a state from any other value sealed with the same key (stored passwords, …). */
+const KIND = 'oauth-state:1';
+
+/** A fresh nonce (16 random bytes), also a valid cookie-name suffix. */
+export const newNonce = (): string => randomBytes(16).toString('base64url');
+
+/** The cookie that says this browser started the sign-in of `nonce`. */
+export const cookieName = (nonce: string): string => `imapapi_oauth_${nonce}`;
+
+/** Whether the Cookie header carries the cookie of `nonce`. */
+export function hasCookie(header: string, nonce: string): boolean {
+  const name = cookieName(nonce);
+  return header.split(';').some((c) => c.trim().split('=')[0] === name);
+}
 
 /** A fresh PKCE verifier: 32 random bytes, 43 characters (RFC 7636 §4.1). */
 export const newVerifier = (): string => randomBytes(32).toString('base64url');
@@ -34,7 +52,7 @@ export const challengeOf = (verifier: string): string => createHash('sha256').up
 /** `account.sealed`: the account in the clear (base64url) routes the callback to the shard
  *  that owns it; the sealed part is what counts, and names the same account. */
 export function sealState(box: Sealer, state: FlowState): string {
-  const sealed = box.seal(JSON.stringify(state));
+  const sealed = box.seal(JSON.stringify({ kind: KIND, ...state }));
   return `${Buffer.from(state.account).toString('base64url')}.${sealed.slice(SEALED_PREFIX.length)}`;
 }
 
@@ -48,8 +66,9 @@ export function stateAccount(state: string): string | null {
 
 function parsed(json: string): FlowState | null {
   try {
-    const s = JSON.parse(json) as Partial<FlowState>;
-    if (typeof s.app !== 'string' || typeof s.account !== 'string' || typeof s.verifier !== 'string' || typeof s.expires !== 'number') return null;
+    const { kind, ...s } = JSON.parse(json) as Partial<FlowState> & { kind?: unknown };
+    if (kind !== KIND || typeof s.app !== 'string' || typeof s.account !== 'string' || typeof s.verifier !== 'string'
+      || typeof s.nonce !== 'string' || typeof s.expires !== 'number') return null;
     return s as FlowState;
   } catch {
     return null;

@@ -5,13 +5,17 @@
 
 export type Identity = { ok: true; user: string } | { ok: false; reason: string };
 
-/** Claims that name the mailbox, best first (Microsoft puts the address in preferred_username or upn). */
-const CLAIMS = ['email', 'preferred_username', 'upn'] as const;
+/** Claims that name the mailbox, best first, unless the app's provider says otherwise. */
+export const DEFAULT_CLAIMS = ['email', 'preferred_username', 'upn'] as const;
+/** An address as a login name: no spaces or control characters (it goes into a SASL string). */
+const ADDRESS = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/;
 
-function addressIn(claims: Record<string, unknown>): string | undefined {
-  for (const name of CLAIMS) {
+function addressIn(claims: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) {
     const v = claims[name];
-    if (typeof v === 'string' && /^[^\s@]+@[^\s@]+$/.test(v) && v.length <= 512) return v;
+    // an address the provider itself says it has not verified names nobody
+    if (name === 'email' && claims.email_verified === false) continue;
+    if (typeof v === 'string' && ADDRESS.test(v) && v.length <= 512) return v;
   }
   return undefined;
 }
@@ -28,12 +32,15 @@ function jwtClaims(jwt: string): Record<string, unknown> | null {
   }
 }
 
-/** Why the ID token is not for this client now, or null when it is. */
+/** Why the ID token is not for this client now, or null when it is (OpenID Connect Core
+ *  §3.1.3.7 items 3-5 and 9: aud and exp are required, azp names us when there are several). */
 function idTokenProblem(claims: Record<string, unknown>, clientId: string, now: number): string | null {
   const aud = claims.aud;
   const audiences = Array.isArray(aud) ? aud : [aud];
-  if (aud !== undefined && !audiences.includes(clientId)) return 'the ID token is for another client';
-  if (typeof claims.exp === 'number' && claims.exp * 1000 < now - 60_000) return 'the ID token has expired';
+  if (!audiences.includes(clientId)) return 'the ID token is for another client';
+  if (audiences.length > 1 && claims.azp !== clientId) return 'the ID token was issued to another party (azp)';
+  if (typeof claims.exp !== 'number') return 'the ID token has no expiry';
+  if (claims.exp * 1000 < now - 60_000) return 'the ID token has expired';
   return null;
 }
 
@@ -54,6 +61,8 @@ export interface IdentityInput {
   clientId: string;
   userinfoUrl: string | undefined;
   timeoutMs: number;
+  /** the claims that name the mailbox, best first (default DEFAULT_CLAIMS) */
+  claims?: readonly string[];
   now?: number;
 }
 
@@ -63,12 +72,12 @@ export async function signedInUser(input: IdentityInput): Promise<Identity> {
   if (claims) {
     const problem = idTokenProblem(claims, input.clientId, input.now ?? Date.now());
     if (problem) return { ok: false, reason: problem };
-    const user = addressIn(claims);
+    const user = addressIn(claims, input.claims ?? DEFAULT_CLAIMS);
     if (user) return { ok: true, user };
   }
   if (!input.userinfoUrl) return { ok: false, reason: 'the provider did not say which mailbox signed in (no address in the ID token, and the app has no userinfoUrl)' };
   const info = await userinfo(input.userinfoUrl, input.accessToken, input.timeoutMs);
   if (typeof info === 'string') return { ok: false, reason: info };
-  const user = addressIn(info);
+  const user = addressIn(info, input.claims ?? DEFAULT_CLAIMS);
   return user ? { ok: true, user } : { ok: false, reason: 'the userinfo answer names no mailbox address (email, preferred_username or upn)' };
 }

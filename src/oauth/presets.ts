@@ -21,11 +21,15 @@ interface Preset {
   authorizationUrl: string;
   tokenUrl: string;
   scopes: string[];
-  userinfoUrl: string;
+  userinfoUrl?: string;
   imap: MailServer;
   smtp: MailServer;
   /** sent with the authorization request besides the standard parameters */
   authorizeParams: Record<string, string>;
+  /** OpenID Connect scopes that make the provider say who signed in */
+  identityScopes: string[];
+  /** the ID token claims that name the mailbox, best first */
+  identityClaims: string[];
 }
 
 const GOOGLE: Preset = {
@@ -37,6 +41,8 @@ const GOOGLE: Preset = {
   smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
   // Google hands out a refresh token only for offline access, and again only with consent
   authorizeParams: { access_type: 'offline', prompt: 'consent' },
+  identityScopes: ['openid', 'email'],
+  identityClaims: ['email'],
 };
 
 function microsoft(tenant: string | undefined): Preset {
@@ -45,11 +51,15 @@ function microsoft(tenant: string | undefined): Preset {
   return {
     authorizationUrl: `${base}/authorize`, tokenUrl: `${base}/token`,
     scopes: ['offline_access', 'https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send'],
-    userinfoUrl: 'https://graph.microsoft.com/oidc/userinfo',
+    // no userinfo: Graph's wants a token for Graph, and ours are for outlook.office.com
     imap: { host: 'outlook.office365.com', port: 993, secure: true },
     // Microsoft's SMTP AUTH endpoint speaks STARTTLS only
     smtp: { host: 'smtp.office365.com', port: 587, secure: false },
     authorizeParams: { prompt: 'select_account' },
+    // preferred_username is the sign-in name within the user's own tenant; `email` is any
+    // address a tenant admin typed in, so it comes last (the "nOAuth" lesson)
+    identityScopes: ['openid', 'email', 'profile'],
+    identityClaims: ['preferred_username', 'upn', 'email'],
   };
 }
 
@@ -91,7 +101,12 @@ export function effectiveApp(f: AppFields): EffectiveApp {
 /** The scopes of an authorization request: the app's, plus what tells us who signed in
  *  (OpenID Connect's openid and email), each once. */
 export function authorizeScopes(f: AppFields): string[] {
-  return [...new Set([...effectiveApp(f).scopes, 'openid', 'email'])];
+  return [...new Set([...effectiveApp(f).scopes, ...(preset(f.provider, f.tenant)?.identityScopes ?? ['openid', 'email'])])];
+}
+
+/** The ID token or userinfo claims that name the signed-in mailbox, best first. */
+export function identityClaims(f: AppFields): string[] {
+  return preset(f.provider, f.tenant)?.identityClaims ?? ['email', 'preferred_username', 'upn'];
 }
 
 /** Extra parameters of the provider's authorization request (none for generic apps). */

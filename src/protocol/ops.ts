@@ -13,7 +13,7 @@ import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
 import type { VerifyInput, VerifyResult } from '../schemas/verify.js';
 import type { OAuth2AppInput, OAuth2AppPatch, OAuth2AppView } from '../schemas/oauth2.js';
-import type { OAuth2FlowStart, OAuthTokenView } from '../schemas/oauth2-flow.js';
+import type { FlowHop, GrantPrecondition, OAuth2FlowStart, OAuthTokenView } from '../schemas/oauth2-flow.js';
 import type {
   BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, LabelUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
 } from '../schemas/write.js';
@@ -113,13 +113,14 @@ type One = { ref: MessageRef; id: string };
 
 /** Ops addressed to one account; the shard that owns the account serves them. */
 export interface AccountOps {
-  createAccount: { args: { input: AccountInput }; result: PutAccountResult };
+  /** expect: a sign-in's precondition (the account is still absent, or still that app login) */
+  createAccount: { args: { input: AccountInput; expect?: GrantPrecondition }; result: PutAccountResult };
   getAccount: { args: NoArgs; result: AccountView };
-  updateAccount: { args: { patch: AccountPatch }; result: AccountAck };
+  updateAccount: { args: { patch: AccountPatch; expect?: GrantPrecondition }; result: AccountAck };
   deleteAccount: { args: NoArgs; result: AccountAck };
   reconnectAccount: { args: NoArgs; result: AccountAck };
   /** the provider's callback of a sign-in started by startOAuth2: where the browser goes next */
-  finishOAuth2: { args: { state: string; code?: string; error?: string; errorDescription?: string }; result: { location: string } };
+  finishOAuth2: { args: { state: string; code?: string; error?: string; errorDescription?: string; cookie: string }; result: FlowHop };
   /** a current access token of an OAuth2 app login (refreshed when due) */
   getOAuthToken: { args: NoArgs; result: OAuthTokenView };
   listMailboxes: { args: NoArgs; result: { mailboxes: MailboxEntry[] } };
@@ -173,6 +174,8 @@ export interface ShardOps {
   updateOAuth2App: { args: { app: string; patch: OAuth2AppPatch }; result: OAuth2AppView };
   /** the provider URL of a new sign-in with the app (any shard: the state is sealed) */
   startOAuth2: { args: OAuth2FlowStart & { app: string }; result: { url: string; expires: string } };
+  /** the sign-in link was opened: on to the provider, with the cookie that marks the browser */
+  openOAuth2: { args: { state: string }; result: FlowHop };
   /** refused (409) while an account logs in with the app */
   deleteOAuth2App: { args: { app: string }; result: { id: string; deleted: boolean } };
 }
@@ -216,7 +219,7 @@ export type WebhookHandlers = { [K in WebhookOp]: (args: Args<K>) => Promise<Res
 export type FrontHandlers = { [K in FrontOp]: (args: Args<K>) => Promise<Result<K>> };
 
 const SHARD_OP_NAMES: Record<ShardOp, true> = { listAccounts: true, shardStats: true, listOutbox: true, getOutbox: true, cancelOutbox: true, settingsChanged: true, verifyAccount: true,
-  listOAuth2Apps: true, getOAuth2App: true, createOAuth2App: true, updateOAuth2App: true, deleteOAuth2App: true, startOAuth2: true,
+  listOAuth2Apps: true, getOAuth2App: true, createOAuth2App: true, updateOAuth2App: true, deleteOAuth2App: true, startOAuth2: true, openOAuth2: true,
 };
 
 export function isShardOp(op: Op): op is ShardOp {

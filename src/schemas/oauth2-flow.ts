@@ -18,13 +18,10 @@ const startFields = {
 export const OAuth2FlowStart = Type.Object(startFields, closed);
 export type OAuth2FlowStart = Static<typeof OAuth2FlowStart>;
 
-export const OAuth2FlowQuery = Type.Object({
-  ...startFields,
-  access_token: Type.Optional(Type.String({ maxLength: 256, description: 'API token with the admin scope, for a browser that follows a link' })),
-}, closed);
+export const OAuth2StartQuery = Type.Object({ state: Type.String({ minLength: 1, maxLength: 8192 }) }, closed);
 
 export const OAuth2FlowUrl = Type.Object({
-  url: Type.String({ description: 'The provider\'s authorization URL: send the browser there' }),
+  url: Type.String({ description: 'The sign-in link on this server: open it in the browser that signs in (it goes on to the provider); good for one sign-in' }),
   expires: Type.String({ format: 'date-time', description: 'The sign-in must end by then' }),
 });
 
@@ -48,3 +45,12 @@ export const OAuthTokenView = Type.Object({
   scopes: Type.Array(Type.String(), { description: 'What the app asks for' }),
 });
 export type OAuthTokenView = Static<typeof OAuthTokenView>;
+
+/** What an account must still be when a sign-in writes its grant (checked in its settings turn). */
+export type GrantPrecondition = { absent: true } | { app: string; user: string };
+
+/** A cookie the front sets (maxAge > 0) or clears (maxAge 0) on a sign-in's redirect. */
+export interface FlowCookie { name: string; path: string; secure: boolean; maxAge: number }
+
+/** Where the browser goes next, and the cookie to set or clear on the way. */
+export interface FlowHop { location: string; cookie?: FlowCookie }
