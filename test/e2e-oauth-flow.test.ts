@@ -35,7 +35,7 @@ before(async () => {
   server = await startServer({ port, args: ['--oauth-flow-ttl', String(FLOW_TTL)] });
   const app = await api(server.url, 'POST', '/v1/oauth2', {
     name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
-    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, userinfoUrl: oauth.userinfoUrl, redirectUrl: callback,
+    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, userinfoUrl: oauth.userinfoUrl, revocationUrl: oauth.revocationUrl, redirectUrl: callback,
     imap: { host: dovecot.host, port: dovecot.port, secure: false }, smtp: { host: smtp.host, port: smtp.port, secure: false },
   });
   assert.equal(app.status, 200, JSON.stringify(app.body));
@@ -149,6 +149,9 @@ describe('a sign-in with the app', () => {
     assert.equal(refused.error, 'UserMismatch', JSON.stringify(refused));
     assert.match(refused.message ?? '', new RegExp(other.replace(/[.]/g, '\\.')));
     assert.ok(!(refused.message ?? '').includes(user), 'the account\'s own address went into the redirect');
+    // the intruder's grant was of no use: revoked at the provider, the owner's kept
+    await eventually(async () => oauth.grantsOf(other) === 0, 5000, 'the unused grant revoked');
+    assert.ok(oauth.grantsOf(user) > 0);
     const v = (await view('flow1')).body;
     assert.deepEqual(v.oauth2, { app: appId, user });
     await eventually(async () => (await view('flow1')).body.state === 'connected', 15_000, 'still connected');

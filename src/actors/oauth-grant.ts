@@ -10,7 +10,13 @@ import type { OAuth2AppRecord, OAuth2AppStore } from '../store/oauth2-apps.js';
 import type { FlowState } from '../oauth/auth-state.js';
 import { signedInUser } from '../oauth/identity.js';
 import { authorizeScopes, effectiveApp, identityClaims, oauthClient } from '../oauth/presets.js';
-import { codeGrant } from '../oauth/token-endpoint.js';
+import { codeGrant, revokeToken, type OAuthClient, type TokenAnswer } from '../oauth/token-endpoint.js';
+
+/** A successful code grant that holds a refresh token. */
+type Granted = Extract<TokenAnswer, { ok: true }> & { refreshToken: string };
+
+/** ms a revocation of an unused grant may take (it runs after the browser has its answer). */
+const REVOKE_TIMEOUT = 5000;
 import { isAppLogin } from './account-settings.js';
 
 
@@ -66,7 +72,24 @@ function budget(deps: FlowDeps, deadline: number): number {
 export async function grantAccount(deps: FlowDeps, state: FlowState, code: string, deadline: number): Promise<{ created: boolean; user: string }> {
   const app = deps.apps.get(state.app);
   if (!app) throw appNotFound(state.app);
-  const { refreshToken, user } = await redeem(deps, app, code, state.verifier, deadline);
+  const { client, answer } = await redeem(deps, app, code, state.verifier, deadline);
+  try {
+    const who = await signedInUser({
+      idToken: answer.idToken, accessToken: answer.accessToken, clientId: app.clientId, userinfoUrl: effectiveApp(app).userinfoUrl,
+      claims: identityClaims(app), timeoutMs: budget(deps, deadline),
+    });
+    if (!who.ok) throw new FlowError('UserUnknown', `Who signed in is not known: ${who.reason}`);
+    return await write(deps, state, answer.refreshToken, who.user, deadline);
+  } catch (err) {
+    // a grant nobody will use should not stay live at the provider (best effort, not awaited)
+    const url = effectiveApp(app).revocationUrl;
+    if (url) void revokeToken(client, url, answer.refreshToken, 'refresh_token', REVOKE_TIMEOUT);
+    throw err;
+  }
+}
+
+/** The grant into a new account, or into the existing one of the same mailbox. */
+async function write(deps: FlowDeps, state: FlowState, refreshToken: string, user: string, deadline: number): Promise<{ created: boolean; user: string }> {
   const existing = deps.store.get(state.account);
   const conflict = conflictOf(existing, state.account, state.app);
   if (conflict) throw new FlowError('AccountConflict', conflict);
@@ -83,8 +106,8 @@ export async function grantAccount(deps: FlowDeps, state: FlowState, code: strin
   return { created: true, user };
 }
 
-/** The code's refresh token and the mailbox it is for. */
-async function redeem(deps: FlowDeps, app: OAuth2AppRecord, code: string, verifier: string, deadline: number): Promise<{ refreshToken: string; user: string }> {
+/** The code traded for the grant's tokens (a refresh token among them). */
+async function redeem(deps: FlowDeps, app: OAuth2AppRecord, code: string, verifier: string, deadline: number): Promise<{ client: OAuthClient; answer: Granted }> {
   let secret: string;
   try {
     secret = deps.apps.openSecret(app);
@@ -99,11 +122,7 @@ async function redeem(deps: FlowDeps, app: OAuth2AppRecord, code: string, verifi
     const kind = answer.kind === 'invalid_grant' ? 'InvalidGrant' : answer.kind === 'rejected' ? 'TokenRejected' : 'TokenUnavailable';
     throw new FlowError(kind, `The token endpoint ${answer.kind === 'unavailable' ? 'failed' : 'refused the code'}: ${answer.reason}`);
   }
-  if (!answer.refreshToken) throw new FlowError('NoRefreshToken', 'The provider granted no refresh token (ask for offline access: google needs consent again, microsoft the offline_access scope)');
-  const who = await signedInUser({
-    idToken: answer.idToken, accessToken: answer.accessToken, clientId: app.clientId, userinfoUrl: effectiveApp(app).userinfoUrl,
-    claims: identityClaims(app), timeoutMs: budget(deps, deadline),
-  });
-  if (!who.ok) throw new FlowError('UserUnknown', `Who signed in is not known: ${who.reason}`);
-  return { refreshToken: answer.refreshToken, user: who.user };
+  const { refreshToken } = answer;
+  if (!refreshToken) throw new FlowError('NoRefreshToken', 'The provider granted no refresh token (ask for offline access: google needs consent again, microsoft the offline_access scope)');
+  return { client, answer: { ...answer, refreshToken } };
 }

@@ -11,7 +11,7 @@ type AppOp = 'listOAuth2Apps' | 'getOAuth2App' | 'createOAuth2App' | 'updateOAut
 
 /** The answer form: effective URLs and scopes, `clientSecretSet` instead of the secret. */
 export function appView(r: OAuth2AppRecord): OAuth2AppView {
-  const { clientSecret: _, authorizationUrl: _a, tokenUrl: _t, scopes: _s, tokenAuth: _m, userinfoUrl: _u, imap: _i, smtp: _o, ...rest } = r;
+  const { clientSecret: _, authorizationUrl: _a, tokenUrl: _t, scopes: _s, tokenAuth: _m, userinfoUrl: _u, revocationUrl: _r, imap: _i, smtp: _o, ...rest } = r;
   return { ...rest, ...effectiveApp(r), clientSecretSet: true };
 }
 

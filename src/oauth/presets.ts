@@ -13,6 +13,7 @@ export interface EffectiveApp {
   scopes: string[];
   tokenAuth: TokenAuth;
   userinfoUrl?: string;
+  revocationUrl?: string;
   imap?: MailServer;
   smtp?: MailServer;
 }
@@ -22,6 +23,7 @@ interface Preset {
   tokenUrl: string;
   scopes: string[];
   userinfoUrl?: string;
+  revocationUrl?: string;
   imap: MailServer;
   smtp: MailServer;
   /** sent with the authorization request besides the standard parameters */
@@ -37,6 +39,7 @@ const GOOGLE: Preset = {
   tokenUrl: 'https://oauth2.googleapis.com/token',
   scopes: ['https://mail.google.com/'],
   userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+  revocationUrl: 'https://oauth2.googleapis.com/revoke',
   imap: { host: 'imap.gmail.com', port: 993, secure: true },
   smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
   // Google hands out a refresh token only for offline access, and again only with consent
@@ -91,6 +94,8 @@ export function effectiveApp(f: AppFields): EffectiveApp {
   };
   const userinfoUrl = f.userinfoUrl ?? p?.userinfoUrl;
   if (userinfoUrl) e.userinfoUrl = userinfoUrl;
+  const revocationUrl = f.revocationUrl ?? p?.revocationUrl;
+  if (revocationUrl) e.revocationUrl = revocationUrl;
   const imap = f.imap ?? p?.imap;
   if (imap) e.imap = imap;
   const smtp = f.smtp ?? p?.smtp;

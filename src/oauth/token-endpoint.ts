@@ -50,6 +50,19 @@ export function codeGrant(client: OAuthClient, code: string, redirectUri: string
   return tokenRequest(client, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }, timeoutMs);
 }
 
+/** Revoke `token` at `url` (RFC 7009 §2.1, the client authenticated as at the token endpoint);
+ *  whether the endpoint took it. Never throws: a revocation is a courtesy, not a step. */
+export async function revokeToken(client: OAuthClient, url: string, token: string, hint: 'refresh_token' | 'access_token', timeoutMs: number): Promise<boolean> {
+  const { scope: _, ...plain } = client;
+  try {
+    const res = await fetch(url, { method: 'POST', ...request(plain, { token, token_type_hint: hint }), signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 async function tokenRequest(client: OAuthClient, grant: Record<string, string>, timeoutMs: number): Promise<TokenAnswer> {
   let res: Response;
   let body: unknown;

@@ -29,7 +29,8 @@ export const MailServer = Type.Object({
 export type MailServer = Static<typeof MailServer>;
 const imapDefault = 'IMAP server of the app\'s accounts when they give none (google and microsoft: their own)';
 const smtpDefault = 'SMTP server of the app\'s accounts when they give none (google and microsoft: their own)';
-const userinfoDoc = 'OpenID Connect userinfo endpoint, asked who signed in when the ID token does not say (google and microsoft: their own)';
+const userinfoDoc = 'OpenID Connect userinfo endpoint, asked who signed in when the ID token does not say (google: its own)';
+const revocationDoc = 'RFC 7009 revocation endpoint: a grant a sign-in could not use is revoked there (google: its own; microsoft has none)';
 
 export const OAuth2AppInput = Type.Object({
   name: Name,
@@ -43,6 +44,7 @@ export const OAuth2AppInput = Type.Object({
   tenant: Type.Optional(Tenant),
   tokenAuth: Type.Optional(TokenAuthSchema),
   userinfoUrl: Type.Optional(httpUrl(userinfoDoc)),
+  revocationUrl: Type.Optional(httpUrl(revocationDoc)),
   imap: Type.Optional(Type.Object(MailServer.properties, { ...closed, description: imapDefault })),
   smtp: Type.Optional(Type.Object(MailServer.properties, { ...closed, description: smtpDefault })),
 }, closed);
@@ -63,6 +65,7 @@ export const OAuth2AppPatch = Type.Object({
   tenant: clearable(Tenant, 'null: "common"'),
   tokenAuth: clearable(TokenAuthSchema, 'null: client_secret_post'),
   userinfoUrl: clearable(httpUrl('Userinfo endpoint'), 'null: the provider\'s'),
+  revocationUrl: clearable(httpUrl('Revocation endpoint'), 'null: the provider\'s'),
   imap: clearable(MailServer, 'null: the provider\'s'),
   smtp: clearable(MailServer, 'null: the provider\'s'),
 }, closed);
@@ -81,6 +84,7 @@ export const OAuth2AppView = Type.Object({
   tenant: Type.Optional(Type.String()),
   tokenAuth: TokenAuthSchema,
   userinfoUrl: Type.Optional(Type.String({ description: 'Effective URL (given, or the provider preset)' })),
+  revocationUrl: Type.Optional(Type.String({ description: 'Effective URL (given, or the provider preset)' })),
   imap: Type.Optional(Type.Object(MailServer.properties, { description: imapDefault })),
   smtp: Type.Optional(Type.Object(MailServer.properties, { description: smtpDefault })),
   created: Type.String({ format: 'date-time' }),

@@ -30,6 +30,8 @@ export interface OAuthServer {
   authorize(url: string, user: string): Promise<string>;
   /** ends a grant (by id) or every grant of a user: its tokens go inactive, its refresh token `invalid_grant` */
   revoke(userOrGrant: string): number;
+  /** the live grants of a user (a revoked one is gone) */
+  grantsOf(user: string): number;
   /** POSTs to the token endpoint with the client's credentials; the JSON answer and status */
   token(params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
   /** introspects as the introspector does */
@@ -231,6 +233,8 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
     return ids.length;
   }
 
+  const grantsOf = (user: string) => [...store].filter(([k, v]) => k.startsWith('Grant:') && v.payload.accountId === user).length;
+
   async function introspect(t: string): Promise<Record<string, unknown>> {
     const res = await fetch(introspectionUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form({ token: t, client_id: OAUTH2_CLIENT.id, client_secret: OAUTH2_CLIENT.secret }) });
@@ -243,7 +247,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
     client, introspector: { ...OAUTH2_CLIENT }, tokenRequests, issued, userinfoUrl: `${issuer}/me`,
     get accessTokenTtl() { return ttl; },
     set accessTokenTtl(s: number) { ttl = s; },
-    grant, authorize, revoke, token, introspect, stop,
+    grant, authorize, revoke, grantsOf, token, introspect, stop,
     start: () => new Promise<void>((r) => http.listen(port, '127.0.0.1', r)),
     close: stop,
   };
