@@ -47,7 +47,8 @@ function signInForm(apps) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const body = { account: form.elements.account.value.trim(), redirect: `${location.pathname}#accounts` };
+    // back to this origin exactly: the tab's session storage (token, pending sign-in) lives there
+    const body = { account: form.elements.account.value.trim(), redirect: `${location.origin}${location.pathname}#accounts` };
     for (const key of ['name', 'loginHint']) if (form.elements[key].value.trim()) body[key] = form.elements[key].value.trim();
     submit.disabled = true;
     try {
