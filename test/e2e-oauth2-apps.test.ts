@@ -35,7 +35,7 @@ describe('POST /v1/oauth2', () => {
       id: undefined, created: undefined, updated: undefined, name: 'Gmail', provider: 'google', clientId: 'cid.apps', clientSecretSet: true,
       authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token',
       scopes: ['https://mail.google.com/'], redirectUrl: REDIRECT, tokenAuth: 'client_secret_post',
-      userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+      userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo', revocationUrl: 'https://oauth2.googleapis.com/revoke',
       imap: { host: 'imap.gmail.com', port: 993, secure: true }, smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
     });
   });

@@ -10,7 +10,7 @@ test('given URLs and scopes win over the preset; tokenAuth defaults to client_se
   const f: AppFields = { ...base, provider: 'google', tokenUrl: 'https://t.example/token', scopes: ['a'] };
   assert.deepEqual(effectiveApp(f), {
     authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://t.example/token', scopes: ['a'], tokenAuth: 'client_secret_post',
-    userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo', imap: { host: 'imap.gmail.com', port: 993, secure: true }, smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
+    userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo', revocationUrl: 'https://oauth2.googleapis.com/revoke', imap: { host: 'imap.gmail.com', port: 993, secure: true }, smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
   });
 });
 
