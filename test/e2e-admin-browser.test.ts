@@ -30,7 +30,7 @@ before(async () => {
   await b.page.locator('#stream-status.stream-live').waitFor({ timeout: 10_000 });
 }, { timeout: 60_000 });
 after(async () => {
-  await Promise.race([b?.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await b?.close();
   await server?.stop();
   if (server) await removeDir(server.dataDir);
   await Promise.all([dovecot?.close(), receiver?.close()]);

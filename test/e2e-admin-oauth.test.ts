@@ -6,9 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, eventually } from './helpers/api.js';
 import { openBrowser, type BrowserSession } from './helpers/browser.js';
-import { startDovecot, type Dovecot } from './helpers/dovecot.js';
+import type { Dovecot } from './helpers/dovecot.js';
 import { freePort } from './helpers/free-port.js';
-import { startOAuthServer, type OAuthServer } from './helpers/oauth-server.js';
+import type { OAuthServer } from './helpers/oauth-server.js';
+import { registerApp, startOAuthWorld, type OAuthWorld } from './helpers/oauth-world.js';
 import { removeDir, startServer, type RunningServer } from './helpers/server.js';
 
 const STEP = { timeout: 90_000 };
@@ -17,23 +18,24 @@ let dovecot: Dovecot;
 let server: RunningServer;
 let b: BrowserSession;
 let appId = '';
+let world: OAuthWorld;
 let user = '';
 const account = 'oauth-ui-1';
 
 before(async () => {
   // the provider's client must list our callback, so our port is chosen before either starts
   const port = await freePort();
-  oauth = await startOAuthServer({ client: { redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] } });
-  dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
+  world = await startOAuthWorld({ client: { redirectUris: [`http://127.0.0.1:${port}/oauth/callback`] } });
+  ({ oauth, dovecot } = world);
   server = await startServer({ port });
   user = `${dovecot.user('browser')}@example.org`;
   b = await openBrowser();
 }, { timeout: 60_000 });
 after(async () => {
-  await Promise.race([b?.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await b?.close();
   await server?.stop();
   if (server) await removeDir(server.dataDir);
-  await Promise.all([dovecot?.close(), oauth?.close()]);
+  await world?.close();
 });
 
 const row = () => b.page.locator(`#account-list tr[data-account="${account}"]`);
@@ -64,13 +66,7 @@ test('without an OAuth2 app the page has no sign-in form, only the hint how to r
 });
 
 test('with an app: sign in at the provider\'s page, back on the admin page it says so, and the account connects', STEP, async () => {
-  const app = await api(server.url, 'POST', '/v1/oauth2', {
-    name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
-    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, userinfoUrl: oauth.userinfoUrl,
-    redirectUrl: oauth.client.redirectUris[0], imap: { host: dovecot.host, port: dovecot.port, secure: false },
-  });
-  assert.equal(app.status, 200, JSON.stringify(app.body));
-  appId = app.body.id;
+  appId = await registerApp(server.url, world, { userinfoUrl: oauth.userinfoUrl, imap: { host: dovecot.host, port: dovecot.port, secure: false } });
   await b.page.reload();
   const submit = b.page.locator('#oauth-sign-in button[type=submit]');
   assert.equal(await submit.innerText(), 'Sign in with Test provider');

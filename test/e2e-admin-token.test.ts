@@ -20,7 +20,7 @@ before(async () => {
   b = await openBrowser();
 }, { timeout: 60_000 });
 after(async () => {
-  await Promise.race([b?.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await b?.close();
   await server?.stop();
   if (server) await removeDir(server.dataDir);
 });

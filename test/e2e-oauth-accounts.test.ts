@@ -5,14 +5,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDovecot, type Dovecot } from './helpers/dovecot.js';
-import { startOAuthServer, type OAuthServer, type Tokens } from './helpers/oauth-server.js';
+import type { Dovecot } from './helpers/dovecot.js';
+import type { OAuthServer, Tokens } from './helpers/oauth-server.js';
+import { registerApp, startOAuthWorld, type OAuthWorld } from './helpers/oauth-world.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually } from './helpers/api.js';
 import { appendMessages } from './helpers/seed.js';
 import { PlantedSecrets, secretsAtRest } from './helpers/secret-scan.js';
-import { startSmtp, type SmtpSink } from './helpers/smtp.js';
+import type { SmtpSink } from './helpers/smtp.js';
 
+let world: OAuthWorld;
 let oauth: OAuthServer;
 let dovecot: Dovecot;
 let server: RunningServer;
@@ -22,24 +24,16 @@ const planted = new PlantedSecrets();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  oauth = await startOAuthServer({ accessTokenTtl: 3 });
-  dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
-  // the SMTP server checks every XOAUTH2 login at the same provider
-  smtp = await startSmtp(undefined, { introspection: { url: oauth.introspectionUrl, clientId: oauth.introspector.id, clientSecret: oauth.introspector.secret } });
+  // the SMTP server checks every XOAUTH2 login at the same provider as Dovecot
+  world = await startOAuthWorld({ accessTokenTtl: 3 });
+  ({ oauth, dovecot, smtp } = world);
   server = await startServer();
   planted.add('accounts-client-secret', oauth.client.secret);
-  const app = await api(server.url, 'POST', '/v1/oauth2', {
-    name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
-    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, redirectUrl: oauth.client.redirectUris[0],
-  });
-  assert.equal(app.status, 200, JSON.stringify(app.body));
-  appId = app.body.id;
+  appId = await registerApp(server.url, world);
 });
 after(async () => {
-  await smtp?.close();
   await server?.stop();
-  await dovecot?.close();
-  await oauth?.close();
+  await world?.close();
   if (server) await removeDir(server.dataDir);
 });
 
@@ -224,16 +218,13 @@ describe('bad input of an app login', () => {
   });
 
   test('an app that names its mail servers: an account on it without imap or smtp gets them', async () => {
-    const app = await api(server.url, 'POST', '/v1/oauth2', {
-      name: 'With servers', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
-      authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, redirectUrl: oauth.client.redirectUris[0],
-      imap: { host: dovecot.host, port: dovecot.port, secure: false }, smtp: { host: smtp.host, port: smtp.port, secure: false },
+    const withServers = await registerApp(server.url, world, {
+      name: 'With servers', imap: { host: dovecot.host, port: dovecot.port, secure: false }, smtp: { host: smtp.host, port: smtp.port, secure: false },
     });
-    assert.equal(app.status, 200, JSON.stringify(app.body));
     const user = dovecot.user('app-servers');
     const grant = await oauth.grant(user);
     planted.add('servers-refresh', grant.refreshToken);
-    const res = await api(server.url, 'POST', '/v1/account', { account: 'appservers', oauth2: { app: app.body.id, user, refreshToken: grant.refreshToken } });
+    const res = await api(server.url, 'POST', '/v1/account', { account: 'appservers', oauth2: { app: withServers, user, refreshToken: grant.refreshToken } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     await reaches('appservers', 'connected');
     const v = await view('appservers');

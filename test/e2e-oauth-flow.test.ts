@@ -5,17 +5,19 @@
 // user) says why and registers nothing; no token or client secret ends up on disk or in the log.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDovecot, type Dovecot } from './helpers/dovecot.js';
-import { startOAuthServer, type OAuthServer } from './helpers/oauth-server.js';
+import type { Dovecot } from './helpers/dovecot.js';
+import type { OAuthServer } from './helpers/oauth-server.js';
+import { registerApp, startOAuthWorld, type OAuthWorld } from './helpers/oauth-world.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually } from './helpers/api.js';
 import { freePort } from './helpers/free-port.js';
 import { appendMessages } from './helpers/seed.js';
 import { PlantedSecrets, secretsAtRest } from './helpers/secret-scan.js';
-import { startSmtp, type SmtpSink } from './helpers/smtp.js';
+import type { SmtpSink } from './helpers/smtp.js';
 
 /** How long a started sign-in stays valid on this server (short, so one test can outlive it). */
 const FLOW_TTL = 4000;
+let world: OAuthWorld;
 let oauth: OAuthServer;
 let dovecot: Dovecot;
 let smtp: SmtpSink;
@@ -28,24 +30,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 before(async () => {
   const port = await freePort();
   callback = `http://127.0.0.1:${port}/oauth/callback`;
-  oauth = await startOAuthServer({ client: { redirectUris: [callback] } });
+  world = await startOAuthWorld({ client: { redirectUris: [callback] } });
+  ({ oauth, dovecot, smtp } = world);
   planted.add('flow-client-secret', oauth.client.secret);
-  dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
-  smtp = await startSmtp(undefined, { introspection: { url: oauth.introspectionUrl, clientId: oauth.introspector.id, clientSecret: oauth.introspector.secret } });
   server = await startServer({ port, args: ['--oauth-flow-ttl', String(FLOW_TTL)] });
-  const app = await api(server.url, 'POST', '/v1/oauth2', {
-    name: 'Test provider', provider: 'generic', clientId: oauth.client.id, clientSecret: oauth.client.secret,
-    authorizationUrl: oauth.authorizationUrl, tokenUrl: oauth.tokenUrl, userinfoUrl: oauth.userinfoUrl, revocationUrl: oauth.revocationUrl, redirectUrl: callback,
+  appId = await registerApp(server.url, world, {
+    userinfoUrl: oauth.userinfoUrl, revocationUrl: oauth.revocationUrl,
     imap: { host: dovecot.host, port: dovecot.port, secure: false }, smtp: { host: smtp.host, port: smtp.port, secure: false },
   });
-  assert.equal(app.status, 200, JSON.stringify(app.body));
-  appId = app.body.id;
 });
 after(async () => {
   await server?.stop();
-  await smtp?.close();
-  await dovecot?.close();
-  await oauth?.close();
+  await world?.close();
   if (server) await removeDir(server.dataDir);
 });
 

@@ -7,9 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import { startDovecot, type Dovecot } from './helpers/dovecot.js';
-import { startOAuthServer, type OAuthServer, type Tokens } from './helpers/oauth-server.js';
-import { startSmtp, type SmtpSink } from './helpers/smtp.js';
+import type { Dovecot } from './helpers/dovecot.js';
+import type { OAuthServer, Tokens } from './helpers/oauth-server.js';
+import type { SmtpSink } from './helpers/smtp.js';
+import { startOAuthWorld, type OAuthWorld } from './helpers/oauth-world.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually } from './helpers/api.js';
 import { appendMessages } from './helpers/seed.js';
@@ -23,17 +24,16 @@ let server: RunningServer;
 const planted = new PlantedSecrets();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let world: OAuthWorld;
+
 before(async () => {
-  oauth = await startOAuthServer();
-  dovecot = await startDovecot({ oauth2: { introspectionUrl: oauth.introspectionUrl } });
-  smtp = await startSmtp(undefined, { introspection: { url: oauth.introspectionUrl, clientId: oauth.introspector.id, clientSecret: oauth.introspector.secret } });
+  world = await startOAuthWorld();
+  ({ oauth, dovecot, smtp } = world);
   server = await startServer();
 });
 after(async () => {
   await server?.stop();
-  await smtp?.close();
-  await dovecot?.close();
-  await oauth?.close();
+  await world?.close();
   if (server) await removeDir(server.dataDir);
 });
 

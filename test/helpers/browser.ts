@@ -60,6 +60,7 @@ export async function openBrowser(): Promise<BrowserSession> {
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
-  session.close = async () => { await browser.close(); };
+  // a browser that hangs on close must not keep the test file from ending
+  session.close = async () => { await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000).unref())]); };
   return session;
 }
