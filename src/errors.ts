@@ -63,7 +63,12 @@ export class ApiError extends Error {
   readonly details: ErrorDetails | undefined;
 
   constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    // an API error is an answer, not a bug: no stack to capture (it cost a 400 more than the
+    // rest of the request), except for Internal, the one code that is a bug
+    const limit = Error.stackTraceLimit;
+    if (code !== 'Internal') Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = code;
     this.code = code;
     this.status = CODES[code];

@@ -193,6 +193,17 @@ describe('a sign-in that goes wrong registers nothing and says why', () => {
     assert.equal((await api(server.url, 'DELETE', '/v1/account/flow-bound')).status, 200);
   });
 
+  test('the sign-in link opened a second time (another browser, or again): LinkUsed, sent back with nothing set', async () => {
+    const link = (await api(server.url, 'POST', `/v1/oauth2/${appId}/authorize`, { account: 'flow-link', redirect: '/done' })).body.url;
+    const first = new Browser();
+    assert.ok((await first.hop(link)).location.startsWith(oauth.authorizationUrl));
+    for (const again of [new Browser(), first]) {
+      const res = await again.hop(link);
+      assert.equal(query(res.location).error, 'LinkUsed', res.location);
+    }
+    await nothing('flow-link');
+  });
+
   test('two callbacks of one sign-in at once: one registers, the other is StateUsed', async () => {
     const user = mailbox('twice');
     const { browser, back } = await upToCallback('flow-twice', user);
@@ -301,4 +312,8 @@ test('after all of it: no access token, refresh token or client secret in the da
   // the server got tokens only from the provider: every one it issued counts
   assert.ok(oauth.issued.length >= 6, `${oauth.issued.length} tokens issued`);
   assert.deepEqual(await secretsAtRest([...oauth.issued, ...planted.values], server.dataDir, server.output()), []);
+  // the operator sees each sign-in and why one failed
+  const lines = server.output().split('\n').filter((l) => l.includes('OAuth2 sign-in'));
+  assert.ok(lines.some((l) => l.includes('"account":"flow1"') && l.includes('"result":"new"')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('"error":"UserMismatch"')), lines.join('\n'));
 });

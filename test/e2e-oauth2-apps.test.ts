@@ -34,7 +34,7 @@ describe('POST /v1/oauth2', () => {
     assert.deepEqual({ ...res.body, id: undefined, created: undefined, updated: undefined }, {
       id: undefined, created: undefined, updated: undefined, name: 'Gmail', provider: 'google', clientId: 'cid.apps', clientSecretSet: true,
       authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token',
-      scopes: ['https://mail.google.com/'], redirectUrl: REDIRECT, tokenAuth: 'client_secret_post',
+      scopes: ['https://mail.google.com/'], signInScopes: ['https://mail.google.com/', 'openid', 'email'], redirectUrl: REDIRECT, tokenAuth: 'client_secret_post',
       userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo', revocationUrl: 'https://oauth2.googleapis.com/revoke',
       imap: { host: 'imap.gmail.com', port: 993, secure: true }, smtp: { host: 'smtp.gmail.com', port: 465, secure: true },
     });
@@ -70,6 +70,9 @@ describe('POST /v1/oauth2', () => {
       [{ ...base, provider: 'google', tenant: 'contoso' }, 'tenant'],
       [{ ...base, provider: 'yahoo' }, 'provider'],
       [{ ...base, provider: 'google', redirectUrl: 'not a url' }, 'redirectUrl'],
+      // the sign-in link is `start` next to the callback: another path would lead nowhere
+      [{ ...base, provider: 'google', redirectUrl: 'https://api.example.com/auth/google/callback' }, 'redirectUrl'],
+      [{ ...base, provider: 'google', redirectUrl: 'https://api.example.com/oauth/callback/' }, 'redirectUrl'],
       [{ ...base, provider: 'google', clientSecret: '' }, 'clientSecret'],
       [{ ...base, provider: 'google', scopes: ['two words'] }, 'scopes'],
       [{ ...base, provider: 'google', extra: 1 }, 'extra'],

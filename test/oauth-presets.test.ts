@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appProblems, authorizeParams, authorizeScopes, effectiveApp, oauthClient, type AppFields } from '../src/oauth/presets.js';
 
-const base = { name: 'x', clientId: 'cid', redirectUrl: 'https://x.example/cb' };
+const base = { name: 'x', clientId: 'cid', redirectUrl: 'https://x.example/oauth/callback' };
 
 test('given URLs and scopes win over the preset; tokenAuth defaults to client_secret_post', () => {
   const f: AppFields = { ...base, provider: 'google', tokenUrl: 'https://t.example/token', scopes: ['a'] };

@@ -39,10 +39,10 @@ function flowCookie(redirectUrl: string, nonce: string, maxAge: number): FlowCoo
 export function startFlow(deps: FlowDeps, input: OAuth2FlowStart & { app: string }): { url: string; expires: string } {
   const app = deps.apps.get(input.app);
   if (!app) throw appNotFound(input.app);
-  const conflict = conflictOf(deps.store.get(input.account), input.account, input.app);
+  const conflict = conflictOf(deps.store.get(input.account), input.account, app);
   if (conflict) throw new ApiError('Conflict', conflict, { account: input.account });
   if (!deps.store.get(input.account) && !effectiveApp(app).imap) {
-    throw validationError([{ field: 'app', reason: `OAuth2 app "${input.app}" names no IMAP server for new accounts; set its imap (PUT /v1/oauth2/${input.app})` }]);
+    throw validationError([{ field: 'app', reason: `OAuth2 app "${app.name}" names no IMAP server for new accounts; set its imap (PUT /v1/oauth2/${input.app})` }]);
   }
   checkRedirect(input.redirect);
   const state: FlowState = { app: input.app, account: input.account, verifier: newVerifier(), nonce: newNonce(), expires: Date.now() + deps.stateTtl };
@@ -56,14 +56,20 @@ export function startFlow(deps: FlowDeps, input: OAuth2FlowStart & { app: string
   return { url: url.toString(), expires: new Date(state.expires).toISOString() };
 }
 
-/** The sign-in link was opened: mark this browser, then on to the provider. */
-export function openFlow(deps: FlowDeps, sealed: string): FlowHop {
+/** The sign-in link was opened: mark this browser, then on to the provider. The first browser
+ *  to open it owns the sign-in; a second one is sent back with LinkUsed. */
+export async function openFlow(deps: FlowDeps, sealed: string): Promise<FlowHop> {
   const opened = openState(deps.secrets, sealed);
   if (!opened.ok && opened.reason === 'invalid') throw invalidState();
   const state = opened.state;
-  if (!opened.ok) return { location: outcomeUrl(state.redirect, { account: state.account, error: 'StateExpired', message: expiredMessage(deps) }) };
+  const back = (error: string, message: string) => {
+    deps.outcome({ account: state.account, app: state.app, step: 'open', error, message });
+    return { location: outcomeUrl(state.redirect, { account: state.account, error, message }) };
+  };
+  if (!opened.ok) return back('StateExpired', expiredMessage(deps));
+  if (!(await deps.spend(state.nonce, state.expires, 'open'))) return back('LinkUsed', 'This sign-in link was opened already (in this or another browser); start a new sign-in');
   const app = deps.apps.get(state.app);
-  if (!app) return { location: outcomeUrl(state.redirect, { account: state.account, error: 'OAuth2AppNotFound', message: `OAuth2 app "${state.app}" does not exist` }) };
+  if (!app) return back('OAuth2AppNotFound', `OAuth2 app "${state.app}" does not exist`);
   const url = new URL(effectiveApp(app).authorizationUrl);
   const params: Record<string, string> = {
     response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUrl, scope: authorizeScopes(app).join(' '),
@@ -97,13 +103,16 @@ export async function finishFlow(deps: FlowDeps, account: string, input: Callbac
     // the browser that opened the sign-in link, and only once: a callback URL that leaked or
     // was replayed cannot register a mailbox of the one who replays it
     if (!hasCookie(input.cookie, state.nonce)) throw new FlowError('BrowserMismatch', 'This sign-in was started in another browser (or its cookie is gone): open the sign-in link in the browser that signs in');
-    if (!(await deps.spend(state.nonce, state.expires))) throw new FlowError('StateUsed', 'This sign-in has been used already: start a new one');
+    if (!(await deps.spend(state.nonce, state.expires, 'callback'))) throw new FlowError('StateUsed', 'This sign-in has been used already: start a new one');
     if (input.error) throw new FlowError(providerCode(input.error), `The provider refused: ${plainText(input.error, 64)}${input.errorDescription ? ` (${plainText(input.errorDescription, 300)})` : ''}`);
     if (!input.code) throw new FlowError('NoCode', 'The provider sent back no authorization code');
-    const result = await grantAccount(deps, state, input.code, deadline);
-    return { location: outcomeUrl(state.redirect, { account, result: result.created ? 'new' : 'existing', user: result.user }), cookie };
+    const { created, user } = await grantAccount(deps, state, input.code, deadline);
+    const result = created ? 'new' : 'existing';
+    deps.outcome({ account, app: state.app, step: 'callback', result, user });
+    return { location: outcomeUrl(state.redirect, { account, result, user }), cookie };
   } catch (err) {
     if (!(err instanceof FlowError) && !(err instanceof ApiError)) throw err;
+    deps.outcome({ account, app: state.app, step: 'callback', error: err.code, message: err.message });
     return { location: outcomeUrl(state.redirect, { account, error: err.code, message: err.message }), cookie };
   }
 }

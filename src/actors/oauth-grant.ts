@@ -28,9 +28,11 @@ export interface FlowDeps {
   stateTtl: number;
   /** ms one request to the provider may take at most */
   timeout: number;
-  /** mark a state used; false when it was already */
-  spend(nonce: string, expires: number): Promise<boolean>;
+  /** mark a step of a state done; false when it was already */
+  spend(nonce: string, expires: number, step: 'open' | 'callback'): Promise<boolean>;
   create(account: string, input: AccountInput, expect: GrantPrecondition): Promise<unknown>;
+  /** the operator's record of each sign-in step that ended (never a token or code) */
+  outcome(entry: { account: string; app: string; step: 'open' | 'callback'; result?: string; user?: string; error?: string; message?: string }): void;
   update(account: string, patch: AccountPatch, expect: GrantPrecondition): Promise<unknown>;
 }
 
@@ -45,10 +47,10 @@ export class FlowError extends Error {
 export const appNotFound = (app: string) => new ApiError('OAuth2AppNotFound', `OAuth2 app "${app}" does not exist`, { app });
 
 /** Why `account` cannot take a grant of `app`: it exists with other credentials. */
-export function conflictOf(existing: AccountRecord | undefined, account: string, app: string): string | null {
+export function conflictOf(existing: AccountRecord | undefined, account: string, app: OAuth2AppRecord): string | null {
   if (!existing) return null;
-  if (isAppLogin(existing.oauth2) && existing.oauth2.app === app) return null;
-  return `Account "${account}" exists and does not log in with OAuth2 app "${app}"; delete it first or choose another account id`;
+  if (isAppLogin(existing.oauth2) && existing.oauth2.app === app.id) return null;
+  return `Account "${account}" exists and does not log in with OAuth2 app "${app.name}" (${app.id}); delete it first or choose another account id`;
 }
 
 /** Why `existing` no longer meets `expect`, or null (run in the account's settings turn). */
@@ -79,7 +81,7 @@ export async function grantAccount(deps: FlowDeps, state: FlowState, code: strin
       claims: identityClaims(app), timeoutMs: budget(deps, deadline),
     });
     if (!who.ok) throw new FlowError('UserUnknown', `Who signed in is not known: ${who.reason}`);
-    return await write(deps, state, answer.refreshToken, who.user, deadline);
+    return await write(deps, app, state, answer.refreshToken, who.user, deadline);
   } catch (err) {
     // a grant nobody will use should not stay live at the provider (best effort, not awaited)
     const url = effectiveApp(app).revocationUrl;
@@ -89,9 +91,9 @@ export async function grantAccount(deps: FlowDeps, state: FlowState, code: strin
 }
 
 /** The grant into a new account, or into the existing one of the same mailbox. */
-async function write(deps: FlowDeps, state: FlowState, refreshToken: string, user: string, deadline: number): Promise<{ created: boolean; user: string }> {
+async function write(deps: FlowDeps, app: OAuth2AppRecord, state: FlowState, refreshToken: string, user: string, deadline: number): Promise<{ created: boolean; user: string }> {
   const existing = deps.store.get(state.account);
-  const conflict = conflictOf(existing, state.account, state.app);
+  const conflict = conflictOf(existing, state.account, app);
   if (conflict) throw new FlowError('AccountConflict', conflict);
   budget(deps, deadline);
   if (existing?.oauth2?.user !== undefined) {

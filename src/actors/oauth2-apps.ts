@@ -5,14 +5,14 @@ import type { ShardHandlers } from '../protocol/ops.js';
 import type { OAuth2AppPatch, OAuth2AppView } from '../schemas/oauth2.js';
 import type { AccountStore } from '../store/accounts.js';
 import { newAppId, type OAuth2AppRecord, type OAuth2AppStore } from '../store/oauth2-apps.js';
-import { appProblems, effectiveApp } from '../oauth/presets.js';
+import { appProblems, authorizeScopes, effectiveApp } from '../oauth/presets.js';
 
 type AppOp = 'listOAuth2Apps' | 'getOAuth2App' | 'createOAuth2App' | 'updateOAuth2App' | 'deleteOAuth2App';
 
 /** The answer form: effective URLs and scopes, `clientSecretSet` instead of the secret. */
 export function appView(r: OAuth2AppRecord): OAuth2AppView {
   const { clientSecret: _, authorizationUrl: _a, tokenUrl: _t, scopes: _s, tokenAuth: _m, userinfoUrl: _u, revocationUrl: _r, imap: _i, smtp: _o, ...rest } = r;
-  return { ...rest, ...effectiveApp(r), clientSecretSet: true };
+  return { ...rest, ...effectiveApp(r), signInScopes: authorizeScopes(r), clientSecretSet: true };
 }
 
 const notFound = (app: string) => new ApiError('OAuth2AppNotFound', `OAuth2 app "${app}" does not exist`, { app });

@@ -220,13 +220,14 @@ export class ShardHost {
     const meta = () => ({ deadline: Date.now() + FLOW_TIMEOUT });
     const flow: FlowDeps = {
       apps, store, secrets, stateTtl: this.#deps.oauthFlowTtl, timeout: FLOW_TIMEOUT,
-      spend: (nonce, expires) => oauthStates.spend(nonce, expires),
+      spend: (nonce, expires, step) => oauthStates.spend(nonce, expires, step),
+      outcome: (entry) => (entry.error ? this.#deps.log.warn(entry, 'OAuth2 sign-in failed') : this.#deps.log.info(entry, 'OAuth2 sign-in')),
       create: (account, input, expect) => accounts.createAccount(account, { input, expect }, meta()),
       update: (account, patch, expect) => accounts.updateAccount(account, { patch, expect }, meta()),
     };
     return {
       startOAuth2: async (input) => startFlow(flow, input),
-      openOAuth2: async ({ state }) => openFlow(flow, state),
+      openOAuth2: ({ state }) => openFlow(flow, state),
       finishOAuth2: (account, input, { deadline }) => finishFlow(flow, account, input, deadline),
       getOAuthToken: (account) => oauthTokenOf({ store, apps, accessToken: (a) => this.#tokens.accessToken(a) }, account),
     };

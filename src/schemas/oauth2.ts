@@ -11,6 +11,13 @@ export type TokenAuth = (typeof TOKEN_AUTH)[number];
 const httpUrl = (description: string) => Type.String({
   format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$', maxLength: 2048, description, 'x-reason': 'must be an http or https URL',
 });
+/** Our /oauth/callback as the provider knows it (behind a proxy, maybe under a prefix): the
+ *  sign-in link is `start` next to it, so it must end in /oauth/callback. */
+const CallbackUrl = Type.String({
+  format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s?#]+/oauth/callback$', maxLength: 2048,
+  'x-reason': 'must be an http(s) URL ending in /oauth/callback (this server\'s callback as the provider knows it, exactly as registered there)',
+  description: 'This server\'s /oauth/callback as the browser reaches it, exactly as registered at the provider',
+});
 const Name = Type.String({ minLength: 1, maxLength: 256, description: 'Shown in the admin page and the app list' });
 const ProviderSchema = Type.Enum(PROVIDERS, { description: 'google and microsoft fill the URLs and mail scopes; generic needs authorizationUrl and tokenUrl' });
 const ClientId = Type.String({ minLength: 1, maxLength: 1024 });
@@ -40,7 +47,7 @@ export const OAuth2AppInput = Type.Object({
   authorizationUrl: Type.Optional(httpUrl('Authorization endpoint (default: the provider\'s)')),
   tokenUrl: Type.Optional(httpUrl('Token endpoint (default: the provider\'s)')),
   scopes: Type.Optional(Scopes),
-  redirectUrl: httpUrl('Where the provider sends the browser back to (our /oauth/callback as the provider knows it)'),
+  redirectUrl: CallbackUrl,
   tenant: Type.Optional(Tenant),
   tokenAuth: Type.Optional(TokenAuthSchema),
   userinfoUrl: Type.Optional(httpUrl(userinfoDoc)),
@@ -61,7 +68,7 @@ export const OAuth2AppPatch = Type.Object({
   authorizationUrl: clearable(httpUrl('Authorization endpoint'), 'null: the provider\'s'),
   tokenUrl: clearable(httpUrl('Token endpoint'), 'null: the provider\'s'),
   scopes: clearable(Scopes, 'null: the provider\'s mail scopes'),
-  redirectUrl: Type.Optional(httpUrl('Callback URL')),
+  redirectUrl: Type.Optional(CallbackUrl),
   tenant: clearable(Tenant, 'null: "common"'),
   tokenAuth: clearable(TokenAuthSchema, 'null: client_secret_post'),
   userinfoUrl: clearable(httpUrl('Userinfo endpoint'), 'null: the provider\'s'),
@@ -80,6 +87,7 @@ export const OAuth2AppView = Type.Object({
   authorizationUrl: Type.String({ description: 'Effective URL (given, or the provider preset)' }),
   tokenUrl: Type.String({ description: 'Effective URL (given, or the provider preset)' }),
   scopes: Type.Array(Type.String(), { description: 'Effective scopes' }),
+  signInScopes: Type.Array(Type.String(), { description: 'What a sign-in asks the provider for: the scopes plus the OpenID Connect ones that say who signed in' }),
   redirectUrl: Type.String(),
   tenant: Type.Optional(Type.String()),
   tokenAuth: TokenAuthSchema,

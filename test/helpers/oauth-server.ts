@@ -135,7 +135,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
   const client = {
     id: opts.client?.id ?? `client-${randomBytes(4).toString('hex')}`,
     secret: opts.client?.secret ?? `secret-${randomBytes(12).toString('hex')}`,
-    redirectUris: opts.client?.redirectUris ?? ['http://127.0.0.1/e2e-callback'],
+    redirectUris: opts.client?.redirectUris ?? ['http://127.0.0.1/oauth/callback'],
   };
   const authMethod = opts.client?.authMethod ?? 'client_secret_post';
   const store = new Map<string, { payload: AdapterPayload; expiresAt: number }>();

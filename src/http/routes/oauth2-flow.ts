@@ -30,7 +30,7 @@ const CALLBACK_DOC = 'The provider sends the browser here (the app\'s redirectUr
   + 'sign-in link, once, it trades the code for tokens, learns the mailbox from the ID token or userinfo, registers the account (or gives an '
   + 'existing one of the same mailbox its new grant) and redirects to the `redirect` of the sign-in with `account`, `result` (new|existing) and '
   + '`user`, or with `error` and `message` — then nothing was registered. error is the provider\'s own (e.g. access_denied) or one of '
-  + 'StateExpired, BrowserMismatch, StateUsed, NoCode, InvalidGrant, TokenRejected, TokenUnavailable, NoRefreshToken, UserUnknown, UserMismatch, '
+  + 'StateExpired, LinkUsed, BrowserMismatch, StateUsed, NoCode, InvalidGrant, TokenRejected, TokenUnavailable, NoRefreshToken, UserUnknown, UserMismatch, '
   + 'AccountConflict, Conflict, OAuth2AppNotFound, ValidationError. A state that was changed or not made by this server is a 400.';
 
 export const oauth2FlowRoutes = [
