@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { compileValidator } from '../src/http/validate.js';
 import { SearchBody } from '../src/schemas/message.js';
 import { SubmitBody } from '../src/schemas/submit.js';
+import { AccountInput, AccountListQuery } from '../src/schemas/account.js';
 import type { FieldProblem } from '../src/errors.js';
 
 function problems(check: () => unknown): FieldProblem[] {
@@ -43,4 +44,23 @@ test('values within their bounds are checked whole: a bad element after a cut-of
   to.push({ address: 1 });
   assert.deepEqual(problems(() => v.check({ to })), [{ field: 'to.999.address', reason: 'must be string' }]);
   assert.equal(v.check({ to: to.slice(0, 999) }) !== undefined, true);
+});
+
+test('a failing object is reported field by field: nested paths, words from the schema, required and unknown together', () => {
+  const account = compileValidator(AccountInput, 'body');
+  const found = problems(() => account.check({ account: 'a', imap: { host: 'h', port: 'x', auth: { user: 'u', pass: 'p', extra: 1 } }, path: 'IN\rBOX', nope: true }));
+  assert.deepEqual(found, [
+    { field: 'imap.port', reason: 'must be integer' },
+    { field: 'imap.auth.extra', reason: 'unknown field' },
+    { field: 'path', reason: 'must not contain control characters such as CR, LF or NUL' },
+    { field: 'nope', reason: 'unknown field' },
+  ]);
+  assert.deepEqual(problems(() => account.check({ imap: { host: 'h', port: 1 } })), [{ field: 'account', reason: 'is required' }]);
+  const query = compileValidator(AccountListQuery, 'query');
+  const bad = problems(() => query.check({ state: 'nonsense' }));
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0]!.field, 'state');
+  assert.match(bad[0]!.reason, /^must be one of: init, connecting/);
+  // not an object at all: the whole schema's words
+  assert.deepEqual(problems(() => account.check([1])), [{ field: 'body', reason: 'must be object' }]);
 });

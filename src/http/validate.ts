@@ -24,13 +24,14 @@ function schemaAt(root: TSchema, pointer: string | undefined): Record<string, un
   return node && typeof node === 'object' ? node as Record<string, unknown> : undefined;
 }
 
-function toProblems(errors: TbError[], part: Part, root: TSchema): FieldProblem[] {
+/** `prefix`: where `root` sits in the request part (errors of one field are relative to it). */
+function toProblems(errors: TbError[], part: Part, root: TSchema, prefix = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   /** reasons a schema gave in words (x-reason) */
   const worded = new Set<string>();
   for (const e of errors) {
-    const base = e.instancePath.split('/').slice(1).map(decodePointer).join('.');
+    const base = join(prefix, e.instancePath.split('/').slice(1).map(decodePointer).join('.'));
     let fields: string[] = [base];
     let reason = e.message;
     // additionalProperties reports a "schema is false" twin per unknown key first, and TypeBox
@@ -86,21 +87,57 @@ function withoutUnionNoise(problems: FieldProblem[]): FieldProblem[] {
   return problems.filter((p) => !noise(p) || !specific.has(p.field));
 }
 
-const join = (a: string, b: string) => (a ? `${a}.${b}` : b);
+const join = (a: string, b: string) => (a && b ? `${a}.${b}` : a || b);
 const decodePointer = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+type Compiled = ReturnType<typeof Compile>;
+
+/** A plain object schema checked field by field when it fails: TypeBox's Errors() over the
+ *  whole object cost ~13 µs for one bad query value, over the one field ~2 µs. */
+interface Shape { fields: Map<string, { schema: TSchema; compiled: Compiled }>; required: string[]; closed: boolean }
+
+function shapeOf(schema: TSchema): Shape | null {
+  const s = schema as unknown as Record<string, unknown>;
+  if (s.type !== 'object' || !s.properties || s.patternProperties || (s.additionalProperties !== undefined && s.additionalProperties !== false)) return null;
+  const props = s.properties as Record<string, TSchema>;
+  return {
+    fields: new Map(Object.entries(props).map(([k, sub]) => [k, { schema: sub, compiled: Compile(sub) }])),
+    required: Array.isArray(s.required) ? s.required as string[] : [],
+    closed: s.additionalProperties === false,
+  };
+}
+
+/** The problems of an object value, one field at a time (the order TypeBox reports them in). */
+function fieldProblems(shape: Shape, value: Record<string, unknown>, part: Part): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const [key, f] of shape.fields) {
+    if (!(key in value)) continue;
+    const v = value[key];
+    if (!f.compiled.Check(v)) problems.push(...toProblems(f.compiled.Errors(bounded(f.schema, v).value) as unknown as TbError[], part, f.schema, key));
+  }
+  const missing = shape.required.filter((k) => !(k in value));
+  problems.push(...missing.map((field) => ({ field, reason: 'is required' })));
+  if (shape.closed) for (const key of Object.keys(value)) if (!shape.fields.has(key)) problems.push({ field: key, reason: 'unknown field' });
+  return problems;
+}
 
 /** Compile `schema` (once) into a checker for one request part. */
 export function compileValidator(schema: TSchema, part: Part): Validator {
   const compiled = Compile(schema);
   const caseless = hasCaseless(schema);
+  const shape = shapeOf(schema);
+  const problemsOf = (value: unknown): FieldProblem[] => {
+    if (shape && value !== null && typeof value === 'object' && !Array.isArray(value)) return fieldProblems(shape, value as Record<string, unknown>, part);
+    return toProblems(compiled.Errors(value) as unknown as TbError[], part, schema);
+  };
   return {
     check(raw) {
       const cut = bounded(schema, raw);
       const whole = cut.over ? cut.value : raw;
       const value = caseless ? canonicalize(schema, whole) : whole;
       if (!cut.over && compiled.Check(value)) return value;
-      const problems = toProblems(compiled.Errors(cut.over ? value : bounded(schema, value).value) as unknown as TbError[], part, schema);
-      throw validationError(problems.length ? problems : [{ field: part, reason: 'is invalid' }], `Invalid ${part === 'params' ? 'path parameter' : part}`);
+      const problems = problemsOf(cut.over ? value : bounded(schema, value).value);
+      throw validationError(problems.length ? problems.slice(0, 20) : [{ field: part, reason: 'is invalid' }], `Invalid ${part === 'params' ? 'path parameter' : part}`);
     },
   };
 }
