@@ -11,6 +11,7 @@ import { compileValidator, queryParser, type Validator } from './validate.js';
 import { accountBinding, type Principal } from './auth.js';
 import { AccountGate } from './account-gate.js';
 import { admit, type Admission } from './admission.js';
+import { Refusals } from './refusals.js';
 
 export interface MountOptions extends Admission {
   maxBody: number;
@@ -42,15 +43,34 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const binding = accountBinding(route);
   const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
 
-  const run = async (ex: Exchange, who: Principal, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
+  const refusals = new Refusals();
+  /** The checked path parameters and query, or the 400 (remembered: a repeat is not checked again). */
+  const pathAndQuery = (rawParams: Record<string, string>, rawQuery: string): { params: unknown; query: unknown } | ApiError => {
+    const key = names.length ? `${rawQuery}\u0000${names.map((n) => rawParams[n]).join('\u0000')}` : rawQuery;
+    const known = refusals.get(key);
+    if (known) return known;
+    try {
+      return { params: params.check(rawParams), query: query.check(parseQuery(rawQuery)) };
+    } catch (err) {
+      refusals.keep(key, err);
+      throw err;
+    }
+  };
+  // synchronous, so a refused request is answered without a rejected promise on the way
+  const prepare = (who: Principal, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
+    const pq = pathAndQuery(raw.params, raw.query);
+    if (pq instanceof ApiError) return pq;
     const input = {
-      params: params.check(raw.params),
-      query: query.check(parseQuery(raw.query)),
+      params: pq.params,
+      query: pq.query,
       body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
       headers: raw.headers,
     };
     opts.gate.restrict(binding, who, { query: input.query, body: input.body });
-    const account = names.includes('account') ? raw.params.account : undefined;
+    return input;
+  };
+  type Input = Exclude<ReturnType<typeof prepare>, ApiError>;
+  const run = async (ex: Exchange, input: Input, account: string | undefined) => {
     const result = await perAccount.run(account, () => route.handle(input, ctx));
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
@@ -73,13 +93,20 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       const rawQuery = req.getQuery() ?? '';
       const headers: Record<string, string> = {};
       for (const name of route.headers ?? []) headers[name] = req.getHeader(name);
+      const account = names.includes('account') ? rawParams.account : undefined;
       if (!body) {
-        run(ex, who, { params: rawParams, query: rawQuery, body: undefined, headers }).catch((err) => fail(ex, err, opts.log));
+        const input = prepare(who, { params: rawParams, query: rawQuery, body: undefined, headers });
+        if (input instanceof ApiError) return fail(ex, input, opts.log);
+        run(ex, input, account).catch((err) => fail(ex, err, opts.log));
         return;
       }
       const contentType = req.getHeader('content-type');
       readBody(res, route.largeBody ? opts.maxUpload : opts.maxBody, req.getHeader('content-length'))
-        .then((buf) => run(ex, who, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers }))
+        .then((buf) => {
+          const input = prepare(who, { params: rawParams, query: rawQuery, body: parseJson(buf, contentType), headers });
+          if (input instanceof ApiError) throw input;
+          return run(ex, input, account);
+        })
         .catch((err) => fail(ex, err, opts.log));
     } catch (err) {
       fail(ex, err, opts.log);

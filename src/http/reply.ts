@@ -9,8 +9,17 @@ function statusLine(status: number): string {
   return line;
 }
 
-// BigInt (IMAP mod-sequences) cannot be JSON-encoded natively; it goes out as a string.
+// BigInt (IMAP mod-sequences) cannot be JSON-encoded natively; it goes out as a string. Few
+// answers hold one, and a replacer slows every stringify: it is used only after a TypeError.
 const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+function toJson(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (err) {
+    if (err instanceof TypeError) return JSON.stringify(body, replacer);
+    throw err;
+  }
+}
 
 /** A route result written as is instead of as JSON. */
 export class TextReply {
@@ -43,7 +52,7 @@ export class Exchange {
 
   json(status: number, body: unknown, headers?: Record<string, string>): void {
     if (this.aborted) return;
-    this.#send(status, 'application/json; charset=utf-8', JSON.stringify(body, replacer), headers);
+    this.#send(status, 'application/json; charset=utf-8', toJson(body), headers);
   }
 
   /** A body that is text, not JSON (a log file). */
