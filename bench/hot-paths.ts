@@ -49,7 +49,7 @@ export async function hotPaths(): Promise<Figure[]> {
   const profileDir = process.env.PROFILE ? await mkdtemp(join(tmpdir(), 'imapapi-prof-')) : undefined;
   const server = await startServer({
     shards: SHARDS, args: ['--log-level', 'warn'],
-    ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
+    ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   });
   const floors: ChildProcess[] = [];
   try {

@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseJson, readBody } from './body.js';
-import { Exchange, TextReply } from './reply.js';
+import { Exchange, JsonText, TextReply } from './reply.js';
 import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
@@ -78,6 +78,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       else ex.stream((res, onAbort) => writeStream(res, result, onAbort));
       return;
     }
+    if (result instanceof JsonText) return ex.jsonText(success, result.text, route.noStore ? NO_STORE : undefined);
     if (result instanceof TextReply) return ex.text(success, result);
     ex.json(route.statusOf ? route.statusOf(result) : success, result, route.noStore ? NO_STORE : undefined);
   };

@@ -1,6 +1,7 @@
 // Writes JSON replies and error bodies inside res.cork, once, and never after an abort.
 import type { HttpResponse } from 'uWebSockets.js';
 import { ApiError, reasonPhrase, toWire } from '../errors.js';
+import { toJson, type JsonOf } from '../protocol/json.js';
 
 const statusLines = new Map<number, string>();
 function statusLine(status: number): string {
@@ -9,16 +10,10 @@ function statusLine(status: number): string {
   return line;
 }
 
-// BigInt (IMAP mod-sequences) cannot be JSON-encoded natively; it goes out as a string. Few
-// answers hold one, and a replacer slows every stringify: it is used only after a TypeError.
-const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
-function toJson(body: unknown): string {
-  try {
-    return JSON.stringify(body);
-  } catch (err) {
-    if (err instanceof TypeError) return JSON.stringify(body, replacer);
-    throw err;
-  }
+/** An answer a shard encoded already (its JSON text): written as is, not parsed or encoded again. */
+export class JsonText<T = unknown> {
+  declare readonly of?: T;
+  constructor(readonly text: JsonOf<T>) {}
 }
 
 /** A route result written as is instead of as JSON. */
@@ -53,6 +48,12 @@ export class Exchange {
   json(status: number, body: unknown, headers?: Record<string, string>): void {
     if (this.aborted) return;
     this.#send(status, 'application/json; charset=utf-8', toJson(body), headers);
+  }
+
+  /** JSON a shard encoded already. */
+  jsonText(status: number, json: string, headers?: Record<string, string>): void {
+    if (this.aborted) return;
+    this.#send(status, 'application/json; charset=utf-8', json, headers);
   }
 
   /** A body that is text, not JSON (a log file). */

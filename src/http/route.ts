@@ -10,6 +10,7 @@ import type { SettingsView } from '../schemas/settings.js';
 import type { AccountStateSource } from './account-states.js';
 import type { Scope, TokenView } from '../schemas/tokens.js';
 import type { NewToken, TokenRecord } from '../store/tokens.js';
+import type { JsonText } from './reply.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -85,7 +86,8 @@ export interface Route<P extends TSchema = Empty, Q extends TSchema = Empty, B e
   status?: number;
   /** error codes this route can answer with, besides validation */
   errors: ErrorCode[];
-  handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<Static<R>>;
+  /** the answer, or its JSON text as a shard encoded it (JsonText) */
+  handle(input: RouteInput<P, Q, B>, ctx: RouteContext): Promise<Static<R> | JsonText<Static<R>>>;
   /** answer with this status when the handler result says so (e.g. /health) */
   statusOf?: (result: Static<R>) => number;
 }

@@ -4,6 +4,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import { ApiError, fromWire } from '../errors.js';
 import type { AccountOp, Args, FrontOp, Result, ShardOp, WebhookOp } from './ops.js';
 import type { FrontRequestMsg, ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
+import type { JsonOf } from './json.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -38,6 +39,11 @@ export class RpcClient<R extends AnyRequest = RequestMsg> {
   /** `transfer`: ports or buffers in `args` to move to the other side rather than copy. */
   callAccount<K extends AccountOp>(this: RpcClient<RequestMsg>, account: string, op: K, args: Args<K>, timeoutMs: number, transfer: readonly TransferListItem[] = []): Promise<Result<K>> {
     return this.#send({ account, op, args } as Body<RequestMsg>, timeoutMs, transfer) as Promise<Result<K>>;
+  }
+
+  /** The same, answered with the result's JSON text (for the front to write as is). */
+  callAccountJson<K extends AccountOp>(this: RpcClient<RequestMsg>, account: string, op: K, args: Args<K>, timeoutMs: number): Promise<JsonOf<Result<K>>> {
+    return this.#send({ account, op, args, json: true } as Body<RequestMsg>, timeoutMs, []) as Promise<JsonOf<Result<K>>>;
   }
 
   callShard<K extends ShardOp>(this: RpcClient<RequestMsg>, op: K, args: Args<K>, timeoutMs: number): Promise<Result<K>> {

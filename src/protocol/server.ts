@@ -4,6 +4,7 @@ import { toWire } from '../errors.js';
 import type { FrontHandlers, Handlers, WebhookHandlers } from './ops.js';
 import { isShardOp } from './ops.js';
 import { transferables } from './transfer.js';
+import { toJson } from './json.js';
 import type { FrontRequestMsg, ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
 
 type Dispatch<R> = (msg: R) => Promise<unknown>;
@@ -40,8 +41,11 @@ function serveWith<R extends RequestMsg | WebhookRequestMsg | FrontRequestMsg>(d
     if (Date.now() > msg.deadline) return;
     // a handler that throws synchronously must fail its request, never the whole thread
     new Promise((resolve) => resolve(dispatch(msg))).then(
+      // an answer the front writes as is goes as JSON text (cheaper to pass than an object graph);
       // fetched bytes move to the front instead of being copied
-      (result) => post({ t: 'res', id: msg.id, ok: true, result }, transferables(result)),
+      (result) => ('json' in msg && msg.json
+        ? post({ t: 'res', id: msg.id, ok: true, result: toJson(result) }, [])
+        : post({ t: 'res', id: msg.id, ok: true, result }, transferables(result))),
       (err: unknown) => {
         const error = toWire(err);
         if (error.code === 'Internal') onError(err, msg);

@@ -5,7 +5,8 @@ import type { AccountOp, Args, FrontOp, Op, ShardOp, WebhookOp } from './ops.js'
 
 export const PROTOCOL_VERSION = 1;
 
-type AccountRequest = { [K in AccountOp]: { t: 'req'; id: number; account: string; op: K; args: Args<K>; deadline: number } }[AccountOp];
+/** `json`: answer with the result's JSON text (protocol/json.ts), for the front to write as is */
+type AccountRequest = { [K in AccountOp]: { t: 'req'; id: number; account: string; op: K; args: Args<K>; deadline: number; json?: true } }[AccountOp];
 type ShardRequest = { [K in ShardOp]: { t: 'req'; id: number; account: null; op: K; args: Args<K>; deadline: number } }[ShardOp];
 
 /** A call; `deadline` is an absolute Date.now() after which nobody waits for the answer. */

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { ShardCaller, ShardStatus } from '../protocol/caller.js';
 import type { AccountOp, Args, Result, ShardOp } from '../protocol/ops.js';
 import { shardOf } from '../protocol/placement.js';
+import type { JsonOf } from '../protocol/json.js';
 import type { ShardNotice } from '../protocol/wire.js';
 import type { ShardWorkerData } from '../actors/shard-main.js';
 import { ShardSlot } from './shard-slot.js';
@@ -51,6 +52,10 @@ export class ShardPool implements ShardCaller {
   callAccount<K extends AccountOp>(account: string, op: K, args: Args<K>, transfer: readonly TransferListItem[] = []): Promise<Result<K>> {
     const slot = this.#slot(shardOf(account, this.#slots.length));
     return slot.client.callAccount(account, op, args, this.#timeout, transfer);
+  }
+
+  callAccountJson<K extends AccountOp>(account: string, op: K, args: Args<K>): Promise<JsonOf<Result<K>>> {
+    return this.#slot(shardOf(account, this.#slots.length)).client.callAccountJson(account, op, args, this.#timeout);
   }
 
   callAll<K extends ShardOp>(op: K, args: Args<K>): Promise<Result<K>[]> {

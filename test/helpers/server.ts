@@ -19,6 +19,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** a fixed port instead of a free one */
   port?: number;
+  /** flags for node itself (e.g. --cpu-prof), before the script */
+  nodeArgs?: string[];
   /** the server speaks HTTPS (--tls-cert/--tls-key in args): poll it trusting this CA */
   tls?: { ca: string | Buffer };
 }
@@ -47,7 +49,7 @@ interface Spawned {
 async function spawnCli(opts: ServerOptions): Promise<Spawned> {
   const dataDir = opts.dataDir ?? await mkdtemp(join(tmpdir(), 'imapapi-data-'));
   const port = opts.port ?? await freePort();
-  const args = [CLI, '--port', String(port), '--data-dir', dataDir, '--shards', String(opts.shards ?? 2), ...(opts.args ?? [])];
+  const args = [...(opts.nodeArgs ?? []), CLI, '--port', String(port), '--data-dir', dataDir, '--shards', String(opts.shards ?? 2), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

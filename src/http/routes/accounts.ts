@@ -5,6 +5,7 @@ import {
 import { AccountParams, pageBounds } from '../../schemas/common.js';
 import { ReconnectBody } from '../../schemas/account-actions.js';
 import { defineRoute } from '../route.js';
+import { JsonText } from '../reply.js';
 
 const tags = ['Account'];
 
@@ -29,7 +30,8 @@ export const accountRoutes = [
   defineRoute({
     method: 'get', path: '/v1/account/{account}', scope: 'api', tags, summary: 'Account settings (without passwords), state and last error',
     params: AccountParams, response: AccountView, errors: ['AccountNotFound', 'ShardUnavailable', 'DeadlineExceeded'],
-    handle: ({ params }, { shards }) => shards.callAccount(params.account, 'getAccount', {}),
+    // returned unchanged: the shard encodes it, the front writes the text
+    handle: async ({ params }, { shards }) => new JsonText(await shards.callAccountJson(params.account, 'getAccount', {})),
   }),
   defineRoute({
     method: 'put', path: '/v1/account/{account}', scope: 'api', tags, summary: 'Update some settings; reconnects when IMAP settings change',

@@ -4,6 +4,7 @@ import {
   MailboxCreate, MailboxCreated, MailboxDeleted, MailboxList, MailboxQuery, MailboxRename, MailboxRenamed,
 } from '../../schemas/mailbox.js';
 import { defineRoute } from '../route.js';
+import { JsonText } from '../reply.js';
 
 const tags = ['Mailbox'];
 const common = ['AccountNotFound', 'NotConnected', 'UpstreamRejected', 'ShardUnavailable', 'DeadlineExceeded'] as const;
@@ -12,7 +13,7 @@ export const mailboxRoutes = [
   defineRoute({
     method: 'get', path: '/v1/account/{account}/mailboxes', scope: 'api', tags, summary: 'List folders with message counts and special use',
     params: AccountParams, response: MailboxList, errors: [...common],
-    handle: ({ params }, { shards }) => shards.callAccount(params.account, 'listMailboxes', {}),
+    handle: async ({ params }, { shards }) => new JsonText(await shards.callAccountJson(params.account, 'listMailboxes', {})),
   }),
   defineRoute({
     method: 'post', path: '/v1/account/{account}/mailbox', scope: 'api', tags, summary: 'Create a folder (parents are created as needed); path is a string or, as in the original, an array of names',

@@ -8,6 +8,7 @@ import type { ShardCaller } from '../../protocol/caller.js';
 import type { MessageRef } from '../../ids.js';
 import type { StreamMeta } from '../../protocol/ops.js';
 import { defineRoute } from '../route.js';
+import { JsonText } from '../reply.js';
 import { StreamReply } from '../stream-reply.js';
 
 const tags = ['Message'];
@@ -41,15 +42,15 @@ export const messageRoutes = [
   defineRoute({
     method: 'get', path: '/v1/account/{account}/messages', scope: 'api', tags, summary: 'List messages in a folder, newest first, paged',
     params: Type.Object({ account: AccountId }, closed), query: ListQuery, response: MessageList, errors: [...common, 'MailboxNotFound'],
-    handle: ({ params, query }, { shards }) =>
-      shards.callAccount(params.account, 'listMessages', { path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20 }),
+    handle: async ({ params, query }, { shards }) =>
+      new JsonText(await shards.callAccountJson(params.account, 'listMessages', { path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20 })),
   }),
   defineRoute({
     method: 'post', path: '/v1/account/{account}/search', scope: 'api', tags, summary: 'Search a folder (IMAP SEARCH); same list shape, newest first',
     params: Type.Object({ account: AccountId }, closed), query: ListQuery, body: SearchBody, response: MessageList, errors: [...common, 'MailboxNotFound'],
-    handle: ({ params, query, body }, { shards }) => shards.callAccount(params.account, 'searchMessages', {
+    handle: async ({ params, query, body }, { shards }) => new JsonText(await shards.callAccountJson(params.account, 'searchMessages', {
       path: query.path, page: query.page ?? 0, pageSize: query.pageSize ?? 20, search: body.search,
-    }),
+    })),
   }),
   defineRoute({
     method: 'get', path: '/v1/account/{account}/message/{message}', scope: 'api', tags, summary: 'One message: list fields, headers, text (textType: plain, html or *, the default) and attachments',
