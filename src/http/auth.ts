@@ -77,7 +77,9 @@ export class Gate {
     const wait = this.#rate?.hit(rec.id) ?? 0;
     if (wait) throw tooMany(wait, `API token ${rec.id} is over its request rate`);
     this.#cache.used(rec);
-    return { id: rec.id, scopes: rec.scopes, ...(rec.account !== undefined ? { account: rec.account } : {}) };
+    const who: NonNullable<Principal> = { id: rec.id, scopes: rec.scopes };
+    if (rec.account !== undefined) who.account = rec.account;
+    return who;
   }
 
   /** A token limited to one account reaches that account only: checked on the path (before the

@@ -70,7 +70,9 @@ export class RpcClient<R extends AnyRequest = RequestMsg> {
         // the worker's deadline comes a little before the caller's: work it starts or commits
         // up to its deadline is answered before the caller gives up, so a 504 means "not done"
         const grace = Math.min(250, Math.floor(timeoutMs / 10));
-        this.#post({ ...body, t: 'req', id, deadline: Date.now() + timeoutMs - grace } as R, transfer);
+        // the body is the caller's fresh literal: completed in place, not copied by a spread
+        const msg = Object.assign(body, { t: 'req' as const, id, deadline: Date.now() + timeoutMs - grace }) as unknown as R;
+        this.#post(msg, transfer);
       } catch (err) {
         clearTimeout(timer);
         this.#pending.delete(id);
