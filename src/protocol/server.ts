@@ -39,18 +39,23 @@ export function serveFront(handlers: FrontHandlers, post: Post, onError: (err: u
 function serveWith<R extends RequestMsg | WebhookRequestMsg | FrontRequestMsg>(dispatch: Dispatch<R>, post: Post, onError: (err: unknown, msg: R) => void): (msg: R) => void {
   return (msg) => {
     if (Date.now() > msg.deadline) return;
+    // an answer the front writes as is goes as JSON text (cheaper to pass than an object graph);
+    // fetched bytes move to the front instead of being copied
+    const done = (result: unknown) => ('json' in msg && msg.json
+      ? post({ t: 'res', id: msg.id, ok: true, result: toJson(result) }, [])
+      : post({ t: 'res', id: msg.id, ok: true, result }, transferables(result)));
+    const failed = (err: unknown) => {
+      const error = toWire(err);
+      if (error.code === 'Internal') onError(err, msg);
+      post({ t: 'res', id: msg.id, ok: false, error }, []);
+    };
     // a handler that throws synchronously must fail its request, never the whole thread
-    new Promise((resolve) => resolve(dispatch(msg))).then(
-      // an answer the front writes as is goes as JSON text (cheaper to pass than an object graph);
-      // fetched bytes move to the front instead of being copied
-      (result) => ('json' in msg && msg.json
-        ? post({ t: 'res', id: msg.id, ok: true, result: toJson(result) }, [])
-        : post({ t: 'res', id: msg.id, ok: true, result }, transferables(result))),
-      (err: unknown) => {
-        const error = toWire(err);
-        if (error.code === 'Internal') onError(err, msg);
-        post({ t: 'res', id: msg.id, ok: false, error }, []);
-      },
-    );
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(dispatch(msg));
+    } catch (err) {
+      return failed(err);
+    }
+    pending.then(done, failed);
   };
 }
