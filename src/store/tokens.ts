@@ -1,6 +1,6 @@
 // The tokens database: id → { hash (SHA-256 of the token), scopes, account, times }. The token
 // itself (256 random bits, base64url) is made here, handed out once and never stored.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Database, RootDatabase } from 'lmdb';
 import type { Scope } from '../schemas/tokens.js';
 
@@ -21,7 +21,8 @@ export interface NewToken { description: string; scopes: Scope[]; account?: stri
 
 /** Hex SHA-256 of a presented token: what the store and the cache are keyed by. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // one-shot hash (Node ≥ 20.12): a third of createHash's cost, on every request with a token
+  return hash('sha256', token, 'hex');
 }
 
 /** A fresh token (shown once) and the record to store for it. */
