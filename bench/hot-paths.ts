@@ -4,7 +4,7 @@
 // uWS → postMessage → worker → reply. wrk, medians over RUNS; JSON under bench/results/.
 // Env: RUNS (3), SECONDS (5), CONNECTIONS (64), ACCOUNTS (20), SHARDS (2), PROFILE=1 (cpu profiles).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,17 +13,19 @@ import { api, eventually, exampleAccount } from '../test/helpers/api.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
 import { capture } from './floors/fixtures.js';
+import { atLeast, boundedBy, runAlone, type Figure } from './lib/figures.js';
+import { numberKnob } from './lib/knobs.js';
 import { wrk, type LoadResult } from './lib/load.js';
-import { header, median, table } from './lib/table.js';
+import { median } from './lib/table.js';
 
-const env = (name: string, def: number) => Number(process.env[name] ?? def);
+const env = (name: string, def: number) => numberKnob('hot-paths', name, def);
 const RUNS = env('RUNS', 3);
 const SECONDS = env('SECONDS', 5);
 const CONNECTIONS = env('CONNECTIONS', 64);
 const ACCOUNTS = env('ACCOUNTS', 20);
 const SHARDS = env('SHARDS', 2);
 
-export interface Figure { figure: string; product: LoadResult; floor: LoadResult; ratio: number; goal: number; ok: boolean }
+export const title = `hot paths — wrk -c${CONNECTIONS}, ${SECONDS} s × ${RUNS} runs interleaved with their floors, ${ACCOUNTS} accounts, ${SHARDS} shards`;
 
 async function startFloor(script: string, args: string[]): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
@@ -44,7 +46,7 @@ async function makeToken(base: string): Promise<{ authorization: string }> {
   return { authorization: `Bearer ${res.body.token as string}` };
 }
 
-export async function hotPaths(): Promise<Figure[]> {
+export async function figures(): Promise<Figure[]> {
   const dovecot = await startDovecot();
   const profileDir = process.env.PROFILE ? await mkdtemp(join(tmpdir(), 'imapapi-prof-')) : undefined;
   const server = await startServer({
@@ -64,12 +66,12 @@ export async function hotPaths(): Promise<Figure[]> {
     const routed = await startFloor('uws-workers', [file, '/v1/account/bench-0', String(SHARDS)]);
     floors.push(bare.child, routed.child);
     const accounts = ids.map((id) => `/v1/account/${id}`);
-    const cases: { figure: string; goal: number; product: () => Promise<LoadResult>; floor: () => Promise<LoadResult> }[] = [];
+    const cases: { figure: string; goal: number | null; product: () => Promise<LoadResult>; floor: () => Promise<LoadResult> }[] = [];
     const load = (base: string, paths: string[], headers?: Record<string, string>) => () => wrk({ base, paths, connections: CONNECTIONS, seconds: SECONDS, ...(headers ? { headers } : {}) });
     for (const [name, path] of Object.entries(front)) cases.push({ figure: `front-only ${name} (${path})`, goal: 0.8, product: load(server.url, [path]), floor: load(bare.base, [path]) });
     // every request a different bad value: no answer from the refusal cache (for the record, no goal)
     const varied = Array.from({ length: 5000 }, (_, i) => `${front.invalid}${i}`);
-    cases.push({ figure: 'front-only invalid, each request different', goal: 0, product: load(server.url, varied), floor: load(bare.base, [front.invalid]) });
+    cases.push({ figure: 'front-only invalid, each request different', goal: null, product: load(server.url, varied), floor: load(bare.base, [front.invalid]) });
     cases.push({ figure: 'routed GET /v1/account/:account', goal: 0.8, product: load(server.url, accounts), floor: load(routed.base, accounts) });
     const results = cases.map(() => ({ product: [] as LoadResult[], floor: [] as LoadResult[] }));
     for (const c of cases) { await c.product(); await c.floor(); } // warm-up, JIT
@@ -79,7 +81,9 @@ export async function hotPaths(): Promise<Figure[]> {
         results[i]!.floor.push(await c.floor());
       }
     }
-    const figures = cases.map((c, i) => figureOf(c.figure, c.goal, results[i]!.product, results[i]!.floor));
+    const out = cases.map((c, i) => figureOf(c.figure, c.goal, results[i]!.product, results[i]!.floor));
+    const routed64 = results.at(-1)!;
+    out.push(boundedBy(`routed GET /v1/account/:account p99 at ${CONNECTIONS} connections`, 'ms', medianOf(routed64.product).p99, medianOf(routed64.floor).p99, 5));
     // with tokens on: the same floor, the product checking a bearer token on every request
     const token = await makeToken(server.url);
     const tokened: LoadResult[] = [];
@@ -88,9 +92,9 @@ export async function hotPaths(): Promise<Figure[]> {
       tokened.push(await load(server.url, accounts, token)());
       floorAgain.push(await load(routed.base, accounts)());
     }
-    figures.push(figureOf('routed GET /v1/account/:account, API token', 0.75, tokened, floorAgain));
+    out.push(figureOf('routed GET /v1/account/:account, API token', 0.75, tokened, floorAgain));
     if (profileDir) console.log(`cpu profiles of the product's threads: ${profileDir}`);
-    return figures;
+    return out;
   } finally {
     for (const f of floors) f.kill();
     await server.stop();
@@ -99,35 +103,11 @@ export async function hotPaths(): Promise<Figure[]> {
   }
 }
 
-function figureOf(figure: string, goal: number, product: LoadResult[], floor: LoadResult[]): Figure {
+function figureOf(figure: string, goal: number | null, product: LoadResult[], floor: LoadResult[]): Figure {
   const p = medianOf(product);
   const f = medianOf(floor);
-  const ratio = p.rps / f.rps;
-  return { figure, product: p, floor: f, ratio, goal, ok: ratio >= goal };
+  const detail = { productP50: p.p50, productP99: p.p99, productErrors: p.errors, floorP50: f.p50, floorP99: f.p99, floorErrors: f.errors };
+  return atLeast(figure, 'req/s', p.rps, f.rps, goal, { detail });
 }
 
-export function printFigures(figures: Figure[]): void {
-  table(['figure', 'product req/s', 'p99 ms', 'floor req/s', 'p99 ms', 'ratio', 'goal', ''], figures.map((f) => [
-    f.figure, Math.round(f.product.rps), f.product.p99.toFixed(2), Math.round(f.floor.rps), f.floor.p99.toFixed(2), f.ratio.toFixed(2),
-    f.goal ? `≥ ${f.goal}` : '—', f.goal ? (f.ok ? 'ok' : 'below') : '',
-  ]));
-}
-
-export async function writeResults(name: string, data: unknown): Promise<string> {
-  const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, JSON.stringify(data, null, 2));
-  return file;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  header(`hot paths — wrk -c${CONNECTIONS}, ${SECONDS} s × ${RUNS} runs interleaved with their floors, ${ACCOUNTS} accounts, ${SHARDS} shards`);
-  hotPaths().then(async (figures) => {
-    printFigures(figures);
-    console.log(`written: ${await writeResults('hot-paths', figures)}`);
-  }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runAlone(import.meta.url, 'hot-paths', title, figures);

@@ -8,10 +8,24 @@ import { api, eventually, exampleAccount } from '../test/helpers/api.js';
 import { appendSteadily, percentile } from '../test/helpers/latency.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
 import { openStream } from '../test/helpers/stream.js';
-import { header, table } from './lib/table.js';
+import { addedAtMost, runAlone, type Figure } from './lib/figures.js';
+import { knob, numberKnob } from './lib/knobs.js';
 
-const TRIALS = Number(process.env.TRIALS ?? 100);
-const RATES = (process.env.RATES ?? '1,20').split(',').map(Number);
+const TRIALS = numberKnob('latency', 'TRIALS', 100);
+const RATES = (knob('latency', 'RATES') ?? '1,20').split(',').map(Number);
+
+export const title = `APPEND → messageNew latency, ${TRIALS} trials per rate, rates ${RATES.join(', ')}/s, ms from the APPEND reply beside a raw imapflow IDLE client on the same folder`;
+
+/** The issue's bounds on the milliseconds added over the IMAP push, by rate; none at other rates. */
+const GOALS: Record<number, { p50: number | null; p95: number | null }> = { 1: { p50: 10, p95: null }, 20: { p50: 20, p95: 100 } };
+const pct = (v: number[], q: number) => (v.length ? percentile(v, q) : NaN);
+
+function latencyFigures(rate: number, consumer: string, product: number[], floor: number[], trials: number): Figure[] {
+  const goals = GOALS[rate] ?? { p50: null, p95: null };
+  const detail = { trials, arrived: product.length, floorArrived: floor.length };
+  return ([['p50', 0.5, goals.p50], ['p95', 0.95, goals.p95]] as const).map(([label, q, ms]) =>
+    addedAtMost(`APPEND → ${consumer} at ${rate} msg/s, ${label}`, pct(product, q), pct(floor, q), ms, label, { detail }));
+}
 
 /** A loopback webhook receiver noting when each messageNew arrived, by account then UID. */
 async function receiver(): Promise<{ url: string; arrived: Map<string, Map<number, number>>; close(): void }> {
@@ -34,15 +48,15 @@ async function receiver(): Promise<{ url: string; arrived: Map<string, Map<numbe
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, arrived, close: () => server.close() };
 }
 
-async function main(): Promise<void> {
-  header(`APPEND → messageNew latency, ${TRIALS} trials per rate, rates ${RATES.join(', ')}/s`);
+export async function figures(): Promise<Figure[]> {
   const dovecot = await startDovecot();
   const server = await startServer({ args: ['--log-level', 'warn'] });
   const hook = await receiver();
   try {
     const settings = await api(server.url, 'PUT', '/v1/settings', { webhooks: hook.url, webhooksEnabled: true });
     const webhooks = settings.status === 200;
-    const rows: (string | number)[][] = [];
+    if (!webhooks) console.log(`latency: PUT /v1/settings answered ${settings.status}; no webhook figures`);
+    const out: Figure[] = [];
     for (const rate of RATES) {
       const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user(`lat${rate}`), pass: dovecot.password };
       const id = `lat-${rate}`;
@@ -66,11 +80,10 @@ async function main(): Promise<void> {
       const ws = lat(wsAt);
       const floor = lat(run.floorAt);
       const hooked = lat(hook.arrived.get(id) ?? new Map());
-      const f = (v: number[], p: number) => (v.length ? percentile(v, p).toFixed(0) : '–');
-      rows.push([`${rate}/s`, uids.length, f(floor, 0.5), f(floor, 0.95), f(ws, 0.5), f(ws, 0.95), webhooks ? f(hooked, 0.5) : 'n/a', webhooks ? f(hooked, 0.95) : 'n/a', `${ws.length}/${hooked.length}`]);
+      out.push(...latencyFigures(rate, 'WebSocket', ws, floor, uids.length));
+      if (webhooks) out.push(...latencyFigures(rate, 'webhook', hooked, floor, uids.length));
     }
-    table(['rate', 'trials', 'IMAP push p50', 'p95', 'WebSocket p50', 'p95', 'webhook p50', 'p95', 'arrived ws/hook'], rows);
-    console.log('milliseconds from the APPEND reply; the push floor is a raw imapflow client IDLE-ing on the same folder');
+    return out;
   } finally {
     hook.close();
     await server.stop();
@@ -79,7 +92,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runAlone(import.meta.url, 'latency', title, figures);

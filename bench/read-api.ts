@@ -1,30 +1,40 @@
 // Read API against its floor: list page 0, the oldest page and one-message get on a 10k folder,
-// each next to one raw imapflow connection doing the same IMAP commands in the same run.
-// Env: RUNS (5), SECONDS (3), CONCURRENCY (8), MESSAGES (10000), PAGE_SIZE (20).
+// each next to one raw imapflow connection doing the same IMAP commands (and, for the message,
+// mailparser on its text parts) in the same run. Env: RUNS (5), SECONDS (3), CONCURRENCY (16),
+// MESSAGES (10000), PAGE_SIZE (20).
 import { availableParallelism, loadavg } from 'node:os';
 import type { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
 import { ENTRY_QUERY } from '../src/messages/entry.js';
 import { api, eventually, exampleAccount } from '../test/helpers/api.js';
 import { startDovecot } from '../test/helpers/dovecot.js';
 import { fillMaildir } from '../test/helpers/maildir.js';
 import { imapClient, type ImapLogin } from '../test/helpers/seed.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
+import { atLeast, atMost, runAlone, type Figure } from './lib/figures.js';
+import { numberKnob } from './lib/knobs.js';
 import { httpGetter, measure, type LoadResult } from './lib/load.js';
-import { header, median, table } from './lib/table.js';
+import { median } from './lib/table.js';
 
-const env = (name: string, def: number) => Number(process.env[name] ?? def);
+const env = (name: string, def: number) => numberKnob('read-api', name, def);
 const RUNS = env('RUNS', 5);
 const SECONDS = env('SECONDS', 3);
-const CONCURRENCY = env('CONCURRENCY', 8);
+const CONCURRENCY = env('CONCURRENCY', 16);
 const MESSAGES = env('MESSAGES', 10_000);
 const PAGE_SIZE = env('PAGE_SIZE', 20);
 const FOLDER = 'Big';
 const ACCOUNT = 'bench-read';
 // the server's default maxBytes for text parts (src/http/routes/messages.ts)
 const MAX_BYTES = 5 << 20;
+// the options the server's parser uses (src/parse/text.ts): each part decoded as itself only
+const PARSE = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, keepCidLinks: true };
+// bulkMessage's text parts (test/helpers/seed.ts), as the server reads them off BODYSTRUCTURE
+const PART_HEAD = { '1.1': 'text/plain', '1.2': 'text/html' };
+
+export const title = `Read API vs raw imapflow (1 connection, concurrency 1) — ${MESSAGES} messages, pageSize ${PAGE_SIZE}, API at 1 and ${CONCURRENCY} concurrent, ${SECONDS} s × ${RUNS} runs, medians`;
 
 /** One workload, as an HTTP path for the API and as the equivalent commands for the floor. */
-interface Scenario { name: string; path: () => string; raw: (client: ImapFlow) => Promise<boolean> }
+interface Scenario { name: string; path: () => string; raw: (client: ImapFlow) => Promise<boolean>; goals: { single: number | null; concurrent: number | null } }
 interface Sample { api1: LoadResult; apiN: LoadResult; raw: LoadResult }
 
 /** What listMessages FETCHes for `page`: sequence numbers counted from the newest. */
@@ -34,6 +44,8 @@ function listScenario(page: number): Scenario {
   const range = `${from}:${to}`;
   return {
     name: `list page ${page}`,
+    // the issue's goals are for the newest page; the oldest is kept for the record
+    goals: page === 0 ? { single: 1.2, concurrent: 1.0 } : { single: null, concurrent: null },
     path: () => `/v1/account/${ACCOUNT}/messages?path=${FOLDER}&page=${page}&pageSize=${PAGE_SIZE}`,
     raw: async (client) => {
       const got = [];
@@ -43,18 +55,30 @@ function listScenario(page: number): Scenario {
   };
 }
 
-/** What getMessage does: the entry with headers, then the text parts (1.1 plain, 1.2 html in bulk mail). */
+/** Each fetched text part decoded by mailparser as a one-part document, as the server's parser does. */
+async function parseParts(parts: Map<string, Buffer>): Promise<boolean> {
+  const texts = await Promise.all([...parts].map(async ([key, body]) => {
+    const type = PART_HEAD[key as keyof typeof PART_HEAD] ?? 'text/plain';
+    const doc = Buffer.concat([Buffer.from(`Content-Type: ${type}; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n`), body]);
+    const mail = await simpleParser(doc, PARSE);
+    return type === 'text/html' ? mail.html : mail.text;
+  }));
+  return texts.every((t) => typeof t === 'string' && t.length > 0);
+}
+
+/** What getMessage does: the entry with headers, then the text parts (1.1 plain, 1.2 html in bulk mail), parsed. */
 function getScenario(messages: { id: string; uid: number }[]): Scenario {
   const pick = () => messages[Math.floor(Math.random() * messages.length)]!;
   return {
-    name: 'get message',
+    name: 'get message (parsed)',
+    goals: { single: 1.5, concurrent: null },
     path: () => `/v1/account/${ACCOUNT}/message/${pick().id}`,
     raw: async (client) => {
       const uid = String(pick().uid);
       const head = await client.fetchOne(uid, { ...ENTRY_QUERY, headers: true }, { uid: true });
       if (!head) return false;
       const body = await client.fetchOne(uid, { uid: true, bodyParts: [{ key: '1.1', maxLength: MAX_BYTES }, { key: '1.2', maxLength: MAX_BYTES }] }, { uid: true });
-      return body !== false && body.bodyParts?.size === 2;
+      return body !== false && body.bodyParts?.size === 2 && parseParts(body.bodyParts);
     },
   };
 }
@@ -81,21 +105,19 @@ async function sample(s: Scenario, base: string, raw: ImapFlow, seconds: number)
   return { raw: rawResult, api1: await run(1), apiN: await run(CONCURRENCY) };
 }
 
-function rows(s: Scenario, samples: Sample[]): (string | number)[][] {
+function figuresOf(s: Scenario, samples: Sample[]): Figure[] {
   const med = (f: (x: Sample) => number) => median(samples.map(f));
-  const raw = [Math.round(med((x) => x.raw.rps)), med((x) => x.raw.p50).toFixed(2), med((x) => x.raw.p99).toFixed(2)];
   const sum = (f: (x: Sample) => number) => samples.reduce((n, x) => n + f(x), 0);
-  return (['api1', 'apiN'] as const).map((k) => [
-    s.name, k === 'api1' ? 1 : CONCURRENCY,
-    Math.round(med((x) => x[k].rps)), med((x) => x[k].p50).toFixed(2), med((x) => x[k].p99).toFixed(2),
-    ...raw,
-    // per-run ratios, so drift between runs cancels out
-    med((x) => x[k].rps / x.raw.rps).toFixed(2),
-    `${sum((x) => x[k].errors)}/${sum((x) => x.raw.errors)}`,
-  ]);
+  const raw = { rawRps: med((x) => x.raw.rps), rawP50: med((x) => x.raw.p50), rawP99: med((x) => x.raw.p99), rawErrors: sum((x) => x.raw.errors) };
+  const side = (k: 'api1' | 'apiN') => ({ apiRps: med((x) => x[k].rps), apiP50: med((x) => x[k].p50), apiP99: med((x) => x[k].p99), apiErrors: sum((x) => x[k].errors), ...raw });
+  // per-run ratios, so drift between runs cancels out
+  return [
+    atMost(`${s.name}, one request at a time (p50)`, 'ms', med((x) => x.api1.p50), raw.rawP50, s.goals.single, { ratio: med((x) => x.api1.p50 / x.raw.p50), detail: side('api1') }),
+    atLeast(`${s.name}, ${CONCURRENCY} concurrent vs raw at 1`, 'req/s', med((x) => x.apiN.rps), raw.rawRps, s.goals.concurrent, { ratio: med((x) => x.apiN.rps / x.raw.rps), detail: side('apiN') }),
+  ];
 }
 
-async function bench(base: string, login: ImapLogin): Promise<void> {
+async function bench(base: string, login: ImapLogin): Promise<Figure[]> {
   await api(base, 'POST', '/v1/account', exampleAccount(ACCOUNT, login));
   await eventually(async () => (await api(base, 'GET', `/v1/account/${ACCOUNT}`)).body.state === 'connected', 60_000, 'account connected');
   const ids = await listIds(base);
@@ -107,25 +129,23 @@ async function bench(base: string, login: ImapLogin): Promise<void> {
     for (const s of scenarios) await sample(s, base, raw, 1); // warm-up: connections, pools, JIT, Dovecot caches
     const samples = scenarios.map((): Sample[] => []);
     for (let i = 0; i < RUNS; i++) for (const [k, s] of scenarios.entries()) samples[k]!.push(await sample(s, base, raw, SECONDS));
-    table(['scenario', 'API conc', 'API req/s', 'API p50 ms', 'API p99 ms', 'raw req/s', 'raw p50 ms', 'raw p99 ms', 'API/raw req/s', 'errors API/raw'],
-      scenarios.flatMap((s, k) => rows(s, samples[k]!)));
-    console.log(`load ${loadavg()[0]!.toFixed(2)} at the end; this client, the server and Dovecot share ${availableParallelism()} cores`);
+    console.log(`read-api: load ${loadavg()[0]!.toFixed(2)} at the end; this client, the server and Dovecot share ${availableParallelism()} cores`);
+    return scenarios.flatMap((s, k) => figuresOf(s, samples[k]!));
   } finally {
     await raw.logout().catch(() => raw.close());
   }
 }
 
-async function main(): Promise<void> {
-  header(`Read API vs raw imapflow (1 connection, concurrency 1) — ${MESSAGES} messages, pageSize ${PAGE_SIZE}, ${SECONDS} s × ${RUNS} runs, medians`);
+export async function figures(): Promise<Figure[]> {
   const dovecot = await startDovecot();
   try {
     const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('bench'), pass: dovecot.password };
     const t0 = performance.now();
     await fillMaildir(dovecot, login, FOLDER, MESSAGES);
-    console.log(`filled ${FOLDER} with ${MESSAGES} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`read-api: filled ${FOLDER} with ${MESSAGES} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const server = await startServer({ args: ['--log-level', 'warn'] });
     try {
-      await bench(server.url, login);
+      return await bench(server.url, login);
     } finally {
       await server.stop();
       await removeDir(server.dataDir);
@@ -135,7 +155,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runAlone(import.meta.url, 'read-api', title, figures);

@@ -16,20 +16,26 @@ import { envelopeOf } from '../src/webhooks/policy.js';
 import { sign } from '../src/webhooks/sign.js';
 import { api } from '../test/helpers/api.js';
 import { removeDir } from '../test/helpers/server.js';
-import { header, median, table } from './lib/table.js';
+import { atLeast, runAlone, type Figure } from './lib/figures.js';
+import { knob, numberKnob } from './lib/knobs.js';
+import { median } from './lib/table.js';
 
 // Events are written with EventLog.append as a shard writes them, and the worker is woken with
 // server.webhooks.wake(head), the call the front makes on a shard's commit notice. The clock
 // runs from the first append to the receiver's last 200. The floor POSTs the same bodies with
 // plain undici, 32 in flight, no log, cursors or worker, from the thread running the receiver.
-const RUNS = Number(process.env.RUNS ?? 5);
-const EVENTS = Number(process.env.EVENTS ?? 20_000);
-const ACCOUNTS = (process.env.ACCOUNTS ?? '1,10,100,1000').split(',').map(Number);
-const SIGNED = process.env.SIGNED !== '0';
+const RUNS = numberKnob('webhooks', 'RUNS', 5);
+const EVENTS = numberKnob('webhooks', 'EVENTS', 20_000);
+const ACCOUNTS = (knob('webhooks', 'ACCOUNTS') ?? '1,10,100,1000').split(',').map(Number);
+const SIGNED = knob('webhooks', 'SIGNED') !== '0';
 const BATCH = 1000;
 const SECRET = 'bench-signing-secret-0123';
 /** the webhook worker's cap on requests in flight */
 const CONCURRENCY = 32;
+/** the goal (≥ 0.8× the floor) is set at this many accounts; the floor's bodies name as many */
+const GOAL_ACCOUNTS = 100;
+
+export const title = `webhook delivery: ${EVENTS} events per run, ${RUNS} runs, accounts ${ACCOUNTS.join(', ')}, ${SIGNED ? 'signed' : 'unsigned'}, loopback receiver, floor plain undici ${CONCURRENCY} in flight`;
 
 /** Counts requests per run and checks per-account order (ids must grow within an account). */
 async function receiver() {
@@ -50,7 +56,7 @@ async function receiver() {
 }
 
 /** Plain undici: the same signed bodies, CONCURRENCY in flight, nothing else; median/min/max events/s. */
-async function floor(url: string): Promise<number[]> {
+async function floor(url: string): Promise<[number, number, number]> {
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
   const rates: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -58,7 +64,7 @@ async function floor(url: string): Promise<number[]> {
     const t0 = performance.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < EVENTS; i = next++) {
-        const env = envelopeOf({ id: i + 1, account: `floor-${i % 100}`, path: 'INBOX', event: 'messageNew', data: { uid: i, subject: `bench ${i}` }, date: new Date().toISOString() });
+        const env = envelopeOf({ id: i + 1, account: `floor-${i % GOAL_ACCOUNTS}`, path: 'INBOX', event: 'messageNew', data: { uid: i, subject: `bench ${i}` }, date: new Date().toISOString() });
         const headers = SIGNED ? { ...env.headers, 'x-imapapi-signature': sign(SECRET, env.body) } : env.headers;
         const res = await request(url, { method: 'POST', headers, body: env.body, dispatcher: agent });
         await res.body.dump();
@@ -70,8 +76,7 @@ async function floor(url: string): Promise<number[]> {
   return [Math.round(median(rates)), Math.round(Math.min(...rates)), Math.round(Math.max(...rates))];
 }
 
-async function main(): Promise<void> {
-  header(`webhook delivery: ${EVENTS} events per run, ${RUNS} runs, accounts ${ACCOUNTS.join(', ')}, ${SIGNED ? 'signed' : 'unsigned'}, loopback receiver`);
+export async function figures(): Promise<Figure[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'imapapi-bench-webhooks-'));
   const parsed = loadConfig(['--port', '0', '--data-dir', dataDir, '--shards', '1', '--log-level', 'warn'], {});
   if (parsed.help) throw new Error('unexpected --help');
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
   try {
     const put = await api(server.url, 'PUT', '/v1/settings', { webhooks: hook.url, ...(SIGNED ? { secret: SECRET } : {}) });
     if (put.status !== 200) throw new Error(`PUT /v1/settings: ${put.status} ${JSON.stringify(put.body)}`);
-    const rows: (string | number)[][] = [];
+    const rows: { accounts: number; rates: number[]; outOfOrder: number }[] = [];
     for (const accounts of ACCOUNTS) {
       const rates: number[] = [];
       let outOfOrder = 0;
@@ -102,10 +107,16 @@ async function main(): Promise<void> {
         rates.push(EVENTS / ((performance.now() - t0) / 1000));
         outOfOrder += hook.state.outOfOrder;
       }
-      rows.push([accounts, EVENTS, Math.round(median(rates)), Math.round(Math.min(...rates)), Math.round(Math.max(...rates)), outOfOrder]);
+      rows.push({ accounts, rates, outOfOrder });
     }
-    rows.push(['floor', EVENTS, ...await floor(hook.url), 0]);
-    table(['accounts', 'events', 'events/s (median)', 'min', 'max', 'out of order'], rows);
+    const [floorRate, floorMin, floorMax] = await floor(hook.url);
+    return rows.map(({ accounts, rates, outOfOrder }) => {
+      const detail = { events: EVENTS, min: Math.round(Math.min(...rates)), max: Math.round(Math.max(...rates)), floorMin, floorMax, outOfOrder };
+      const f = atLeast(`webhook delivery, ${accounts} accounts`, 'events/s', Math.round(median(rates)), floorRate, accounts === GOAL_ACCOUNTS ? 0.8 : null, { detail });
+      // deliveries out of order within an account fail the figure whatever the speed
+      if (outOfOrder > 0) f.ok = false;
+      return f;
+    });
   } finally {
     hook.close();
     await server.close();
@@ -114,7 +125,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runAlone(import.meta.url, 'webhooks', title, figures);

@@ -8,18 +8,25 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-export function header(title: string): void {
+/** Node, cores, memory, load, commit and time: what a result needs beside it to be compared. */
+export function machineLine(): string {
   let commit = 'unknown';
   try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
-  console.log(`# ${title}`);
   // the load average at start flags a run that shared the machine with other work
-  console.log(`node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}) · ${Math.round(totalmem() / 2 ** 30)} GiB · load ${loadavg()[0]!.toFixed(2)} · commit ${commit} · ${new Date().toISOString()}`);
+  return `node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}) · ${Math.round(totalmem() / 2 ** 30)} GiB · load ${loadavg()[0]!.toFixed(2)} · commit ${commit} · ${new Date().toISOString()}`;
+}
+
+export function header(title: string): string {
+  const machine = machineLine();
+  console.log(`# ${title}`);
+  console.log(machine);
+  return machine;
 }
 
 export function table(columns: string[], rows: (string | number)[][]): void {
   const text = rows.map((r) => r.map(String));
   const widths = columns.map((c, i) => Math.max(c.length, ...text.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |';
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
   console.log(line(columns));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of text) console.log(line(r));
