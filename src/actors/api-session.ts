@@ -56,7 +56,9 @@ export class ApiSession {
   }
 
   /** Run `fn` in its turn with `path` open: read-only (EXAMINE) unless `write` (SELECT). */
-  inMailbox<T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject, turn: Turn) => Promise<T>, opts: TurnOptions & { write?: boolean } = {}): Promise<T> {
+  /** `uid`: the read addresses this one message only (UID FETCH): a message the kept view
+   *  already knows needs no NOOP first (gone meanwhile, it is simply not found) */
+  inMailbox<T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject, turn: Turn) => Promise<T>, opts: TurnOptions & { write?: boolean; uid?: number } = {}): Promise<T> {
     return this.#run({ ...opts, path }, async (turn) => {
       const { client } = turn;
       const current = client.mailbox;
@@ -65,7 +67,8 @@ export class ApiSession {
       const fits = current && current.path === path && (!opts.write || current.readOnly !== true);
       // a folder kept selected sees what other clients did only once synced (RFC 3501 §6.1.2
       // NOOP): a SEARCH or a page by sequence numbers would otherwise act on the old view
-      if (fits) await client.noop();
+      const known = opts.uid !== undefined && current && opts.uid < Number(current.uidNext);
+      if (fits && !known) await client.noop();
       const mailbox = fits ? client.mailbox || current : await client.mailboxOpen(path, { readOnly: !opts.write });
       return fn(client, mailbox, turn);
     });

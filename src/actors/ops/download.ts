@@ -12,14 +12,14 @@ import { pathOf, type OpContext } from './context.js';
 
 type Opener = (client: ImapFlow) => Promise<{ meta: StreamMeta; content: Readable } | null>;
 
-function streamed(ctx: OpContext, path: string, id: string, port: MessagePort, open: Opener): Promise<StreamMeta> {
+function streamed(ctx: OpContext, path: string, id: string, uid: number, port: MessagePort, open: Opener): Promise<StreamMeta> {
   return new Promise((resolve, reject) => {
     ctx.session.inMailbox(path, async (client) => {
       const opened = await open(client);
       if (!opened) throw messageNotFound(id);
       resolve(opened.meta);
       await pumpStream(port, opened.content);
-    }, { deadline: ctx.deadline }).catch((err) => {
+    }, { deadline: ctx.deadline, uid }).catch((err) => {
       port.close();
       reject(err);
     });
@@ -27,7 +27,7 @@ function streamed(ctx: OpContext, path: string, id: string, port: MessagePort, o
 }
 
 export function openAttachment(ctx: OpContext, { ref, id, port }: { ref: AttachmentRef; id: string; port: MessagePort }): Promise<StreamMeta> {
-  return streamed(ctx, pathOf(ctx, ref.mailbox, id), id, port, async (client) => {
+  return streamed(ctx, pathOf(ctx, ref.mailbox, id), id, ref.uid, port, async (client) => {
     // IMAP answers an unknown part with empty content, not an error: check the structure first
     const msg = await client.fetchOne(String(ref.uid), { uid: true, bodyStructure: true }, { uid: true });
     if (!msg || !findLeaf(msg.bodyStructure, ref.part)) return null;
@@ -41,7 +41,7 @@ export function openAttachment(ctx: OpContext, { ref, id, port }: { ref: Attachm
 }
 
 export function openSource(ctx: OpContext, { ref, id, port }: { ref: MessageRef; id: string; port: MessagePort }): Promise<StreamMeta> {
-  return streamed(ctx, pathOf(ctx, ref.mailbox, id), id, port, async (client) => {
+  return streamed(ctx, pathOf(ctx, ref.mailbox, id), id, ref.uid, port, async (client) => {
     const dl = await client.download(String(ref.uid), undefined, { uid: true });
     if (!dl.content) return null;
     const meta: StreamMeta = { contentType: 'message/rfc822', disposition: 'inline' };

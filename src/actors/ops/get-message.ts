@@ -46,7 +46,7 @@ export async function getMessage(ctx: OpContext, { ref, id, maxBytes, textType }
     const { entry, structure } = toEntry(msg, ref.mailbox, { specialUse: folderSpecialUse(mailbox) });
     const { parts, hasMore } = await fetchParts(client, ref.uid, wantedParts(structure, textType), maxBytes);
     return { entry, path, headers: owned(msg.headers ?? new Uint8Array(0)), parts, hasMore };
-  }, { deadline: ctx.deadline });
+  }, { deadline: ctx.deadline, uid: ref.uid });
 }
 
 export async function getText(ctx: OpContext, { ref, id, maxBytes, textType }: TextArgs & { ref: TextRef }): Promise<FetchedText> {
@@ -59,5 +59,5 @@ export async function getText(ctx: OpContext, { ref, id, maxBytes, textType }: T
     const wanted = new Set([...(textType === 'html' ? [] : ref.plain), ...(textType === 'plain' ? [] : ref.html)]);
     const refs = wantedParts(structure, textType).filter((p) => wanted.has(p.part));
     return fetchParts(client, ref.uid, refs, maxBytes);
-  }, { deadline: ctx.deadline });
+  }, { deadline: ctx.deadline, uid: ref.uid });
 }
