@@ -33,18 +33,19 @@ function decodeParam(raw: string, name: string): string {
   }
 }
 
-function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions, perAccount: AccountGate): void {
-  const { pattern, names } = toUwsPath(route.path);
+type RawInput = { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> };
+type Input = { params: unknown; query: unknown; body: unknown; headers: Record<string, string> };
+
+/** The checker of a route's request parts: the checked input, or the 400 to answer with —
+ *  returned, not thrown, so a refused request costs no rejected promise on the way. */
+function inputChecker(route: AnyRoute, names: string[], opts: MountOptions): (who: Principal, raw: RawInput) => Input | ApiError {
   const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
   const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
   const body = route.body ? compileValidator(route.body, 'body') : null;
   const parseQuery = queryParser(route.query);
-  const success = route.status ?? 200;
   const binding = accountBinding(route);
-  const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
-
   const refusals = new Refusals();
-  /** The checked path parameters and query, or the 400 (remembered: a repeat is not checked again). */
+  /** the checked path parameters and query, or the 400 (remembered: a repeat is not checked again) */
   const pathAndQuery = (rawParams: Record<string, string>, rawQuery: string): { params: unknown; query: unknown } | ApiError => {
     const key = names.length ? `${rawQuery}\u0000${names.map((n) => rawParams[n]).join('\u0000')}` : rawQuery;
     const known = refusals.get(key);
@@ -56,20 +57,22 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
       throw err;
     }
   };
-  // synchronous, so a refused request is answered without a rejected promise on the way
-  const prepare = (who: Principal, raw: { params: Record<string, string>; query: string; body: unknown; headers: Record<string, string> }) => {
+  return (who, raw) => {
     const pq = pathAndQuery(raw.params, raw.query);
     if (pq instanceof ApiError) return pq;
-    const input = {
-      params: pq.params,
-      query: pq.query,
-      body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined,
-      headers: raw.headers,
-    };
+    const input = { params: pq.params, query: pq.query, body: body ? body.check(raw.body === undefined && route.optionalBody ? {} : raw.body) : undefined, headers: raw.headers };
     opts.gate.restrict(binding, who, { query: input.query, body: input.body });
     return input;
   };
-  type Input = Exclude<ReturnType<typeof prepare>, ApiError>;
+}
+
+function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: MountOptions, perAccount: AccountGate): void {
+  const { pattern, names } = toUwsPath(route.path);
+  const body = route.body !== undefined;
+  const success = route.status ?? 200;
+  const binding = accountBinding(route);
+  const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
+  const prepare = inputChecker(route, names, opts);
   const run = async (ex: Exchange, input: Input, account: string | undefined) => {
     const result = await perAccount.run(account, () => route.handle(input, ctx));
     if (result instanceof StreamReply) {
