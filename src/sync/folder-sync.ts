@@ -138,23 +138,29 @@ async function entries(client: ImapFlow, uids: number[], mailbox: number): Promi
 async function apply(ctx: SyncContext, client: ImapFlow, path: string, id: number, diff: FolderDiff, seen: bigint | null, from = ctx.notifyFrom()): Promise<void> {
   const { account, stores } = ctx;
   const added = diff.added.sort((a, b) => a.uid - b.uid);
+  const newEvents = (chunk: typeof added, details: Map<number, Fetched>): NewEvent[] => {
+    const events: NewEvent[] = [];
+    for (const m of chunk) {
+      const fetched = details.get(m.uid);
+      if (!fetched) continue; // expunged meanwhile: never announced, never stored
+      stores.uids.putSync(account, id, m.uid, m.flags);
+      if (isAnnounced(fetched.internalDate, from)) events.push(newEvent(account, path, 'messageNew', fetched.entry));
+    }
+    return events;
+  };
+  // all but the last chunk of new mail commit on their own, so a huge arrival is announced as it goes
+  let last: { chunk: typeof added; details: Map<number, Fetched> } | null = null;
   for (let i = 0; i < added.length; i += NEW_CHUNK) {
     const chunk = added.slice(i, i + NEW_CHUNK);
     const details = await entries(client, chunk.map((m) => m.uid), id);
-    await commit(ctx, () => {
-      const events: NewEvent[] = [];
-      for (const m of chunk) {
-        const fetched = details.get(m.uid);
-        if (!fetched) continue; // expunged meanwhile: never announced, never stored
-        stores.uids.putSync(account, id, m.uid, m.flags);
-        if (isAnnounced(fetched.internalDate, from)) events.push(newEvent(account, path, 'messageNew', fetched.entry));
-      }
-      return stores.events.appendSync(events);
-    });
+    if (i + NEW_CHUNK >= added.length) last = { chunk, details };
+    else await commit(ctx, () => stores.events.appendSync(newEvents(chunk, details)));
   }
   const mb = client.mailbox as MailboxObject;
+  // the last new messages, the deletions, the flag changes and the folder state: one commit
+  // (steady mail is one message a sync: a second commit was a few ms more before its event)
   await commit(ctx, () => {
-    const events: NewEvent[] = [];
+    const events: NewEvent[] = last ? newEvents(last.chunk, last.details) : [];
     for (const uid of diff.removed.sort((a, b) => a - b)) {
       stores.uids.removeSync(account, id, uid);
       events.push(newEvent(account, path, 'messageDeleted', { id: encodeMessageId({ mailbox: id, uid }), uid }));
