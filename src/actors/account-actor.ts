@@ -18,7 +18,7 @@ import { pickStrategy, type StrategySetting } from '../sync/strategy.js';
 import { Backoff, type BackoffPolicy } from '../lib/backoff.js';
 import { ApiSession } from './api-session.js';
 import type { Connection, ImapLogger } from './traffic-logs.js';
-import { asksForOlderMail, notifyFromOf, sweepInterval, watchedPath } from './account-settings.js';
+import { asksForOlderMail, isAppLogin, notifyFromOf, sweepInterval, watchedPath } from './account-settings.js';
 import { CredentialsError, credentialsFor, type CredentialSource } from './credentials.js';
 
 export interface ReconnectPolicy {
@@ -92,7 +92,7 @@ export class AccountActor {
 
   constructor(record: AccountRecord, deps: ActorDeps) {
     this.#record = record;
-    this.#notifyFrom = new Date(notifyFromOf(record)).toISOString();
+    this.#notifyFrom = viewedNotifyFrom(record);
     this.#deps = deps;
     this.#log = deps.log.child({ account: record.account });
     this.#backoff = new Backoff(deps.policy.connect);
@@ -166,7 +166,7 @@ export class AccountActor {
   /** Take new settings; reconnect only when the connection settings changed. */
   async replace(record: AccountRecord, reconnect: boolean): Promise<void> {
     this.#record = record;
-    this.#notifyFrom = new Date(notifyFromOf(record)).toISOString();
+    this.#notifyFrom = viewedNotifyFrom(record);
     if (!reconnect) return;
     await this.reconnect();
   }
@@ -287,7 +287,7 @@ export class AccountActor {
     this.#client = null;
     client?.close();
     const failure = classifyConnectError(err, login);
-    if (failure.kind === 'auth' && this.#record.oauth2?.app !== undefined) {
+    if (failure.kind === 'auth' && isAppLogin(this.#record.oauth2)) {
       // the server refused the app login's cached token: one silent try with a fresh one, so a
       // dead grant is reported in the provider's words (invalid_grant), not the server's
       this.#deps.credentials.forgetToken?.(this.#record.account);
@@ -359,6 +359,9 @@ interface Failure { message: string; code?: string; time: string }
 function lastErrorView(f: Failure): LastError {
   return { ...f, response: f.message, ...(f.code ? { serverResponseCode: f.code } : {}) };
 }
+
+/** notifyFrom as the view shows it: ISO, UTC (the record keeps what was given). */
+const viewedNotifyFrom = (r: AccountRecord): string => new Date(notifyFromOf(r)).toISOString();
 
 /** An app login as answered: never the refresh token. */
 function oauth2View(o: NonNullable<AccountRecord['oauth2']>): NonNullable<AccountView['oauth2']> {

@@ -9,7 +9,6 @@ import { appNotFound, conflictOf, FlowError, grantAccount, type FlowDeps } from 
 
 export type { FlowDeps } from './oauth-grant.js';
 
-
 /** The sealed state is about 1.4× its JSON: kept well inside what providers take in a URL. */
 const MAX_STATE = 3000;
 
@@ -39,9 +38,10 @@ function flowCookie(redirectUrl: string, nonce: string, maxAge: number): FlowCoo
 export function startFlow(deps: FlowDeps, input: OAuth2FlowStart & { app: string }): { url: string; expires: string } {
   const app = deps.apps.get(input.app);
   if (!app) throw appNotFound(input.app);
-  const conflict = conflictOf(deps.store.get(input.account), input.account, app);
+  const existing = deps.store.get(input.account);
+  const conflict = conflictOf(existing, input.account, app);
   if (conflict) throw new ApiError('Conflict', conflict, { account: input.account });
-  if (!deps.store.get(input.account) && !effectiveApp(app).imap) {
+  if (!existing && !effectiveApp(app).imap) {
     throw validationError([{ field: 'app', reason: `OAuth2 app "${app.name}" names no IMAP server for new accounts; set its imap (PUT /v1/oauth2/${input.app})` }]);
   }
   checkRedirect(input.redirect);

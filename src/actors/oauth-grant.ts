@@ -11,14 +11,13 @@ import type { FlowState } from '../oauth/auth-state.js';
 import { signedInUser } from '../oauth/identity.js';
 import { authorizeScopes, effectiveApp, identityClaims, oauthClient } from '../oauth/presets.js';
 import { codeGrant, revokeToken, type OAuthClient, type TokenAnswer } from '../oauth/token-endpoint.js';
+import { isAppLogin } from './account-settings.js';
 
 /** A successful code grant that holds a refresh token. */
 type Granted = Extract<TokenAnswer, { ok: true }> & { refreshToken: string };
 
 /** ms a revocation of an unused grant may take (it runs after the browser has its answer). */
 const REVOKE_TIMEOUT = 5000;
-import { isAppLogin } from './account-settings.js';
-
 
 export interface FlowDeps {
   apps: OAuth2AppStore;

@@ -178,9 +178,7 @@ export class ShardHost {
       settingsChanged: (account) => this.#tokens.forget(account),
       appServers: (app) => {
         const record = this.#deps.oauth2Apps.get(app);
-        if (!record) return undefined;
-        const { imap, smtp } = effectiveApp(record);
-        return { ...(imap ? { imap } : {}), ...(smtp ? { smtp } : {}) };
+        return record && effectiveApp(record);
       },
       clearSync: (account) => { sync.stores.uids.clearAccountSync(account); submissions.outbox.removeAccountSync(account); },
     };

@@ -8,7 +8,7 @@ import { Exchange, JsonText, TextReply } from './reply.js';
 import { StreamReply, writeStream, writeStreamHead } from './stream-reply.js';
 import { toUwsPath, type AnyRoute, type RouteContext } from './route.js';
 import { compileValidator, queryParser, type Validator } from './validate.js';
-import { accountBinding, type Principal } from './auth.js';
+import { accountBinding, type AccountBinding, type Principal } from './auth.js';
 import { AccountGate } from './account-gate.js';
 import { admit, type Admission } from './admission.js';
 import { Refusals } from './refusals.js';
@@ -38,12 +38,11 @@ type Input = { params: unknown; query: unknown; body: unknown; headers: Record<s
 
 /** The checker of a route's request parts: the checked input, or the 400 to answer with —
  *  returned, not thrown, so a refused request costs no rejected promise on the way. */
-function inputChecker(route: AnyRoute, names: string[], opts: MountOptions): (who: Principal, raw: RawInput) => Input | ApiError {
+function inputChecker(route: AnyRoute, names: string[], binding: AccountBinding, opts: MountOptions): (who: Principal, raw: RawInput) => Input | ApiError {
   const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
   const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
   const body = route.body ? compileValidator(route.body, 'body') : null;
   const parseQuery = queryParser(route.query);
-  const binding = accountBinding(route);
   const refusals = new Refusals();
   /** the checked path parameters and query, or the 400 (remembered: a repeat is not checked again) */
   const pathAndQuery = (rawParams: Record<string, string>, rawQuery: string): { params: unknown; query: unknown } | ApiError => {
@@ -72,7 +71,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const success = route.status ?? 200;
   const binding = accountBinding(route);
   const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
-  const prepare = inputChecker(route, names, opts);
+  const prepare = inputChecker(route, names, binding, opts);
   const run = async (ex: Exchange, input: Input, account: string | undefined) => {
     const result = await perAccount.run(account, () => route.handle(input, ctx));
     if (result instanceof StreamReply) {

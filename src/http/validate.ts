@@ -107,13 +107,14 @@ function shapeOf(schema: TSchema): Shape | null {
   };
 }
 
-/** The problems of an object value, one field at a time (the order TypeBox reports them in). */
+/** The problems of an object value (already bounded), one field at a time (the order TypeBox reports them in). */
 function fieldProblems(shape: Shape, value: Record<string, unknown>, part: Part): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const [key, f] of shape.fields) {
     if (!(key in value)) continue;
     const v = value[key];
-    if (!f.compiled.Check(v)) problems.push(...toProblems(f.compiled.Errors(bounded(f.schema, v).value) as unknown as TbError[], part, f.schema, key));
+    // `value` comes cut already (bounded() descends into the fields): no second cut here
+    if (!f.compiled.Check(v)) problems.push(...toProblems(f.compiled.Errors(v) as unknown as TbError[], part, f.schema, key));
   }
   const missing = shape.required.filter((k) => !(k in value));
   problems.push(...missing.map((field) => ({ field, reason: 'is required' })));

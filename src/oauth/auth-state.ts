@@ -19,15 +19,15 @@ export interface FlowState {
   expires: number;
 }
 
-/** The sealing the state uses (the server's SecretBox). */
+/** The sealing the state uses (the server's SecretBox): raw bytes, so the URL carries no
+ *  text prefix of the stored-value format. */
 export interface Sealer {
-  seal(plain: string): string;
-  open(sealed: string): string;
+  sealBytes(plain: Uint8Array): Uint8Array;
+  openBytes(sealed: Uint8Array): Uint8Array;
 }
 
 export type OpenedState = { ok: true; state: FlowState } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'expired'; state: FlowState };
 
-const SEALED_PREFIX = '$gcm1$';
 /** Tells a state from any other value sealed with the same key (stored passwords, …). */
 const KIND = 'oauth-state:1';
 
@@ -52,8 +52,8 @@ export const challengeOf = (verifier: string): string => createHash('sha256').up
 /** `account.sealed`: the account in the clear (base64url) routes the callback to the shard
  *  that owns it; the sealed part is what counts, and names the same account. */
 export function sealState(box: Sealer, state: FlowState): string {
-  const sealed = box.seal(JSON.stringify({ kind: KIND, ...state }));
-  return `${Buffer.from(state.account).toString('base64url')}.${sealed.slice(SEALED_PREFIX.length)}`;
+  const sealed = Buffer.from(box.sealBytes(Buffer.from(JSON.stringify({ kind: KIND, ...state }), 'utf8'))).toString('base64url');
+  return `${Buffer.from(state.account).toString('base64url')}.${sealed}`;
 }
 
 /** The account a state claims to be for (unverified: only for routing), or null. */
@@ -80,7 +80,7 @@ export function openState(box: Sealer, state: string, now = Date.now()): OpenedS
   const dot = state.indexOf('.');
   let json: string;
   try {
-    json = box.open(SEALED_PREFIX + state.slice(dot + 1));
+    json = Buffer.from(box.openBytes(Buffer.from(state.slice(dot + 1), 'base64url'))).toString('utf8');
   } catch {
     return { ok: false, reason: 'invalid' };
   }

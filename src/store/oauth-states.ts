@@ -1,7 +1,7 @@
 // The sign-in states that were used: a sign-in link opens in one browser, once, and its callback
 // spends it once, so a state seen again (a link opened twice, a replayed callback URL, a race of
-// two callbacks) is refused. Kept until the
-// state would have expired anyway, keyed by expiry so the expired ones go in one range.
+// two callbacks) is refused. Kept until the state would have expired anyway, keyed by expiry
+// so the expired ones go in one range.
 import type { Database, RootDatabase } from 'lmdb';
 
 /** `[expires ms, nonce, step]`: ordered by expiry first; a state is opened once and spent once. */
