@@ -26,12 +26,3 @@ export function withoutCredentials(raw: string | URL): Target {
   url.password = '';
   return { url: url.href, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
 }
-
-/** withoutCredentials, remembered for the last URL (a webhook URL changes rarely, is used often). */
-export function cachedTarget(): (raw: string) => Target {
-  let last: { raw: string; target: Target } | null = null;
-  return (raw) => {
-    if (last?.raw !== raw) last = { raw, target: withoutCredentials(raw) };
-    return last.target;
-  };
-}

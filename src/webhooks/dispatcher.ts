@@ -40,6 +40,8 @@ const SCAN_BATCH = 1000;
 export const CONTENT_WAIT = 10 * 60_000;
 /** filtered-out events one lane skips before it yields the thread */
 const SKIP_BATCH = 1000;
+/** events one lane reads from the log at once (one range read instead of one per event) */
+const READ_AHEAD = 32;
 
 export class Dispatcher {
   readonly counters = { delivered: 0, failed: 0, parked: 0 };
@@ -49,6 +51,8 @@ export class Dispatcher {
   readonly #cursor = new Map<string, number>();
   /** per open lane: the backoff of the event it holds */
   readonly #backoff = new Map<string, Backoff>();
+  /** per open lane: its next events as read from the log, oldest first */
+  readonly #ahead = new Map<string, StoredEvent[]>();
   #target: Target | null = null;
   #from = 0;
   /** the log was looked at up to here for accounts with work */
@@ -98,6 +102,7 @@ export class Dispatcher {
     this.#lanes.clear();
     this.#cursor.clear();
     this.#backoff.clear();
+    this.#ahead.clear();
   }
 
   /** Shutting down: start nothing new; requests in flight get `ms` to finish and move their cursors. */
@@ -146,11 +151,12 @@ export class Dispatcher {
     let cursor = start;
     const save = () => { if (cursor !== start) this.#moveCursor(account, cursor); };
     for (let i = 0; i < SKIP_BATCH; i++) {
-      const e = this.#deps.events.readAccount(account, cursor, 1)[0];
+      const e = this.#next(account, cursor);
       if (!e) {
         save();
         this.#cursor.delete(account);
         this.#backoff.delete(account);
+        this.#ahead.delete(account);
         return null;
       }
       if (wanted(target, e.event)) {
@@ -162,6 +168,18 @@ export class Dispatcher {
     }
     save();
     return { wakeAt: Date.now() };
+  }
+
+  /** The account's first event after `after`, from what the lane read ahead or from the log. */
+  #next(account: string, after: number): StoredEvent | undefined {
+    let ahead = this.#ahead.get(account);
+    // expire() may have moved the cursor past events read ahead
+    while (ahead?.length && ahead[0]!.id <= after) ahead.shift();
+    if (!ahead?.length) {
+      ahead = this.#deps.events.readAccount(account, after, READ_AHEAD);
+      this.#ahead.set(account, ahead);
+    }
+    return ahead.shift();
   }
 
   async #send(e: StoredEvent): Promise<Attempt> {

@@ -1,9 +1,11 @@
 // Makes webhook requests over one keep-alive undici Agent. Every outcome (2xx, another
 // status, a network error, a timeout) comes back as a value; nothing here throws.
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { Deadlines } from '../lib/deadlines.js';
+import { withoutCredentials } from '../lib/url-credentials.js';
 import type { Envelope } from './policy.js';
+import { post } from './post.js';
 import { sign, SIGNATURE_HEADER } from './sign.js';
-import { cachedTarget } from '../lib/url-credentials.js';
 
 export interface Attempt {
   ok: boolean;
@@ -20,11 +22,21 @@ export interface SenderOptions {
   connections: number;
 }
 
+/** Where a webhook URL's requests go; credentials in it travel as Basic auth (undici would drop them silently). */
+interface Endpoint { origin: string; path: string; authorization: string | undefined }
+
+function endpointOf(raw: string): Endpoint {
+  const { url, authorization } = withoutCredentials(raw);
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, authorization };
+}
+
 export class Sender {
   readonly #agent: Agent;
   readonly #timeout: number;
-  /** credentials in the webhook URL go as Basic auth (undici would drop them silently) */
-  readonly #target = cachedTarget();
+  readonly #deadlines = new Deadlines();
+  /** the last URL's endpoint: a webhook URL changes rarely and is used for every event */
+  #last: { raw: string; endpoint: Endpoint } | null = null;
 
   constructor(opts: SenderOptions) {
     this.#timeout = opts.timeout;
@@ -38,28 +50,33 @@ export class Sender {
   async post(url: string, secret: string | null, env: Envelope, timeout = this.#timeout): Promise<Attempt> {
     const t0 = performance.now();
     const took = () => Math.round((performance.now() - t0) * 10) / 10;
+    let endpoint: Endpoint;
     try {
-      const target = this.#target(url);
-      let headers = secret ? { ...env.headers, [SIGNATURE_HEADER]: sign(secret, env.body) } : env.headers;
-      if (target.authorization) headers = { ...headers, authorization: target.authorization };
-      const res = await request(target.url, { method: 'POST', headers, body: env.body, dispatcher: this.#agent, signal: AbortSignal.timeout(timeout) });
-      // the answer is ignored, but reading it to the end is what frees the socket for reuse
-      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      return { ok, status: res.statusCode, error: ok ? null : `HTTP ${res.statusCode}`, durationMs: took() };
+      endpoint = this.#endpoint(url);
     } catch (err) {
-      return { ok: false, status: null, error: describe(err, timeout), durationMs: took() };
+      return { ok: false, status: null, error: describe(err), durationMs: 0 };
     }
+    let headers = secret ? { ...env.headers, [SIGNATURE_HEADER]: sign(secret, env.body) } : env.headers;
+    if (endpoint.authorization) headers = { ...headers, authorization: endpoint.authorization };
+    const end = await post(this.#agent, this.#deadlines, { origin: endpoint.origin, path: endpoint.path, headers, body: env.body, timeout });
+    if ('timedOut' in end) return { ok: false, status: null, error: `timeout after ${timeout} ms`, durationMs: took() };
+    if ('error' in end) return { ok: false, status: null, error: describe(end.error), durationMs: took() };
+    const ok = end.status >= 200 && end.status < 300;
+    return { ok, status: end.status, error: ok ? null : `HTTP ${end.status}`, durationMs: took() };
   }
 
   /** Close idle sockets; requests still in flight are cut off. */
   close(): Promise<void> {
     return this.#agent.destroy();
   }
+
+  #endpoint(raw: string): Endpoint {
+    if (this.#last?.raw !== raw) this.#last = { raw, endpoint: endpointOf(raw) };
+    return this.#last.endpoint;
+  }
 }
 
-function describe(err: unknown, timeout: number): string {
-  const e = err as { name?: string; code?: string; message?: string };
-  if (e.name === 'TimeoutError') return `timeout after ${timeout} ms`;
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
   return [typeof e.code === 'string' ? e.code : null, e.message ?? String(err)].filter(Boolean).join(': ');
 }
