@@ -37,7 +37,7 @@ export const title = `Read API vs raw imapflow (1 connection, concurrency 1) —
 interface Scenario { name: string; path: () => string; raw: (client: ImapFlow) => Promise<boolean>; goals: { single: number | null; concurrent: number | null } }
 interface Sample { api1: LoadResult; apiN: LoadResult; raw: LoadResult }
 
-/** What listMessages FETCHes for `page`: sequence numbers counted from the newest. */
+/** What listMessages sends for `page`: NOOP, then FETCH by sequence numbers counted from the newest. */
 function listScenario(page: number): Scenario {
   const from = Math.max(1, MESSAGES - (page + 1) * PAGE_SIZE + 1);
   const to = MESSAGES - page * PAGE_SIZE;
@@ -47,7 +47,10 @@ function listScenario(page: number): Scenario {
     // the issue's goals are for the newest page; the oldest is kept for the record
     goals: page === 0 ? { single: 1.2, concurrent: 1.0 } : { single: null, concurrent: null },
     path: () => `/v1/account/${ACCOUNT}/messages?path=${FOLDER}&page=${page}&pageSize=${PAGE_SIZE}`,
+    // the same IMAP work as the server's: a NOOP first, since a kept selection sees other
+    // clients' changes only once synced (RFC 3501 §6.1.2), then the page's FETCH
     raw: async (client) => {
+      await client.noop();
       const got = [];
       for await (const msg of client.fetch(range, ENTRY_QUERY)) got.push(msg);
       return got.length === to - from + 1;

@@ -1,11 +1,12 @@
 // Many accounts read at once: 50 accounts with 10 requests in flight each all answer
-// correctly, each account's reads taking fair turns on its own read connection.
+// correctly, each account's reads taking fair turns on its own read connection; reads queued
+// together share a NOOP, yet each sees what other clients did before it was sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pool } from 'undici';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
 import { fillMaildir } from './helpers/maildir.js';
-import { bulkSubject } from './helpers/seed.js';
+import { bulkSubject, imapClient } from './helpers/seed.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually, exampleAccount } from './helpers/api.js';
 
@@ -67,4 +68,40 @@ test(`${ACCOUNTS} accounts × ${IN_FLIGHT} requests in flight all answer correct
   assert.deepEqual(failures.slice(0, 10), []);
   const states = (await getJson('/v1/accounts?pageSize=100')).body.accounts.map((x: { state: string }) => x.state);
   assert.ok(states.every((s: string) => s === 'connected'), 'IDLE connections untouched');
+});
+
+test('reads in flight together still each see what another client changed before it was sent', async () => {
+  const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('cc-fresh'), pass: dovecot.password };
+  await fillMaildir(dovecot, login, 'INBOX', 12);
+  await api(server.url, 'POST', '/v1/account', exampleAccount('cc-fresh', login));
+  await eventually(async () => (await getJson('/v1/account/cc-fresh')).body.state === 'connected', 30_000, 'connected');
+  const other = await imapClient(login);
+  try {
+    await other.mailboxOpen('INBOX');
+    const list = () => getJson('/v1/account/cc-fresh/messages?path=INBOX&pageSize=3');
+    let total = 12;
+    for (let round = 1; round <= 6; round++) {
+      // a queue of reads on the account's read connection, then a change from elsewhere: new
+      // mail, or an expunge (which no FETCH answer may announce, so only a sync shows it)
+      const queued = Array.from({ length: 8 }, list);
+      const before = (await list()).body.messages[0].uid as number;
+      let newest: number;
+      if (round % 2) {
+        const appended = await other.append('INBOX', `Subject: fresh ${round}\r\n\r\nbody ${round}\r\n`);
+        assert.ok(appended && appended.uid, 'APPEND gave a UID');
+        newest = appended.uid;
+        total++;
+      } else {
+        assert.ok(await other.messageDelete(String(before), { uid: true }));
+        newest = (await other.search({ all: true }, { uid: true }) as number[]).at(-1)!;
+        total--;
+      }
+      const after = await list();
+      assert.equal(after.status, 200);
+      assert.deepEqual([after.body.total, after.body.messages[0].uid], [total, newest], `round ${round}`);
+      for (const r of await Promise.all(queued)) assert.equal(r.status, 200);
+    }
+  } finally {
+    await other.logout();
+  }
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeMessageId } from '../src/ids.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
-import { appendMessages, type SeedSpec } from './helpers/seed.js';
+import { appendMessages, buildMessage, imapClient, seedSpec, type SeedSpec } from './helpers/seed.js';
+import { SMALL_TEXT_BYTES } from '../src/actors/ops/small-text.js';
 import { startServer, removeDir, type RunningServer } from './helpers/server.js';
 import { api, eventually, exampleAccount } from './helpers/api.js';
 
@@ -16,12 +17,13 @@ const COUNT = 48;
 let dovecot: Dovecot;
 let server: RunningServer;
 let seeded: { uid: number; spec: SeedSpec; raw: Buffer }[];
+let login: { host: string; port: number; user: string; pass: string };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const get = (path: string) => api(server.url, 'GET', path);
 
 before(async () => {
   dovecot = await startDovecot();
-  const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('read'), pass: dovecot.password };
+  login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('read'), pass: dovecot.password };
   seeded = await appendMessages(login, 'Seeded', COUNT, { internalDate: RECEIVED });
   server = await startServer();
   await api(server.url, 'POST', '/v1/account', exampleAccount('reader', login));
@@ -163,6 +165,41 @@ test('pages past the end are empty, pageSize is bounded', async () => {
   assert.equal((await get('/v1/account/reader/messages?path=Seeded&pageSize=1001')).status, 400);
   assert.equal((await get('/v1/account/reader/messages?path=Seeded&pageSize=0')).status, 400);
   assert.equal((await get('/v1/account/reader/messages')).status, 400, 'path is required');
+});
+
+test('texts either side of the size the shard decodes itself read the same as the rest', async () => {
+  const line = 'Õunad, äri ja üllatused — 苹果 🍎 = equals at the end=\n';
+  // text bytes; encoded (quoted-printable here) plain and html together come to ~3.5 times as many
+  const sizes = [500, 3000, 6000, 20000];
+  const client = await imapClient(login);
+  const made: { uid: number; spec: SeedSpec }[] = [];
+  try {
+    await client.mailboxCreate('Sizes');
+    for (const [k, bytes] of sizes.entries()) {
+      const base = seedSpec(1000 + k);
+      const text = line.repeat(Math.ceil(bytes / Buffer.byteLength(line)));
+      const spec = { ...base, text, html: `<p>${text.replace(/\n/g, '<br>')}</p>`, attachments: [] };
+      const res = await client.append('Sizes', await buildMessage(spec));
+      assert.ok(res && res.uid);
+      made.push({ uid: res.uid, spec });
+    }
+  } finally {
+    await client.logout();
+  }
+  const listed = await get('/v1/account/reader/messages?path=Sizes');
+  assert.equal(listed.status, 200, JSON.stringify(listed.body));
+  const list = listed.body.messages as { uid: number; id: string; text: { id: string; encodedSize: { plain: number; html: number } } }[];
+  const encoded = list.map((m) => m.text.encodedSize.plain + m.text.encodedSize.html).sort((a, b) => a - b);
+  assert.ok(encoded[1]! < SMALL_TEXT_BYTES - 1000 && encoded[2]! > SMALL_TEXT_BYTES, `encoded sizes ${encoded} straddle ${SMALL_TEXT_BYTES}`);
+  for (const { uid, spec } of made) {
+    const m = list.find((x) => x.uid === uid)!;
+    const one = await get(`/v1/account/reader/message/${m.id}`);
+    assert.equal(one.status, 200);
+    assert.deepEqual([one.body.text.plain, one.body.text.html, one.body.text.hasMore], [spec.text, spec.html, false], `message of ${spec.text.length} chars`);
+    assert.deepEqual(one.body.headers['message-id'], [spec.messageId]);
+    const plain = await get(`/v1/account/reader/text/${m.text.id}?textType=plain`);
+    assert.deepEqual(plain.body, { plain: spec.text, hasMore: false });
+  }
 });
 
 test('reads use their own connection: the IDLE connection stayed up throughout', async () => {

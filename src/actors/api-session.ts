@@ -41,6 +41,10 @@ export class ApiSession {
   #client: ImapFlow | null = null;
   #idleTimer: NodeJS.Timeout | null = null;
   #closed = false;
+  /** mailbox reads are numbered as they arrive, to tell which ones a NOOP or SELECT covers */
+  #arrivals = 0;
+  /** the selected folder's view is current for every read that arrived before `covers` */
+  #view: { client: ImapFlow; path: string; covers: number } | null = null;
 
   constructor(opts: ApiSessionOptions) {
     this.#opts = opts;
@@ -52,26 +56,48 @@ export class ApiSession {
 
   /** Run `fn` in its turn with the connection, no folder selected in particular. */
   withClient<T>(fn: (client: ImapFlow, turn: Turn) => Promise<T>, opts: TurnOptions = {}): Promise<T> {
-    return this.#run(opts, (turn) => fn(turn.client, turn));
+    return this.#run(opts, (turn) => {
+      // it may APPEND to, or rename, the selected folder: the next read syncs first again
+      this.#view = null;
+      return fn(turn.client, turn);
+    });
   }
 
-  /** Run `fn` in its turn with `path` open: read-only (EXAMINE) unless `write` (SELECT). */
-  /** `uid`: the read addresses this one message only (UID FETCH): a message the kept view
-   *  already knows needs no NOOP first (gone meanwhile, it is simply not found) */
+  /** Run `fn` in its turn with `path` open: read-only (EXAMINE) unless `write` (SELECT).
+   *  `uid`: the read addresses this one message only (UID FETCH). */
   inMailbox<T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject, turn: Turn) => Promise<T>, opts: TurnOptions & { write?: boolean; uid?: number } = {}): Promise<T> {
+    const arrival = this.#arrivals++;
     return this.#run({ ...opts, path }, async (turn) => {
       const { client } = turn;
       const current = client.mailbox;
       // an EXAMINEd folder cannot store flags or expunge; a SELECTed one serves reads as well
       // (imapflow fetches with BODY.PEEK, so reading never sets \Seen)
       const fits = current && current.path === path && (!opts.write || current.readOnly !== true);
-      // a folder kept selected sees what other clients did only once synced (RFC 3501 §6.1.2
-      // NOOP): a SEARCH or a page by sequence numbers would otherwise act on the old view
-      const known = opts.uid !== undefined && current && opts.uid < Number(current.uidNext);
-      if (fits && !known) await client.noop();
-      const mailbox = fits ? client.mailbox || current : await client.mailboxOpen(path, { readOnly: !opts.write });
-      return fn(client, mailbox, turn);
+      const covers = this.#arrivals;
+      if (!fits) {
+        const mailbox = await client.mailboxOpen(path, { readOnly: !opts.write });
+        this.#view = { client, path, covers };
+        return fn(client, mailbox, turn);
+      }
+      if (!this.#current(client, path, arrival, opts.uid)) {
+        await client.noop();
+        this.#view = { client, path, covers };
+      }
+      return fn(client, client.mailbox || current, turn);
     });
+  }
+
+  /**
+   * Whether the selected folder's view already shows this read what other clients did. A
+   * kept selection sees their changes only once synced (RFC 3501 §6.1.2 NOOP): a SEARCH or a
+   * page by sequence numbers would otherwise act on an old view. A NOOP that started after
+   * the read arrived serves it as well as its own would (reads queued together share one); a
+   * message the view already knows needs none (gone meanwhile, it is simply not found).
+   */
+  #current(client: ImapFlow, path: string, arrival: number, uid: number | undefined): boolean {
+    if (uid !== undefined && client.mailbox && uid < Number(client.mailbox.uidNext)) return true;
+    const view = this.#view;
+    return view !== null && view.client === client && view.path === path && arrival < view.covers;
   }
 
   async close(): Promise<void> {
@@ -134,6 +160,7 @@ export class ApiSession {
     this.#idleTimer = null;
     const client = this.#client;
     this.#client = null;
+    this.#view = null;
     if (!client) return;
     if (client.usable) await client.logout().catch(() => undefined);
     client.close();

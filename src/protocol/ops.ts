@@ -7,7 +7,7 @@ import type {
 import type { MailboxCreated, MailboxDeleted, MailboxEntry, MailboxRenamed } from '../schemas/mailbox.js';
 import type { MessageEntry, MessageList, SearchCriteria, TextType } from '../schemas/message.js';
 import type { AttachmentRef, MessageRef, TextRef } from '../ids.js';
-import type { ExtraAttachment, TextPartInput } from '../parse/types.js';
+import type { ExtraAttachment, ParseTextResult, TextPartInput } from '../parse/types.js';
 import type { Address } from '../schemas/message.js';
 import type { OutboxEntry, SubmitResult } from '../schemas/submit.js';
 import type { SettingsPatch, SettingsView } from '../schemas/settings.js';
@@ -22,14 +22,14 @@ import type { DeadLetterPage, ReplayInput, ReplayResult, WebhookCounters, Webhoo
 type NoArgs = Record<string, never>;
 
 /** A message as fetched by a shard: list fields plus raw bytes for the parser pool. */
-export interface FetchedMessage {
-  entry: MessageEntry;
-  path: string;
-  headers: Uint8Array;
-  parts: TextPartInput[];
-  hasMore: boolean;
-}
-export interface FetchedText { parts: TextPartInput[]; hasMore: boolean }
+/** A message's text as fetched: decoded by the shard when small (`decoded`), else raw for the parse pool. */
+export type FetchedBody =
+  | { decoded: ParseTextResult; headers?: never; parts?: never }
+  | { decoded?: never; headers: Uint8Array; parts: TextPartInput[] };
+export type FetchedMessage = { entry: MessageEntry; path: string; hasMore: boolean } & FetchedBody;
+export type FetchedText =
+  | { decoded: ParseTextResult; parts?: never; hasMore: boolean }
+  | { decoded?: never; parts: TextPartInput[]; hasMore: boolean };
 
 /** What messageNew carries besides the logged event, fetched when it is delivered or read (never stored). */
 export interface NotifyOptions {

@@ -1,5 +1,5 @@
 // One message and its text: the list fields, the header block and the text parts, fetched
-// as raw bytes (cut at maxBytes) for the front's parser pool to decode.
+// as raw bytes (cut at maxBytes); decoded here when small, else by the front's parser pool.
 import type { ImapFlow } from 'imapflow';
 import { messageNotFound } from '../../errors.js';
 import type { MessageRef, TextRef } from '../../ids.js';
@@ -11,6 +11,7 @@ import type { FetchedMessage, FetchedText } from '../../protocol/ops.js';
 import { owned } from '../../protocol/transfer.js';
 import type { TextPartInput } from '../../parse/types.js';
 import { pathOf, type OpContext } from './context.js';
+import { decodeIfSmall } from './small-text.js';
 
 export async function fetchParts(client: ImapFlow, uid: number, refs: TextPartRef[], maxBytes: number): Promise<{ parts: TextPartInput[]; hasMore: boolean }> {
   if (!refs.length) return { parts: [], hasMore: false };
@@ -40,18 +41,21 @@ const wantedParts = (structure: Structure, textType: TextType): TextPartRef[] =>
 
 export async function getMessage(ctx: OpContext, { ref, id, maxBytes, textType }: TextArgs & { ref: MessageRef }): Promise<FetchedMessage> {
   const path = pathOf(ctx, ref.mailbox, id);
-  return ctx.session.inMailbox(path, async (client, mailbox) => {
+  const got = await ctx.session.inMailbox(path, async (client, mailbox) => {
     const msg = await client.fetchOne(String(ref.uid), { ...ENTRY_QUERY, headers: true }, { uid: true });
     if (!msg) throw messageNotFound(id);
     const { entry, structure } = toEntry(msg, ref.mailbox, { specialUse: folderSpecialUse(mailbox) });
     const { parts, hasMore } = await fetchParts(client, ref.uid, wantedParts(structure, textType), maxBytes);
     return { entry, path, headers: owned(msg.headers ?? new Uint8Array(0)), parts, hasMore };
   }, { deadline: ctx.deadline, uid: ref.uid });
+  // decoded with the connection free again: the next read's FETCH goes out meanwhile
+  const decoded = await decodeIfSmall(ctx.session.queued, got.parts, got.headers);
+  return decoded ? { entry: got.entry, path, decoded, hasMore: got.hasMore } : got;
 }
 
 export async function getText(ctx: OpContext, { ref, id, maxBytes, textType }: TextArgs & { ref: TextRef }): Promise<FetchedText> {
   const path = pathOf(ctx, ref.mailbox, id);
-  return ctx.session.inMailbox(path, async (client) => {
+  const got = await ctx.session.inMailbox(path, async (client) => {
     const msg = await client.fetchOne(String(ref.uid), { uid: true, bodyStructure: true }, { uid: true });
     if (!msg) throw messageNotFound(id);
     // part metadata (charset, encoding) comes from the current structure, never from the id
@@ -60,4 +64,6 @@ export async function getText(ctx: OpContext, { ref, id, maxBytes, textType }: T
     const refs = wantedParts(structure, textType).filter((p) => wanted.has(p.part));
     return fetchParts(client, ref.uid, refs, maxBytes);
   }, { deadline: ctx.deadline, uid: ref.uid });
+  const decoded = await decodeIfSmall(ctx.session.queued, got.parts);
+  return decoded ? { decoded, hasMore: got.hasMore } : got;
 }

@@ -10,38 +10,49 @@ import { mailboxIdOf, type OpContext } from './context.js';
 
 export interface ListArgs { path: string; page: number; pageSize: number }
 
-async function entries(client: ImapFlow, range: string, byUid: boolean, mailbox: number, folder: MailboxObject): Promise<MessageEntry[]> {
+/** The page's FETCH answers, read in the IMAP turn; turned into entries after it (entriesOf). */
+interface Fetched { total: number; page: number; pages: number; mailbox: number; folder: MailboxObject | null; fetched: FetchMessageObject[] }
+
+async function fetchRange(client: ImapFlow, range: string, byUid: boolean): Promise<FetchMessageObject[]> {
   const fetched: FetchMessageObject[] = [];
   for await (const msg of client.fetch(range, ENTRY_QUERY, { uid: byUid })) fetched.push(msg);
+  return fetched;
+}
+
+// Built once the connection is free again: the next read's FETCH is already on its way while
+// this one's entries are made (concurrent reads of one account take turns on one connection).
+function entriesOf({ total, page, pages, mailbox, folder, fetched }: Fetched): MessageList {
+  if (!folder) return { total, page, pages, messages: [] };
   // the folder's special use came with its SELECT (imapflow LISTs it once): no extra command
   const opts = { specialUse: folderSpecialUse(folder) };
   // sequence numbers follow UID order (RFC 3501 2.3.1.2), so UID descending is newest first
-  return fetched.sort((a, b) => b.uid - a.uid).map((m) => toEntry(m, mailbox, opts).entry);
+  const messages: MessageEntry[] = fetched.sort((a, b) => b.uid - a.uid).map((m) => toEntry(m, mailbox, opts).entry);
+  return { total, page, pages, messages };
 }
 
 // The folder id is allocated only once EXAMINE found the folder: a GET never leaves a record
 // of a folder that does not exist.
-export function listMessages(ctx: OpContext, { path, page, pageSize }: ListArgs): Promise<MessageList> {
-  return ctx.session.inMailbox(path, async (client, mailbox) => {
-    const mailboxId = await mailboxIdOf(ctx, path);
-    const total = mailbox.exists;
+export async function listMessages(ctx: OpContext, { path, page, pageSize }: ListArgs): Promise<MessageList> {
+  return entriesOf(await ctx.session.inMailbox(path, async (client, folder): Promise<Fetched> => {
+    const mailbox = await mailboxIdOf(ctx, path);
+    const total = folder.exists;
     const { pages, start, end } = pageBounds(total, page, pageSize);
-    if (start >= end) return { total, page, pages, messages: [] };
+    if (start >= end) return { total, page, pages, mailbox, folder: null, fetched: [] };
     // newest first: entry k of the listing is sequence number total - k
-    const range = `${total - end + 1}:${total - start}`;
-    return { total, page, pages, messages: await entries(client, range, false, mailboxId, mailbox) };
-  }, { deadline: ctx.deadline });
+    const fetched = await fetchRange(client, `${total - end + 1}:${total - start}`, false);
+    return { total, page, pages, mailbox, folder, fetched };
+  }, { deadline: ctx.deadline }));
 }
 
-export function searchMessages(ctx: OpContext, args: ListArgs & { search: SearchCriteria }): Promise<MessageList> {
-  return ctx.session.inMailbox(args.path, async (client, mailbox) => {
+export async function searchMessages(ctx: OpContext, args: ListArgs & { search: SearchCriteria }): Promise<MessageList> {
+  return entriesOf(await ctx.session.inMailbox(args.path, async (client, folder): Promise<Fetched> => {
     const query = toImapSearch(args.search, client.capabilities);
-    const mailboxId = await mailboxIdOf(ctx, args.path);
+    const mailbox = await mailboxIdOf(ctx, args.path);
     const found = await client.search(query, { uid: true });
     const uids = (found || []).sort((a, b) => b - a);
     const { pages, start, end } = pageBounds(uids.length, args.page, args.pageSize);
     const slice = uids.slice(start, end);
-    const messages = slice.length ? await entries(client, slice.join(','), true, mailboxId, mailbox) : [];
-    return { total: uids.length, page: args.page, pages, messages };
-  }, { deadline: ctx.deadline });
+    const fetched = slice.length ? await fetchRange(client, slice.join(','), true) : [];
+    return { total: uids.length, page: args.page, pages, mailbox, folder, fetched };
+  }, { deadline: ctx.deadline }));
 }

@@ -58,7 +58,7 @@ export const messageRoutes = [
     handle: async ({ params, query }, { shards, parser }) => {
       const ref = decodeMessageId(params.message);
       const fetched = await shards.callAccount(params.account, 'getMessage', { ref, id: params.message, ...textOptions(query) });
-      const parsed = await parser.run({ kind: 'text', parts: fetched.parts, headers: fetched.headers });
+      const parsed = fetched.decoded ?? await parser.run({ kind: 'text', parts: fetched.parts, headers: fetched.headers });
       const { entry } = fetched;
       const text = entry.text ?? { id: '', encodedSize: { plain: 0, html: 0 } };
       const detail: Static<typeof MessageDetail> = {
@@ -75,7 +75,7 @@ export const messageRoutes = [
     handle: async ({ params, query }, { shards, parser }) => {
       const ref = decodeTextId(params.text);
       const fetched = await shards.callAccount(params.account, 'getText', { ref, id: params.text, ...textOptions(query) });
-      const parsed = await parser.run({ kind: 'text', parts: fetched.parts });
+      const parsed = fetched.decoded ?? await parser.run({ kind: 'text', parts: fetched.parts });
       return { ...present(parsed), hasMore: fetched.hasMore };
     },
   }),
