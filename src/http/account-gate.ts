@@ -10,11 +10,16 @@ export class AccountGate {
   /** Run `fn` holding one of the account's slots; 429 when all are taken. The slot is given
    *  back when `fn` settles, never on a client's abort: the shard is still busy with the call
    *  until then, and every shard call ends by its deadline. */
-  async run<T>(account: string | undefined, fn: () => Promise<T>): Promise<T> {
+  run<T>(account: string | undefined, fn: () => Promise<T>): Promise<T> {
+    // a route about no account costs no extra promise
     if (account === undefined) return fn();
     const taken = this.#inFlight.get(account) ?? 0;
-    if (taken >= this.limit) throw tooMany(account, this.limit);
+    if (taken >= this.limit) return Promise.reject(tooMany(account, this.limit));
     this.#inFlight.set(account, taken + 1);
+    return this.#holding(account, fn);
+  }
+
+  async #holding<T>(account: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } finally {

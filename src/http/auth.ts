@@ -68,7 +68,7 @@ export class Gate {
     if (scope === 'public') return null;
     const presented = bearerOf(c);
     if (!presented && this.#cache.open) return null;
-    const rec = presented ? this.#known(presented, c.address) : undefined;
+    const rec = presented ? this.#known(presented, c) : undefined;
     if (!rec) throw this.#failed(c.address, presented ? 'Invalid API token' : 'This server needs an API token: send "Authorization: Bearer <token>"');
     if (rec.expires !== undefined && rec.expires <= Date.now()) throw this.#failed(c.address, `API token ${rec.id} has expired`);
     if (!hasScope(rec.scopes, scope)) {
@@ -103,10 +103,11 @@ export class Gate {
   }
 
   /** Memory first; an unknown token is read from disk only while the address is within its limit. */
-  #known(token: string, address: string): TokenRecord | undefined {
+  #known(token: string, c: Credentials): TokenRecord | undefined {
     const rec = this.#cache.lookup(token);
     if (rec) return rec;
-    const wait = this.#fails.blocked(address);
+    // the address is read only now: a known token never costs its lookup
+    const wait = this.#fails.blocked(c.address);
     if (wait) throw tooMany(wait, 'Too many failed authentication attempts from this address');
     return this.#cache.lookupOnDisk(token);
   }

@@ -72,8 +72,7 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
   const binding = accountBinding(route);
   const tokenInQuery = route.query ? 'access_token' in ((route.query as { properties?: object }).properties ?? {}) : false;
   const prepare = inputChecker(route, names, binding, opts);
-  const run = async (ex: Exchange, input: Input, account: string | undefined) => {
-    const result = await perAccount.run(account, () => route.handle(input, ctx));
+  const reply = (ex: Exchange, result: unknown) => {
     if (result instanceof StreamReply) {
       if (ex.aborted) result.port.close();
       else if (ex.head) ex.stream((res) => writeStreamHead(res, result));
@@ -84,6 +83,8 @@ function mountOne(app: TemplatedApp, route: AnyRoute, ctx: RouteContext, opts: M
     if (result instanceof TextReply) return ex.text(success, result);
     ex.json(route.statusOf ? route.statusOf(result) : success, result, route.noStore ? NO_STORE : undefined);
   };
+  const run = (ex: Exchange, input: Input, account: string | undefined): Promise<void> =>
+    perAccount.run(account, () => route.handle(input, ctx)).then((result) => reply(ex, result));
 
   const handler = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
     const ex = new Exchange(res, head);
