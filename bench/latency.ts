@@ -1,6 +1,8 @@
 // New-mail latency: APPEND by another client → messageNew on the WebSocket stream (and on a
 // webhook receiver), beside the IMAP server's own push delay measured by a raw IDLE client
-// in the same run. Env: TRIALS (100), RATES ("1,20" messages per second).
+// in the same run. Env: TRIALS (100), RATES ("1,20" messages per second), BUSY (0; 1 runs wrk
+// on routed GET /v1/account/:account, 16 connections, beside every trial: a machine under load).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startDovecot } from '../test/helpers/dovecot.js';
@@ -13,8 +15,17 @@ import { knob, numberKnob } from './lib/knobs.js';
 
 const TRIALS = numberKnob('latency', 'TRIALS', 100);
 const RATES = (knob('latency', 'RATES') ?? '1,20').split(',').map(Number);
+const BUSY = knob('latency', 'BUSY') === '1';
 
-export const title = `APPEND → messageNew latency, ${TRIALS} trials per rate, rates ${RATES.join(', ')}/s, ms from the APPEND reply beside a raw imapflow IDLE client on the same folder`;
+export const title = `APPEND → messageNew latency, ${TRIALS} trials per rate, rates ${RATES.join(', ')}/s, ms from the APPEND reply beside a raw imapflow IDLE client on the same folder${BUSY ? ', machine busy with wrk on routed GETs' : ''}`;
+
+/** CPU load beside the trials: wrk on a routed GET of the product until killed (loopback only). */
+function busyLoad(base: string, path: string, seconds: number): ChildProcess {
+  if (!['127.0.0.1', 'localhost'].includes(new URL(base).hostname)) throw new Error('benchmarks target loopback only');
+  const child = spawn('wrk', ['-t', '1', '-c', '16', '-d', `${seconds}s`, `${base}${path}`], { stdio: 'ignore' });
+  child.on('error', (err) => console.log(`latency: BUSY needs wrk (${err.message})`));
+  return child;
+}
 
 /** The issue's bounds on the milliseconds added over the IMAP push, by rate; none at other rates. */
 const GOALS: Record<number, { p50: number | null; p95: number | null }> = { 1: { p50: 10, p95: null }, 20: { p50: 20, p95: 100 } };
@@ -24,7 +35,7 @@ function latencyFigures(rate: number, consumer: string, product: number[], floor
   const goals = GOALS[rate] ?? { p50: null, p95: null };
   const detail = { trials, arrived: product.length, floorArrived: floor.length };
   return ([['p50', 0.5, goals.p50], ['p95', 0.95, goals.p95]] as const).map(([label, q, ms]) =>
-    addedAtMost(`APPEND → ${consumer} at ${rate} msg/s, ${label}`, pct(product, q), pct(floor, q), ms, label, { detail }));
+    addedAtMost(`APPEND → ${consumer} at ${rate} msg/s${BUSY ? ', busy' : ''}, ${label}`, pct(product, q), pct(floor, q), ms, label, { detail }));
 }
 
 /** A loopback webhook receiver noting when each messageNew arrived, by account then UID. */
@@ -71,7 +82,8 @@ export async function figures(): Promise<Figure[]> {
           if (e.event === 'messageNew' && !wsAt.has(e.data.uid)) wsAt.set(e.data.uid, performance.now());
         }
       }, 1);
-      const run = await appendSteadily(login, TRIALS, rate);
+      const load = BUSY ? busyLoad(server.url, `/v1/account/${id}`, Math.ceil(TRIALS / rate) + 30) : null;
+      const run = await appendSteadily(login, TRIALS, rate).finally(() => load?.kill());
       await eventually(async () => [...run.appendedAt.keys()].every((uid) => wsAt.has(uid)), 20_000, 'all events').catch(() => undefined);
       clearInterval(poll);
       stream.close();
