@@ -43,7 +43,8 @@ export class Deadlines {
     for (const d of this.#pending) {
       if (d.at <= now) {
         this.#pending.delete(d);
-        d.expire();
+        // one failing callback must not leave the others unexpired or the timer unarmed
+        try { d.expire(); } catch { /* the operation's own affair */ }
       } else if (d.at < next) next = d.at;
     }
     if (next < Infinity) this.#arm(next);

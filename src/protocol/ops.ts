@@ -21,7 +21,6 @@ import type { DeadLetterPage, ReplayInput, ReplayResult, WebhookCounters, Webhoo
 
 type NoArgs = Record<string, never>;
 
-/** A message as fetched by a shard: list fields plus raw bytes for the parser pool. */
 /** A message's text as fetched: decoded by the shard when small (`decoded`), else raw for the parse pool. */
 export type FetchedBody =
   | { decoded: ParseTextResult; headers?: never; parts?: never }

@@ -20,6 +20,8 @@ export class CursorStore {
   readonly #dirty = new Set<string>();
   readonly #writes = new Set<Promise<unknown>>();
   #timer: NodeJS.Timeout | null = null;
+  /** closing: moves are kept in memory only (the store is about to close under them) */
+  #closed = false;
 
   constructor(root: RootDatabase, consumer: string) {
     this.#db = root.openDB<number, Key>({ name: 'cursors', encoding: 'msgpack' });
@@ -35,13 +37,20 @@ export class CursorStore {
   set(account: string, id: number): void {
     this.#unflushed.set(account, id);
     this.#dirty.add(account);
-    this.#timer ??= setTimeout(() => this.#write(), GATHER_MS);
+    if (!this.#closed) this.#timer ??= setTimeout(() => this.#write(), GATHER_MS);
   }
 
   /** Resolves once every set() so far is committed. */
   async flushed(): Promise<void> {
     this.#write();
     await Promise.allSettled([...this.#writes]);
+  }
+
+  /** Write what is pending and take no more writes: the environment closes next. */
+  close(): Promise<void> {
+    const done = this.flushed();
+    this.#closed = true;
+    return done;
   }
 
   #write(): void {

@@ -40,7 +40,8 @@ const SCAN_BATCH = 1000;
 export const CONTENT_WAIT = 10 * 60_000;
 /** filtered-out events one lane skips before it yields the thread */
 const SKIP_BATCH = 1000;
-/** events one lane reads from the log at once (one range read instead of one per event) */
+/** events a delivering lane reads from the log at once (one range read instead of one per event);
+ *  a lane's first read takes one, so a backlog over many accounts waiting for a slot stays small */
 const READ_AHEAD = 32;
 
 export class Dispatcher {
@@ -176,7 +177,7 @@ export class Dispatcher {
     // expire() may have moved the cursor past events read ahead
     while (ahead?.length && ahead[0]!.id <= after) ahead.shift();
     if (!ahead?.length) {
-      ahead = this.#deps.events.readAccount(account, after, READ_AHEAD);
+      ahead = this.#deps.events.readAccount(account, after, this.#ahead.has(account) ? READ_AHEAD : 1);
       this.#ahead.set(account, ahead);
     }
     return ahead.shift();
@@ -212,6 +213,8 @@ export class Dispatcher {
     if (this.#closing) return { retryAt: now };
     const giveUp = giveUpAt(e, this.#deps.retention);
     if (now < giveUp) {
+      // a lane waiting on a retry holds its one event, not the ones read after it
+      this.#ahead.delete(account);
       let backoff = this.#backoff.get(account);
       if (!backoff) this.#backoff.set(account, (backoff = new Backoff(this.#deps.backoff)));
       return { retryAt: now + retryDelay(backoff.next(), now, giveUp) };

@@ -87,7 +87,7 @@ export function runWebhooks(port: MessagePort, data: WebhookWorkerData): void {
     void (async () => {
       await Promise.all([dispatcher.close(SHUTDOWN_DRAIN_MS), pruning]);
       await sender.close();
-      await cursors.flushed();
+      await cursors.close();
       await env.close();
       post({ t: 'ctl', kind: 'stopped' });
     })();

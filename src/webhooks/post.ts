@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { Deadline, Deadlines } from '../lib/deadlines.js';
 
 /** The end of one POST: the receiver's status, or why there is none. */
-export type Exchange = { status: number } | { error: unknown } | { timedOut: true };
+export type PostOutcome = { status: number } | { error: unknown } | { timedOut: true };
 
 /** An answer body longer than this is not read on: the socket is closed instead. */
 const BODY_LIMIT = 64 * 1024;
@@ -27,18 +27,20 @@ class Call implements Dispatcher.DispatchHandler, Deadline {
   #bytes = 0;
   #done = false;
   readonly #deadlines: Deadlines;
-  readonly #resolve: (e: Exchange) => void;
+  readonly #resolve: (e: PostOutcome) => void;
 
-  constructor(timeout: number, deadlines: Deadlines, resolve: (e: Exchange) => void) {
+  constructor(timeout: number, deadlines: Deadlines, resolve: (e: PostOutcome) => void) {
     this.at = performance.now() + timeout;
     this.#deadlines = deadlines;
     this.#resolve = resolve;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    // expired while queued for a socket: it never goes out
+    this.#controller = controller;
+    // expired while queued for a socket (or due, the shared timer not having fired yet): it never
+    // goes out; undici closes the socket it was given, a new one is opened for the next request
     if (this.#done) controller.abort(new Error('request timed out before it was sent'));
-    else this.#controller = controller;
+    else if (performance.now() >= this.at) this.expire();
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
@@ -61,16 +63,17 @@ class Call implements Dispatcher.DispatchHandler, Deadline {
     this.fail(error);
   }
 
+  /** A failure after a final status (the answer body broke off): the receiver did answer, that counts. */
   fail(error: unknown): void {
-    this.#end({ error });
+    this.#end(this.#status ? { status: this.#status } : { error });
   }
 
   expire(): void {
-    this.#end({ timedOut: true });
+    this.#end(this.#status ? { status: this.#status } : { timedOut: true });
     this.#controller?.abort(new Error('request timed out'));
   }
 
-  #end(e: Exchange): void {
+  #end(e: PostOutcome): void {
     if (this.#done) return;
     this.#done = true;
     this.#deadlines.delete(this);
@@ -79,7 +82,7 @@ class Call implements Dispatcher.DispatchHandler, Deadline {
 }
 
 /** POST `req` on `agent`; never rejects. */
-export function post(agent: Dispatcher, deadlines: Deadlines, req: PostRequest): Promise<Exchange> {
+export function post(agent: Dispatcher, deadlines: Deadlines, req: PostRequest): Promise<PostOutcome> {
   return new Promise((resolve) => {
     const call = new Call(req.timeout, deadlines, resolve);
     deadlines.add(call);

@@ -11,7 +11,7 @@ import { mailboxIdOf, type OpContext } from './context.js';
 export interface ListArgs { path: string; page: number; pageSize: number }
 
 /** The page's FETCH answers, read in the IMAP turn; turned into entries after it (entriesOf). */
-interface Fetched { total: number; page: number; pages: number; mailbox: number; folder: MailboxObject | null; fetched: FetchMessageObject[] }
+interface Fetched { total: number; page: number; pages: number; mailbox: number; folder: MailboxObject; fetched: FetchMessageObject[] }
 
 async function fetchRange(client: ImapFlow, range: string, byUid: boolean): Promise<FetchMessageObject[]> {
   const fetched: FetchMessageObject[] = [];
@@ -22,7 +22,6 @@ async function fetchRange(client: ImapFlow, range: string, byUid: boolean): Prom
 // Built once the connection is free again: the next read's FETCH is already on its way while
 // this one's entries are made (concurrent reads of one account take turns on one connection).
 function entriesOf({ total, page, pages, mailbox, folder, fetched }: Fetched): MessageList {
-  if (!folder) return { total, page, pages, messages: [] };
   // the folder's special use came with its SELECT (imapflow LISTs it once): no extra command
   const opts = { specialUse: folderSpecialUse(folder) };
   // sequence numbers follow UID order (RFC 3501 2.3.1.2), so UID descending is newest first
@@ -37,7 +36,7 @@ export async function listMessages(ctx: OpContext, { path, page, pageSize }: Lis
     const mailbox = await mailboxIdOf(ctx, path);
     const total = folder.exists;
     const { pages, start, end } = pageBounds(total, page, pageSize);
-    if (start >= end) return { total, page, pages, mailbox, folder: null, fetched: [] };
+    if (start >= end) return { total, page, pages, mailbox, folder, fetched: [] };
     // newest first: entry k of the listing is sequence number total - k
     const fetched = await fetchRange(client, `${total - end + 1}:${total - start}`, false);
     return { total, page, pages, mailbox, folder, fetched };
