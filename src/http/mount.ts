@@ -37,7 +37,8 @@ type RawInput = { params: Record<string, string>; query: string; body: unknown; 
 type Input = { params: unknown; query: unknown; body: unknown; headers: Record<string, string> };
 
 /** The checker of a route's request parts: the checked input, or the 400 to answer with —
- *  returned, not thrown, so a refused request costs no rejected promise on the way. */
+ *  a path or query refusal is returned, not thrown, so it costs no exception on the way out
+ *  (a bad body throws, inside the body's promise chain). */
 function inputChecker(route: AnyRoute, names: string[], binding: AccountBinding, opts: MountOptions): (who: Principal, raw: RawInput) => Input | ApiError {
   const params = route.params ? compileValidator(route.params, 'params') : EMPTY;
   const query = route.query ? compileValidator(route.query, 'query') : EMPTY;
@@ -53,6 +54,7 @@ function inputChecker(route: AnyRoute, names: string[], binding: AccountBinding,
       return { params: params.check(rawParams), query: query.check(parseQuery(rawQuery)) };
     } catch (err) {
       refusals.keep(key, err);
+      if (err instanceof ApiError) return err;
       throw err;
     }
   };
