@@ -1,7 +1,8 @@
-// Read API against its floor: list page 0, the oldest page and one-message get on a 10k folder,
-// each next to one raw imapflow connection doing the same IMAP commands (and, for the message,
-// mailparser on its text parts) in the same run. Env: RUNS (5), SECONDS (3), CONCURRENCY (16),
-// MESSAGES (10000), PAGE_SIZE (20).
+// Read API against its floor: list page 0, the oldest page, a random page and one-message get
+// on a 10k folder, each next to one raw imapflow connection doing what a plain IMAP client
+// would (NOOP and FETCH; for the message, mailparser on its text parts) in the same run. A page
+// the server listed lately costs it a FETCH of flags only; a random page shows it cold.
+// Env: RUNS (5), SECONDS (3), CONCURRENCY (16), MESSAGES (10000), PAGE_SIZE (20).
 import { availableParallelism, loadavg } from 'node:os';
 import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
@@ -37,7 +38,7 @@ export const title = `Read API vs raw imapflow (1 connection, concurrency 1) —
 interface Scenario { name: string; path: () => string; raw: (client: ImapFlow) => Promise<boolean>; goals: { single: number | null; concurrent: number | null } }
 interface Sample { api1: LoadResult; apiN: LoadResult; raw: LoadResult }
 
-/** What listMessages sends for `page`: NOOP, then FETCH by sequence numbers counted from the newest. */
+/** What listMessages sends for `page` the first time: NOOP, then FETCH by sequence numbers counted from the newest. */
 function listScenario(page: number): Scenario {
   const from = Math.max(1, MESSAGES - (page + 1) * PAGE_SIZE + 1);
   const to = MESSAGES - page * PAGE_SIZE;
@@ -53,6 +54,25 @@ function listScenario(page: number): Scenario {
       await client.noop();
       const got = [];
       for await (const msg of client.fetch(range, ENTRY_QUERY)) got.push(msg);
+      return got.length === to - from + 1;
+    },
+  };
+}
+
+/** A page picked at random each time, so the server has seldom listed it before (no goal: for the record). */
+function randomPageScenario(): Scenario {
+  const pages = Math.ceil(MESSAGES / PAGE_SIZE);
+  const pick = () => Math.floor(Math.random() * pages);
+  return {
+    name: 'list a random page',
+    goals: { single: null, concurrent: null },
+    path: () => `/v1/account/${ACCOUNT}/messages?path=${FOLDER}&page=${pick()}&pageSize=${PAGE_SIZE}`,
+    raw: async (client) => {
+      const to = MESSAGES - pick() * PAGE_SIZE;
+      const from = Math.max(1, to - PAGE_SIZE + 1);
+      await client.noop();
+      const got = [];
+      for await (const msg of client.fetch(`${from}:${to}`, ENTRY_QUERY)) got.push(msg);
       return got.length === to - from + 1;
     },
   };
@@ -124,7 +144,7 @@ async function bench(base: string, login: ImapLogin): Promise<Figure[]> {
   await api(base, 'POST', '/v1/account', exampleAccount(ACCOUNT, login));
   await eventually(async () => (await api(base, 'GET', `/v1/account/${ACCOUNT}`)).body.state === 'connected', 60_000, 'account connected');
   const ids = await listIds(base);
-  const scenarios = [listScenario(0), listScenario(Math.ceil(MESSAGES / PAGE_SIZE) - 1), getScenario(ids)];
+  const scenarios = [listScenario(0), listScenario(Math.ceil(MESSAGES / PAGE_SIZE) - 1), randomPageScenario(), getScenario(ids)];
   const raw = await imapClient(login);
   try {
     // the server keeps the folder selected on its read connection; so does the floor

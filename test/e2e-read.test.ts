@@ -202,6 +202,51 @@ test('texts either side of the size the shard decodes itself read the same as th
   }
 });
 
+test('a page listed again shows what changed since, as a first listing would: flags, deletions, new mail, a recreated folder', async () => {
+  const client = await imapClient(login);
+  const page = () => get('/v1/account/reader/messages?path=Again&pageSize=5').then((r) => r.body);
+  try {
+    await client.mailboxCreate('Again');
+    for (let i = 0; i < 8; i++) await client.append('Again', `Subject: again ${i}\r\n\r\nbody ${i}\r\n`);
+    const first = await page();
+    await page(); // the folder's entries are now known: the next listing asks for flags first
+    const [a, b, c] = first.messages as { uid: number; subject: string }[];
+    await client.mailboxOpen('Again');
+    await client.messageFlagsAdd(String(a!.uid), ['\\Flagged'], { uid: true });
+    await client.messageFlagsAdd(String(b!.uid), ['\\Seen', '$Label1'], { uid: true });
+    await client.messageDelete(String(c!.uid), { uid: true });
+    const added = await client.append('Again', 'Subject: again new\r\n\r\nnew\r\n');
+    const again = await page();
+    assert.equal(again.total, 8);
+    const bySubject = new Map((again.messages as { subject: string; uid: number; flags: string[]; unseen: boolean; flagged: boolean }[]).map((m) => [m.subject, m]));
+    assert.deepEqual([...bySubject.keys()], ['again new', 'again 7', 'again 6', 'again 4', 'again 3']);
+    assert.equal(bySubject.get('again new')!.uid, added && added.uid);
+    assert.deepEqual([bySubject.get(a!.subject)!.flags, bySubject.get(a!.subject)!.flagged], [['\\Flagged'], true]);
+    assert.deepEqual([[...bySubject.get(b!.subject)!.flags].sort(), bySubject.get(b!.subject)!.unseen], [['$Label1', '\\Seen'], false]);
+    // everything but the flags reads as it did the first time
+    const strip = ({ flags, unseen, flagged, ...rest }: { flags: unknown; unseen: unknown; flagged: unknown }) => rest;
+    assert.deepEqual(strip(bySubject.get(a!.subject)! as never), strip(first.messages[0]));
+    // the same name, a new folder (a new UIDVALIDITY): the same UIDs name other messages now
+    await client.mailboxClose();
+    // the read connection moves on first (deleting its selected folder would cost it the connection)
+    assert.equal((await get('/v1/account/reader/messages?path=Seeded&pageSize=1')).status, 200);
+    await client.mailboxDelete('Again');
+    await new Promise((r) => setTimeout(r, 1100)); // Dovecot's UIDVALIDITY is a time in seconds
+    await client.mailboxCreate('Again');
+    // as many as before: the listed UIDs are all there again, naming other messages
+    for (let i = 0; i < 9; i++) await client.append('Again', `Subject: reborn ${i}\r\n\r\nbody\r\n`);
+    const reborn = await page();
+    assert.deepEqual(reborn.messages.map((m: { subject: string }) => m.subject), ['reborn 8', 'reborn 7', 'reborn 6', 'reborn 5', 'reborn 4']);
+    // now the folder the read connection has selected goes: Dovecot hangs up on it at its next
+    // sync, and the read is tried again on a new connection, which says what happened (404, not 503)
+    await client.mailboxDelete('Again');
+    const gone = await get('/v1/account/reader/messages?path=Again&pageSize=5');
+    assert.deepEqual([gone.status, gone.body.code], [404, 'MailboxNotFound'], JSON.stringify(gone.body));
+  } finally {
+    await client.logout();
+  }
+});
+
 test('reads use their own connection: the IDLE connection stayed up throughout', async () => {
   const view = (await get('/v1/account/reader')).body;
   assert.equal(view.state, 'connected');

@@ -7,6 +7,11 @@ import { CommandErrors, type Must } from '../imap/command-errors.js';
 import { classifyCommandError, classifyConnectError, type MadeName } from '../imap/classify.js';
 import type { Logger } from '../log.js';
 import { Fifo } from '../lib/fifo.js';
+import { EntryCache } from '../messages/entry-cache.js';
+import { MAX_PAGE_SIZE } from '../schemas/common.js';
+
+// the largest page: a full page listed again is answered from its flags alone
+const KNOWN_ENTRIES = MAX_PAGE_SIZE;
 
 export interface ApiSessionOptions {
   /** creates a new, unconnected client with the account's settings and this logger
@@ -45,6 +50,8 @@ export class ApiSession {
   #arrivals = 0;
   /** the selected folder's view is current for every read that arrived before `covers` */
   #view: { client: ImapFlow; path: string; covers: number } | null = null;
+  /** entries of messages listed lately; they go with the connection (nothing kept while idle) */
+  readonly entries = new EntryCache(KNOWN_ENTRIES);
 
   constructor(opts: ApiSessionOptions) {
     this.#opts = opts;
@@ -68,23 +75,35 @@ export class ApiSession {
   inMailbox<T>(path: string, fn: (client: ImapFlow, mailbox: MailboxObject, turn: Turn) => Promise<T>, opts: TurnOptions & { write?: boolean; uid?: number } = {}): Promise<T> {
     const arrival = this.#arrivals++;
     return this.#run({ ...opts, path }, async (turn) => {
-      const { client } = turn;
-      const current = client.mailbox;
-      // an EXAMINEd folder cannot store flags or expunge; a SELECTed one serves reads as well
-      // (imapflow fetches with BODY.PEEK, so reading never sets \Seen)
-      const fits = current && current.path === path && (!opts.write || current.readOnly !== true);
-      const covers = this.#arrivals;
-      if (!fits) {
-        const mailbox = await client.mailboxOpen(path, { readOnly: !opts.write });
-        this.#view = { client, path, covers };
-        return fn(client, mailbox, turn);
+      const attempt = async (t: Turn) => fn(t.client, await this.#select(t.client, path, arrival, opts), t);
+      try {
+        return await attempt(turn);
+      } catch (err) {
+        // a server may hang up on a read (Dovecot does once the selected folder was deleted):
+        // a read has changed nothing, so a new connection gets one more try
+        if (opts.write || turn.client.usable || this.#closed) throw err;
+        return attempt({ ...turn, client: await this.#connected() });
       }
-      if (!this.#current(client, path, arrival, opts.uid)) {
-        await client.noop();
-        this.#view = { client, path, covers };
-      }
-      return fn(client, client.mailbox || current, turn);
     });
+  }
+
+  /** `path` opened and current for a read that arrived as number `arrival`. */
+  async #select(client: ImapFlow, path: string, arrival: number, opts: { write?: boolean; uid?: number }): Promise<MailboxObject> {
+    const current = client.mailbox;
+    // an EXAMINEd folder cannot store flags or expunge; a SELECTed one serves reads as well
+    // (imapflow fetches with BODY.PEEK, so reading never sets \Seen)
+    const fits = current && current.path === path && (!opts.write || current.readOnly !== true);
+    const covers = this.#arrivals;
+    if (!fits) {
+      const mailbox = await client.mailboxOpen(path, { readOnly: !opts.write });
+      this.#view = { client, path, covers };
+      return mailbox;
+    }
+    if (!this.#current(client, path, arrival, opts.uid)) {
+      await client.noop();
+      this.#view = { client, path, covers };
+    }
+    return client.mailbox || current;
   }
 
   /**
@@ -161,6 +180,7 @@ export class ApiSession {
     const client = this.#client;
     this.#client = null;
     this.#view = null;
+    this.entries.clear();
     if (!client) return;
     if (client.usable) await client.logout().catch(() => undefined);
     client.close();

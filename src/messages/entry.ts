@@ -27,11 +27,12 @@ function isoDate(...candidates: (Date | string | undefined)[]): string {
   return new Date(0).toISOString();
 }
 
+/** What to FETCH of a message whose entry is known already: the parts of an entry that change. */
+export const STATE_QUERY = { uid: true, flags: true, labels: true } as const;
+
 /** The list entry of `msg` in mailbox `mailbox`; also returns the parsed structure for reuse. */
 export function toEntry(msg: FetchMessageObject, mailbox: number, opts: EntryOptions = {}): { entry: MessageEntry; structure: Structure } {
   const env = msg.envelope;
-  // \Recent is per session (RFC 3501 2.3.2): meaningless to anyone reading it later
-  const flags = [...(msg.flags ?? [])].filter((f) => f !== '\\Recent');
   const structure = readStructure(msg.bodyStructure);
   const ref = { mailbox, uid: msg.uid };
   const entry: MessageEntry = {
@@ -40,10 +41,11 @@ export function toEntry(msg: FetchMessageObject, mailbox: number, opts: EntryOpt
     // the original's `date` is the internal date (when the server received it), as since/before search it
     date: isoDate(msg.internalDate, env?.date),
     size: msg.size ?? 0,
-    flags,
-    unseen: !flags.includes('\\Seen'),
-    flagged: flags.includes('\\Flagged'),
-    draft: flags.includes('\\Draft'),
+    // placeholders, so that a refreshed entry keeps its keys in this order (setState fills them)
+    flags: [],
+    unseen: true,
+    flagged: false,
+    draft: false,
     subject: env?.subject ?? '',
     attachments: structure.attachments.map((a) => ({
       id: encodeAttachmentId({ ...ref, part: a.part }),
@@ -57,8 +59,7 @@ export function toEntry(msg: FetchMessageObject, mailbox: number, opts: EntryOpt
   };
   if (msg.emailId) entry.emailId = msg.emailId;
   if (msg.threadId) entry.threadId = msg.threadId;
-  if (msg.labels) entry.labels = [...msg.labels];
-  if (opts.specialUse) entry.messageSpecialUse = opts.specialUse;
+  setState(entry, msg, opts);
   const from = env?.from?.[0];
   if (from) entry.from = address(from);
   const sender = env?.sender?.[0];
@@ -77,4 +78,25 @@ export function toEntry(msg: FetchMessageObject, mailbox: number, opts: EntryOpt
     };
   }
   return { entry, structure };
+}
+
+/** `known` as it is now: what a UID names never changes (RFC 3501 §2.3.1.1) but its flags,
+ *  labels and the folder's special use, taken from `msg` (a STATE_QUERY answer). */
+export function refreshed(known: MessageEntry, msg: FetchMessageObject, opts: EntryOptions = {}): MessageEntry {
+  const entry = { ...known };
+  setState(entry, msg, opts);
+  return entry;
+}
+
+function setState(entry: MessageEntry, msg: FetchMessageObject, opts: EntryOptions): void {
+  // \Recent is per session (RFC 3501 2.3.2): meaningless to anyone reading it later
+  const flags = [...(msg.flags ?? [])].filter((f) => f !== '\\Recent');
+  entry.flags = flags;
+  entry.unseen = !flags.includes('\\Seen');
+  entry.flagged = flags.includes('\\Flagged');
+  entry.draft = flags.includes('\\Draft');
+  if (msg.labels) entry.labels = [...msg.labels];
+  else if (entry.labels) delete entry.labels;
+  if (opts.specialUse) entry.messageSpecialUse = opts.specialUse;
+  else if (entry.messageSpecialUse) delete entry.messageSpecialUse;
 }

@@ -22,7 +22,9 @@ export const AccountParams = Type.Object({ account: AccountId }, closed);
 export const MessageIdParam = Type.String({ minLength: 11, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
 
 export const Page = Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Page number, from 0' });
-export const PageSize = Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'Entries per page' });
+/** The largest page a list or search returns. */
+export const MAX_PAGE_SIZE = 1000;
+export const PageSize = Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20, description: 'Entries per page' });
 
 export const Paged = {
   total: Type.Integer({ minimum: 0 }),
