@@ -25,7 +25,9 @@ export async function wrk(spec: LoadSpec): Promise<LoadResult> {
   const headers = Object.entries(spec.headers ?? {}).map(([k, v]) => `[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join(', ');
   await writeFile(script, `local paths = {${list}}\nlocal headers = {${headers}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i], headers)\nend\n`);
   const threads = String(Math.min(2, spec.connections));
-  const { stdout } = await promisify(execFile)('wrk', ['-t', threads, '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--latency', '-s', script, spec.base]);
+  const { stdout } = await promisify(execFile)('wrk', ['-t', threads, '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--latency', '-s', script, spec.base]).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? new Error('wrk is not installed: apt-get install -y wrk (Debian)') : err;
+  });
   const pct = (p: string) => {
     const m = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(stdout);
     return m ? toMs(m[1]!, m[2]!) : NaN;
