@@ -2,8 +2,13 @@
 // gets 429 at once, while every other account's requests go straight on to their shards.
 import { ApiError } from '../errors.js';
 
+// An account's count stays in the map at 0 (set in place, no allocation: a delete and re-add
+// per request churned the map's tables into old space); zeros go only once this many pile up.
+const SWEEP_AT = 10_000;
+
 export class AccountGate {
   readonly #inFlight = new Map<string, number>();
+  #sweepAt = SWEEP_AT;
 
   constructor(readonly limit: number) {}
 
@@ -15,6 +20,7 @@ export class AccountGate {
     if (account === undefined) return fn();
     const taken = this.#inFlight.get(account) ?? 0;
     if (taken >= this.limit) return Promise.reject(tooMany(account, this.limit));
+    if (taken === 0 && this.#inFlight.size >= this.#sweepAt) this.#sweep();
     this.#inFlight.set(account, taken + 1);
     return this.#holding(account, fn);
   }
@@ -23,10 +29,15 @@ export class AccountGate {
     try {
       return await fn();
     } finally {
-      const left = (this.#inFlight.get(account) ?? 1) - 1;
-      if (left > 0) this.#inFlight.set(account, left);
-      else this.#inFlight.delete(account);
+      this.#inFlight.set(account, (this.#inFlight.get(account) ?? 1) - 1);
     }
+  }
+
+  /** Forget the accounts with nothing in flight (ids seen once, e.g. of unknown accounts). */
+  #sweep(): void {
+    for (const [account, n] of this.#inFlight) if (n === 0) this.#inFlight.delete(account);
+    // as many again before the next sweep: one in flight on each of many accounts costs no sweep per request
+    this.#sweepAt = this.#inFlight.size + SWEEP_AT;
   }
 
   /** Requests of `account` in flight now. */

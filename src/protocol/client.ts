@@ -5,6 +5,7 @@ import { ApiError, fromWire } from '../errors.js';
 import type { AccountOp, Args, FrontOp, Result, ShardOp, WebhookOp } from './ops.js';
 import type { FrontRequestMsg, ReplyMsg, RequestMsg, WebhookRequestMsg } from './wire.js';
 import type { JsonOf } from './json.js';
+import { CallTable } from './call-table.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -23,7 +24,7 @@ type Body<R> = R extends unknown ? Omit<R, 't' | 'id' | 'deadline'> : never;
  */
 export class RpcClient<R extends AnyRequest = RequestMsg> {
   #next = 1;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new CallTable<Pending>();
   readonly #post: (msg: R, transfer: readonly TransferListItem[]) => void;
   readonly #onStray: (id: number) => void;
 
