@@ -55,6 +55,19 @@ test('coalescer: a burst runs once; steady notices still run within maxWait', as
   for (let i = 1; i < runs.length; i++) assert.ok(runs[i]! - runs[i - 1]! < 120, 'no starvation');
 });
 
+test('coalescer without delay: notices of one turn run once, right after that turn; stop cancels', async () => {
+  let count = 0;
+  const c = new Coalescer(async () => { count++; }, { delay: 0, maxWait: 50 });
+  c.notify(); c.notify(); c.notify(); // EXISTS, RECENT and the rest, read together
+  assert.equal(count, 0, 'not inside the turn that noticed');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(count, 1, 'one run, without waiting for a timer');
+  c.notify();
+  c.stop();
+  await sleep(5);
+  assert.equal(count, 1, 'a stopped coalescer runs nothing more');
+});
+
 test('coalescer: a notice during a run makes exactly one more run', async () => {
   let running = 0;
   let count = 0;

@@ -40,7 +40,7 @@ export interface ShardWorkerData {
 const SMTP_CONCURRENCY = 16;
 
 /** IDLE notices are coalesced this long, and never held longer than the max. */
-const COALESCE = { delay: 2, maxWait: 50 };
+const COALESCE = { delay: 0, maxWait: 50 };
 
 /** Run shard `data.shard` on `port` (the worker's parentPort). */
 export function runShard(port: MessagePort, data: ShardWorkerData): void {

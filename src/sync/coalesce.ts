@@ -12,7 +12,7 @@ export interface CoalesceOptions {
 export class Coalescer {
   readonly #run: () => Promise<void>;
   readonly #opts: CoalesceOptions;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   #firstAt = 0;
   #running = false;
   #again = false;
@@ -32,15 +32,24 @@ export class Coalescer {
     }
     const now = Date.now();
     if (!this.#timer) this.#firstAt = now;
-    else clearTimeout(this.#timer);
+    else this.#cancel();
     const due = Math.min(now + this.#opts.delay, this.#firstAt + this.#opts.maxWait);
-    this.#timer = setTimeout(() => void this.#fire(), Math.max(0, due - now));
+    // no delay: after the notices read in the same turn (IMAP servers send EXISTS, RECENT and
+    // more together), not a timer's whole millisecond later
+    this.#timer = due <= now ? setImmediate(() => void this.#fire()) : setTimeout(() => void this.#fire(), due - now);
   }
 
   stop(): void {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#cancel();
     this.#timer = null;
+  }
+
+  #cancel(): void {
+    const t = this.#timer;
+    if (t === null) return;
+    if ('refresh' in t) clearTimeout(t);
+    else clearImmediate(t as NodeJS.Immediate);
   }
 
   async #fire(): Promise<void> {
