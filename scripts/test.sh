@@ -7,21 +7,7 @@ cd "$(dirname "$0")/.."
 
 # Dovecot is the real IMAP server the tests start; openssl makes its TLS certificate;
 # chromium is the browser the admin and docs page tests drive (through playwright-core).
-missing=()
-[[ -x /usr/sbin/dovecot ]] || command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
-command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]} from Debian" >&2
-  SUDO=""
-  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-# The Debian package starts a system Dovecot on 143/993; the tests run their own, so stop it.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2>/dev/null; then
-  systemctl stop dovecot || true
-fi
+bash scripts/apt-need.sh /usr/sbin/dovecot=dovecot-imapd openssl=openssl /usr/bin/chromium=chromium
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 rm -rf dist
