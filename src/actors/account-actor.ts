@@ -84,6 +84,8 @@ export class AccountActor {
   /** deleted: its state changes are no longer announced */
   #retired = false;
   #retryTimer: NodeJS.Timeout | null = null;
+  /** when the scheduled retry is due (ms since epoch), for the view and for 503s */
+  #nextTry: number | null = null;
   #stableTimer: NodeJS.Timeout | null = null;
   readonly #backoff: Backoff;
   readonly #authBackoff: Backoff;
@@ -112,6 +114,7 @@ export class AccountActor {
     const summary: AccountSummary = { account: r.account, name: r.name ?? '', state: this.#state, disabled: r.disabled ?? false, counters: { ...this.#counters } };
     if (this.#lastError) summary.lastError = lastErrorView(this.#lastError);
     if (this.#syncTime) summary.syncTime = this.#syncTime;
+    if (this.#nextTry !== null) summary.nextTry = new Date(this.#nextTry).toISOString();
     return summary;
   }
 
@@ -129,9 +132,11 @@ export class AccountActor {
 
   /** The connection for API commands; a 503 while the account cannot log in at all. */
   session(): ApiSession {
-    if (this.#state === 'authenticationError' || this.#state === 'disabled') {
+    // down and waiting for its next try: a read would only wait out the same failure (503 now)
+    if (this.#state === 'authenticationError' || this.#state === 'disabled' || this.#state === 'connectError' || this.#state === 'disconnected') {
       const why = this.#lastError ? `: ${this.#lastError.message}` : '';
-      throw new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state });
+      const next = this.#nextTry === null ? {} : { nextTry: new Date(this.#nextTry).toISOString() };
+      throw new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state, ...next });
     }
     if (!this.#session) {
       this.#session = new ApiSession({
@@ -235,7 +240,9 @@ export class AccountActor {
 
   async #connect(): Promise<void> {
     const gen = ++this.#gen;
-    this.#transition('connecting');
+    this.#nextTry = null;
+    // a retry after a failed connect stays in connectError until it succeeds: no flip each try
+    if (this.#state !== 'connectError') this.#transition('connecting');
     const { sync } = this.#deps;
     let creds: Credentials;
     try {
@@ -324,6 +331,7 @@ export class AccountActor {
 
   #scheduleRetry(delay: number): void {
     this.#log.debug({ delay }, 'reconnect scheduled');
+    this.#nextTry = Date.now() + delay;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       this.#attempt();
@@ -334,6 +342,7 @@ export class AccountActor {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     if (this.#stableTimer) clearTimeout(this.#stableTimer);
     this.#retryTimer = this.#stableTimer = null;
+    this.#nextTry = null;
   }
 
   async #disconnect(): Promise<void> {

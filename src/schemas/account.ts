@@ -155,6 +155,7 @@ export const AccountSummary = Type.Object({
   state: AccountStateSchema,
   lastError: Type.Optional(LastError),
   syncTime: Type.Optional(Type.String({ format: 'date-time', description: 'End of the last completed sync since start-up; absent before the first' })),
+  nextTry: Type.Optional(Type.String({ format: 'date-time', description: 'When the next connection attempt is due (while not connected and a retry is scheduled)' })),
   disabled: Type.Boolean(),
   counters: Counters,
 });
