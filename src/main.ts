@@ -1,6 +1,7 @@
 // start(config) → a running server: the data dir's lock, the webhook worker and shard threads
 // over the shared LMDB store, then the HTTP front. No side effects on import, so tests and
 // benchmarks start it in-process.
+import { LoopDelay } from './lib/loop-delay.js';
 import type { ReconnectPolicy } from './actors/account-actor.js';
 import type { Config } from './config.js';
 import { portProblem } from './http/listen-error.js';
@@ -60,6 +61,8 @@ interface Parts {
   parser: ParsePool;
   content: EventContent;
   tokens: TokenCache;
+  /** the front thread's event-loop delay, for /v1/stats */
+  loop: LoopDelay;
 }
 
 /** The secret, the store and the threads over it, not yet started. */
@@ -95,7 +98,7 @@ function createParts(config: Config, opts: StartOptions, log: Logger): Parts {
     },
   });
   late.shards = shards;
-  return { env, feed, states, webhooks, shards, parser, content, tokens: new TokenCache(new TokenStore(env.root)) };
+  return { env, feed, states, webhooks, shards, parser, content, tokens: new TokenCache(new TokenStore(env.root)), loop: new LoopDelay() };
 }
 
 /** A settings write is done: the front and every shard take the new values (a shard that is
@@ -110,6 +113,7 @@ async function settingsChanged(p: Parts, log: Logger, view: SettingsView, resetL
 }
 
 async function stopParts(p: Parts): Promise<void> {
+  p.loop.stop();
   await Promise.all([p.shards.shutdown(), p.webhooks.shutdown(), p.parser.close(), p.tokens.close()]);
   await p.env.close();
 }
@@ -139,7 +143,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Se
     http = await startHttp({
       host: config.host, port: config.port, maxBody: config.maxBody, maxUpload: uploadLimit(config), log, routes,
       ctx: {
-        shards, webhooks, parser, events: feed, states, content, startedAt, maxMessageSize: config.maxMessageSize, tokens,
+        shards, webhooks, parser, events: feed, states, content, startedAt, maxMessageSize: config.maxMessageSize, tokens, loopDelay: () => parts!.loop.read(),
         settingsChanged: (view, o) => settingsChanged(parts!, log, view, o.resetLoggedAccounts),
       },
       stream: { maxQueued: opts.streamMaxQueued ?? 4 * 1024 * 1024, maxStreams: config.maxStreams },

@@ -70,6 +70,18 @@ test(`${ACCOUNTS} accounts × ${IN_FLIGHT} requests in flight all answer correct
   assert.ok(states.every((s: string) => s === 'connected'), 'IDLE connections untouched');
 });
 
+test('/v1/stats: the accounts spread over the shards, each with its requests in flight and event-loop delay', async () => {
+  const stats = (await getJson('/v1/stats')).body;
+  const hosted = stats.shards.map((s: { accounts: number }) => s.accounts);
+  assert.equal(hosted.reduce((a: number, b: number) => a + b, 0), stats.accounts);
+  // placement hashes the account id: no shard carries much more than its share
+  for (const n of hosted) assert.ok(n >= stats.accounts / stats.shards.length * 0.6, `accounts per shard ${hosted}`);
+  for (const { eventLoopDelay: d, inFlight } of [...stats.shards, { ...stats.front, inFlight: 0 }]) {
+    assert.ok(d.p50 >= 0 && d.p50 <= d.p99 && d.p99 <= d.max && d.max < 10_000, JSON.stringify(d));
+    assert.ok(Number.isInteger(inFlight) && inFlight >= 0);
+  }
+});
+
 test('reads in flight together still each see what another client changed before it was sent', async () => {
   const login = { host: dovecot.host, port: dovecot.port, user: dovecot.user('cc-fresh'), pass: dovecot.password };
   await fillMaildir(dovecot, login, 'INBOX', 12);

@@ -1,5 +1,6 @@
 // The account actors of one shard: activates them at boot, gives every op its narrow context,
 // and serves the shard's op table (account, mail, submission and shard ops).
+import { LoopDelay } from '../lib/loop-delay.js';
 import { accountNotFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AccountHandler, AccountHandlers, Args, CallMeta, Handlers, Result, ShardStats } from '../protocol/ops.js';
@@ -74,6 +75,7 @@ export class ShardHost {
   /** settings changes of one account run one at a time, so two updates never interleave */
   readonly #chains = new Map<string, Fifo>();
   readonly #deps: ShardHostDeps;
+  readonly #loop = new LoopDelay();
   readonly #outbox: OutboxService;
   /** IMAP traffic of the accounts settings `logs` names, in memory only */
   readonly #traffic: TrafficLogs;
@@ -112,6 +114,7 @@ export class ShardHost {
     // tries in flight end first: a message handed to SMTP gets its outcome recorded
     await this.#outbox.close();
     await Promise.all([...this.#actors.values()].map((a) => a.stop()));
+    this.#loop.stop();
   }
 
   /** The auth server as the settings name it at each login. */
@@ -253,7 +256,7 @@ export class ShardHost {
           const s: AccountState = actor.state;
           byState[s] = (byState[s] ?? 0) + 1;
         }
-        return { shard: this.#deps.shard, accounts: this.#actors.size, byState };
+        return { shard: this.#deps.shard, accounts: this.#actors.size, byState, eventLoopDelay: this.#loop.read() };
       },
 
       getLogs: async (account) => {

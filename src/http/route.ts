@@ -42,6 +42,8 @@ export interface RouteContext {
   settingsChanged(view: SettingsView, opts: { resetLoggedAccounts: boolean }): Promise<void>;
   /** process start, ms since epoch */
   startedAt: number;
+  /** the front thread's event-loop delay (lib/loop-delay.ts) */
+  loopDelay(): { p50: number; p99: number; max: number };
   /** largest message (decoded bytes) a route may upload or send */
   maxMessageSize: number;
   tokens: TokenAdmin;

@@ -152,6 +152,8 @@ export interface ShardStats {
   shard: number;
   accounts: number;
   byState: Partial<Record<AccountState, number>>;
+  /** how long work waited for the shard's thread over the last minute or less, ms */
+  eventLoopDelay: { p50: number; p99: number; max: number };
 }
 
 /** Ops addressed to a whole shard; the front fans them out and merges the answers. */

@@ -11,6 +11,15 @@ const ShardStatus = Type.Object({
   inFlight: Type.Integer(),
 });
 
+const LoopDelayView = Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }, {
+  description: 'Event-loop delay of the thread over the last minute or less, ms: how long work waited for it',
+});
+const ShardStat = Type.Object({
+  ...ShardStatus.properties,
+  accounts: Type.Integer({ minimum: 0, description: 'Accounts the shard hosts' }),
+  eventLoopDelay: LoopDelayView,
+});
+
 export const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failed')], { description: 'failed: a shard or the webhook worker keeps crashing and was given up on' }),
   uptime: Type.Number({ description: 'seconds' }),
@@ -40,6 +49,7 @@ export const Stats = Type.Object({
   counters: Type.Object({}, { description: 'As in the original IMAP API; always empty here (see webhooks for delivery counters)' }),
   node: Type.String(),
   uptime: Type.Number({ description: 'seconds' }),
-  shards: Type.Array(ShardStatus),
+  shards: Type.Array(ShardStat, { description: 'Each shard thread: its state, requests in flight to it, its accounts and event-loop delay' }),
+  front: Type.Object({ eventLoopDelay: LoopDelayView }, { description: 'The front thread (HTTP, WebSocket)' }),
   webhooks: WebhookStats,
 });

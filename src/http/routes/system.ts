@@ -23,7 +23,7 @@ export const systemRoutes = [
   defineRoute({
     method: 'get', path: '/v1/stats', scope: 'metrics', tags, summary: 'Account count and accounts by connection state (as the original), shards, webhook delivery, uptime',
     query: StatsQuery, response: Stats, errors: ['ShardUnavailable', 'DeadlineExceeded'],
-    handle: async (_input, { shards, webhooks, startedAt }) => {
+    handle: async (_input, { shards, webhooks, startedAt, loopDelay }) => {
       // stats answer even while the webhook worker restarts: its counters are null then
       const [parts, counters] = await Promise.all([shards.callAll('shardStats', {}), webhooks.call('webhookStats', {}).catch(() => null)]);
       const connections = emptyConnections();
@@ -36,7 +36,9 @@ export const systemRoutes = [
         counters: {},
         node: process.version,
         uptime: uptime(startedAt),
-        shards: shards.status(),
+        // callAll answers in shard order
+        shards: shards.status().map((s, i) => ({ ...s, accounts: parts[i]?.accounts ?? 0, eventLoopDelay: parts[i]?.eventLoopDelay ?? { p50: 0, p99: 0, max: 0 } })),
+        front: { eventLoopDelay: loopDelay() },
         webhooks: { ...webhooks.status(), counters },
       };
     },
