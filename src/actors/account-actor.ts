@@ -132,12 +132,7 @@ export class AccountActor {
 
   /** The connection for API commands; a 503 while the account cannot log in at all. */
   session(): ApiSession {
-    // down and waiting for its next try: a read would only wait out the same failure (503 now)
-    if (this.#state === 'authenticationError' || this.#state === 'disabled' || this.#state === 'connectError' || this.#state === 'disconnected') {
-      const why = this.#lastError ? `: ${this.#lastError.message}` : '';
-      const next = this.#nextTry === null ? {} : { nextTry: new Date(this.#nextTry).toISOString() };
-      throw new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state, ...next });
-    }
+    if (this.#state === 'authenticationError' || this.#state === 'disabled') throw this.#notConnected();
     if (!this.#session) {
       this.#session = new ApiSession({
         // the settings as they are at each login: a new access token applies to the next one
@@ -147,9 +142,18 @@ export class AccountActor {
         },
         log: this.#log,
         idleClose: this.#deps.policy.readIdleClose,
+        // the server cannot be reached: a new read connection would only wait out the same failure
+        down: () => (this.#state === 'connectError' ? this.#notConnected() : null),
       });
     }
     return this.#session;
+  }
+
+  /** The 503 of an account that cannot serve reads now: its state, why, and the next try. */
+  #notConnected(): ApiError {
+    const why = this.#lastError ? `: ${this.#lastError.message}` : '';
+    const next = this.#nextTry === null ? {} : { nextTry: new Date(this.#nextTry).toISOString() };
+    return new ApiError('NotConnected', `Account "${this.#record.account}" is ${this.#state}${why}`, { state: this.#state, ...next });
   }
 
   /** The folder list changed through the API: track it now, not at the next sweep. */

@@ -20,6 +20,8 @@ export interface ApiSessionOptions {
   log: Logger;
   /** close the connection after this long without commands, ms */
   idleClose: number;
+  /** the error to answer at once instead of opening a connection (the account's server is down) */
+  down?: () => ApiError | null;
 }
 
 export interface TurnOptions {
@@ -82,6 +84,7 @@ export class ApiSession {
         // a server may hang up on a read (Dovecot does once the selected folder was deleted):
         // a read has changed nothing, so a new connection gets one more try
         if (opts.write || turn.client.usable || this.#closed) throw err;
+        expireCheck(opts.deadline);
         return attempt({ ...turn, client: await this.#connected() });
       }
     });
@@ -151,6 +154,8 @@ export class ApiSession {
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
     if (this.#client?.usable) return this.#client;
+    const down = this.#opts.down?.();
+    if (down) throw down;
     await this.#drop();
     let client: ImapFlow | null = null;
     try {

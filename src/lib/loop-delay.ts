@@ -1,5 +1,5 @@
-// Event-loop delay of the thread it runs in, from perf_hooks' histogram, over a window of up to
-// a minute (reset once a read finds it older): how long work waited for this thread, in ms.
+// Event-loop delay of the thread it runs in, from perf_hooks' histogram: how long work waited
+// for this thread, in ms, since the window began (a read restarts it once it is a minute old).
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 export interface LoopDelayView { p50: number; p99: number; max: number }

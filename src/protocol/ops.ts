@@ -152,7 +152,7 @@ export interface ShardStats {
   shard: number;
   accounts: number;
   byState: Partial<Record<AccountState, number>>;
-  /** how long work waited for the shard's thread over the last minute or less, ms */
+  /** how long work waited for the shard's thread since its window began (lib/loop-delay.ts), ms */
   eventLoopDelay: { p50: number; p99: number; max: number };
 }
 

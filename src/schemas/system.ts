@@ -12,7 +12,7 @@ const ShardStatus = Type.Object({
 });
 
 const LoopDelayView = Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }, {
-  description: 'Event-loop delay of the thread over the last minute or less, ms: how long work waited for it',
+  description: 'Event-loop delay of the thread, ms: how long work waited for it, since the window began (a read restarts it once it is a minute old)',
 });
 const ShardStat = Type.Object({
   ...ShardStatus.properties,

@@ -17,7 +17,8 @@ export async function uploadMessage(ctx: OpContext, { path, flags, raw, date }: 
     live();
     const content = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     return must(await client.append(path, content, flags, date ? new Date(date) : undefined), 'store the message', path);
-  }, { deadline: ctx.deadline });
+    // a write (SELECT, and never tried again on a new connection: the first APPEND may have been stored)
+  }, { deadline: ctx.deadline, write: true });
   ctx.touched([path]);
   const out: MessageUploadResult = { path };
   if (res.uid) {
