@@ -38,43 +38,40 @@ export const title = `Read API vs raw imapflow (1 connection, concurrency 1) —
 interface Scenario { name: string; path: () => string; raw: (client: ImapFlow) => Promise<boolean>; goals: { single: number | null; concurrent: number | null } }
 interface Sample { api1: LoadResult; apiN: LoadResult; raw: LoadResult }
 
-/** What listMessages sends for `page` the first time: NOOP, then FETCH by sequence numbers counted from the newest. */
+/** Sequence numbers of `page`, counted from the newest message. */
+function pageRange(page: number): { from: number; to: number } {
+  return { from: Math.max(1, MESSAGES - (page + 1) * PAGE_SIZE + 1), to: MESSAGES - page * PAGE_SIZE };
+}
+
+/** What a plain IMAP client (and the server, the first time) sends for a page: a NOOP first,
+ *  since a kept selection sees other clients' changes only once synced (RFC 3501 §6.1.2), then
+ *  the page's FETCH. True when the whole page came. */
+async function rawPage(client: ImapFlow, page: number): Promise<boolean> {
+  const { from, to } = pageRange(page);
+  await client.noop();
+  const got = [];
+  for await (const msg of client.fetch(`${from}:${to}`, ENTRY_QUERY)) got.push(msg);
+  return got.length === to - from + 1;
+}
+
 function listScenario(page: number): Scenario {
-  const from = Math.max(1, MESSAGES - (page + 1) * PAGE_SIZE + 1);
-  const to = MESSAGES - page * PAGE_SIZE;
-  const range = `${from}:${to}`;
   return {
     name: `list page ${page}`,
     // the issue's goals are for the newest page; the oldest is kept for the record
     goals: page === 0 ? { single: 1.2, concurrent: 1.0 } : { single: null, concurrent: null },
     path: () => `/v1/account/${ACCOUNT}/messages?path=${FOLDER}&page=${page}&pageSize=${PAGE_SIZE}`,
-    // the same IMAP work as the server's: a NOOP first, since a kept selection sees other
-    // clients' changes only once synced (RFC 3501 §6.1.2), then the page's FETCH
-    raw: async (client) => {
-      await client.noop();
-      const got = [];
-      for await (const msg of client.fetch(range, ENTRY_QUERY)) got.push(msg);
-      return got.length === to - from + 1;
-    },
+    raw: (client) => rawPage(client, page),
   };
 }
 
 /** A page picked at random each time, so the server has seldom listed it before (no goal: for the record). */
 function randomPageScenario(): Scenario {
-  const pages = Math.ceil(MESSAGES / PAGE_SIZE);
-  const pick = () => Math.floor(Math.random() * pages);
+  const pick = () => Math.floor(Math.random() * Math.ceil(MESSAGES / PAGE_SIZE));
   return {
     name: 'list a random page',
     goals: { single: null, concurrent: null },
     path: () => `/v1/account/${ACCOUNT}/messages?path=${FOLDER}&page=${pick()}&pageSize=${PAGE_SIZE}`,
-    raw: async (client) => {
-      const to = MESSAGES - pick() * PAGE_SIZE;
-      const from = Math.max(1, to - PAGE_SIZE + 1);
-      await client.noop();
-      const got = [];
-      for await (const msg of client.fetch(`${from}:${to}`, ENTRY_QUERY)) got.push(msg);
-      return got.length === to - from + 1;
-    },
+    raw: (client) => rawPage(client, pick()),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ParsePool } from '../parse/pool.js';
 import type { EventReader } from '../events/feed.js';
 import type { EventContent } from '../notify/content.js';
 import type { SettingsView } from '../schemas/settings.js';
+import type { LoopDelayView } from '../schemas/system.js';
 import type { AccountStateSource } from './account-states.js';
 import type { Scope, TokenView } from '../schemas/tokens.js';
 import type { NewToken, TokenRecord } from '../store/tokens.js';
@@ -43,7 +44,7 @@ export interface RouteContext {
   /** process start, ms since epoch */
   startedAt: number;
   /** the front thread's event-loop delay (lib/loop-delay.ts) */
-  loopDelay(): { p50: number; p99: number; max: number };
+  loopDelay(): LoopDelayView;
   /** largest message (decoded bytes) a route may upload or send */
   maxMessageSize: number;
   tokens: TokenAdmin;

@@ -18,6 +18,7 @@ import type {
   BulkDeleteResult, BulkMoveResult, BulkUpdateResult, FlagUpdate, LabelUpdate, MessageDeleteResult, MessageMoveResult, MessageUpdateResult, MessageUploadResult,
 } from '../schemas/write.js';
 import type { DeadLetterPage, ReplayInput, ReplayResult, WebhookCounters, WebhookTestResult } from '../schemas/webhooks.js';
+import type { LoopDelayView } from '../schemas/system.js';
 
 type NoArgs = Record<string, never>;
 
@@ -153,7 +154,7 @@ export interface ShardStats {
   accounts: number;
   byState: Partial<Record<AccountState, number>>;
   /** how long work waited for the shard's thread since its window began (lib/loop-delay.ts), ms */
-  eventLoopDelay: { p50: number; p99: number; max: number };
+  eventLoopDelay: LoopDelayView;
 }
 
 /** Ops addressed to a whole shard; the front fans them out and merges the answers. */

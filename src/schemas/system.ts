@@ -1,5 +1,5 @@
 // Health and statistics shapes.
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { ACCOUNT_STATES } from './account.js';
 import { closed } from './common.js';
 import { WebhookStats } from './webhooks.js';
@@ -14,6 +14,7 @@ const ShardStatus = Type.Object({
 const LoopDelayView = Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }, {
   description: 'Event-loop delay of the thread, ms: how long work waited for it, since the window began (a read restarts it once it is a minute old)',
 });
+export type LoopDelayView = Static<typeof LoopDelayView>;
 const ShardStat = Type.Object({
   ...ShardStatus.properties,
   accounts: Type.Integer({ minimum: 0, description: 'Accounts the shard hosts' }),
